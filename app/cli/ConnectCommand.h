@@ -1,0 +1,46 @@
+#pragma once
+
+#include "ConnectionSettings.h"
+#include "ConnectionState.h"
+#include "LoopLag.h"
+#include "TrafficEvent.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+class ConnectionHandle;
+class SignalWatcher;
+class StdinLineReader;
+
+// `sockscope connect URL`: every stdin line goes out as a text message, every message received
+// is printed, status goes to stderr. EOF closes with 1000; Ctrl+C or SIGTERM closes (or cancels a
+// pending connect) and exits at once. The connection runs in its own thread like in the window.
+class ConnectCommand : public QObject
+{
+    Q_OBJECT
+public:
+    ConnectCommand(const ConnectionSettings &settings, bool showPings, QObject *parent = nullptr);
+    ~ConnectCommand() override;
+
+    int exec(); // runs until the connection is over; returns the exit status
+
+private:
+    void onEvents(const TrafficEventList &events);
+    void onStateChanged(ConnectionState state);
+    void onLine(const QString &line);
+    void onEndOfInput();
+    void onSignal(int signalNumber);
+    void quit(int status);
+
+    ConnectionSettings m_settings;
+    bool m_showPings;
+    ConnectionHandle *m_connection = nullptr;
+    StdinLineReader *m_stdin = nullptr;
+    SignalWatcher *m_signals = nullptr;
+    QStringList m_queued; // lines typed before the connection opened
+    bool m_inputEnded = false;
+    bool m_interrupted = false;
+    int m_status = -1; // from the latest close event
+    QTimer m_forceExit;
+};

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "TrafficEvent.h"
+
+// Exit statuses of the command line, documented in --help.
+namespace ExitStatus {
+
+enum : int {
+    Ok = 0, // closed normally: by us, or by the server with 1000 or 1001
+    ConnectFailed = 1, // refused, unreachable, TLS failure, upgrade rejected (e.g. HTTP 302)
+    Usage = 2, // bad arguments, a malformed URL or header
+    Timeout = 3, // no connection within the connect timeout
+    AbnormalClose = 4, // dropped without a close frame, or closed with any other code
+    HeartbeatClose = 5, // closed because pongs stopped (--on-ping-timeout close)
+    Interrupted = 130, // Ctrl+C or SIGTERM before the connection was open
+};
+
+inline int fromClose(const TrafficEvent &close)
+{
+    using Cause = TrafficEvent::CloseCause;
+    switch (close.cause) {
+    case Cause::Requested:
+    case Cause::Shutdown:
+        return Ok;
+    case Cause::PeerClosed:
+        return (close.code == 1000 || close.code == 1001) ? Ok : AbnormalClose;
+    case Cause::Cancelled:
+        return Interrupted;
+    case Cause::ConnectFailed:
+        return ConnectFailed;
+    case Cause::ConnectTimeout:
+        return Timeout;
+    case Cause::HeartbeatTimeout:
+        return HeartbeatClose;
+    case Cause::Dropped:
+    case Cause::ProtocolError:
+    case Cause::None:
+        return AbnormalClose;
+    }
+    return AbnormalClose;
+}
+
+inline const char *helpText()
+{
+    return "Exit status:\n"
+           "  0    closed normally: by you (EOF or Ctrl+C) or by the server with 1000/1001\n"
+           "  1    could not connect: refused, unreachable, TLS failure, upgrade rejected\n"
+           "  2    bad arguments, URL or header\n"
+           "  3    connect timeout\n"
+           "  4    abnormal close: dropped without a close frame, or another close code\n"
+           "  5    closed because the server stopped answering pings\n"
+           "  130  interrupted (Ctrl+C, SIGTERM) before the connection was open\n";
+}
+
+} // namespace ExitStatus

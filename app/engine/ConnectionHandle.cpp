@@ -1,0 +1,129 @@
+#include "ConnectionHandle.h"
+
+#include "ConnectionWorker.h"
+
+#include <QThread>
+
+namespace {
+void registerMetaTypes()
+{
+    static const bool registered = [] {
+        qRegisterMetaType<TrafficEventList>();
+        qRegisterMetaType<LoopLag>();
+        qRegisterMetaType<ConnectionState>();
+        qRegisterMetaType<ConnectionSettings>();
+        qRegisterMetaType<HeartbeatSettings>();
+        return true;
+    }();
+    Q_UNUSED(registered);
+}
+} // namespace
+
+ConnectionHandle::ConnectionHandle(const ConnectionSettings &settings, QObject *parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_thread(new QThread)
+    , m_worker(new ConnectionWorker(settings, m_clock))
+{
+    registerMetaTypes();
+    m_thread->setObjectName(QStringLiteral("sockscope-connection"));
+    m_worker->moveToThread(m_thread);
+    // The socket and the timers are created by initialize(), in the worker thread.
+    connect(m_thread, &QThread::started, m_worker, &ConnectionWorker::initialize);
+    // deleteLater from finished() runs the delete inside the finishing thread, where the
+    // worker's timers live.
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &ConnectionWorker::eventsReady, this, &ConnectionHandle::eventsReceived);
+    connect(m_worker, &ConnectionWorker::stateChanged, this, [this](ConnectionState state) {
+        m_state = state;
+        Q_EMIT stateChanged(state);
+    });
+    m_thread->start();
+}
+
+ConnectionHandle::~ConnectionHandle()
+{
+    beginShutdown();
+    if (!waitForShutdown(5000)) {
+        // Deleting a running QThread would abort the process; leaking it lets the app exit.
+        qCritical("sockscope: a connection thread did not stop in 5 s");
+        return;
+    }
+    delete m_thread;
+}
+
+template<typename F>
+void ConnectionHandle::post(F &&call)
+{
+    if (m_shutdownBegun)
+        return;
+    QMetaObject::invokeMethod(m_worker, std::forward<F>(call), Qt::QueuedConnection);
+}
+
+void ConnectionHandle::beginShutdown()
+{
+    if (m_shutdownBegun)
+        return;
+    ConnectionWorker *worker = m_worker;
+    QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); }, Qt::QueuedConnection);
+    m_shutdownBegun = true;
+}
+
+bool ConnectionHandle::waitForShutdown(int timeoutMs)
+{
+    return m_thread->wait(QDeadlineTimer(timeoutMs));
+}
+
+bool ConnectionHandle::isShutDown() const
+{
+    return m_shutdownBegun && m_thread->isFinished();
+}
+
+void ConnectionHandle::open()
+{
+    openWith(m_settings);
+}
+
+void ConnectionHandle::openWith(const ConnectionSettings &settings)
+{
+    m_settings = settings;
+    ConnectionWorker *worker = m_worker;
+    post([worker, settings] { worker->open(settings); });
+}
+
+void ConnectionHandle::sendText(const QString &text)
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker, text] { worker->sendText(text); });
+}
+
+void ConnectionHandle::sendBinary(const QByteArray &data)
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker, data] { worker->sendBinary(data); });
+}
+
+void ConnectionHandle::setHeartbeat(const HeartbeatSettings &settings)
+{
+    m_settings.heartbeat = settings;
+    ConnectionWorker *worker = m_worker;
+    post([worker, settings] { worker->setHeartbeat(settings); });
+}
+
+void ConnectionHandle::pingNow()
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker] { worker->pingNow(); });
+}
+
+void ConnectionHandle::requestClose(quint16 code, const QString &reason)
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker, code, reason] { worker->requestClose(code, reason); });
+}
+
+void ConnectionHandle::cancel()
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker] { worker->cancel(); });
+}

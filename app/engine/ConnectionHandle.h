@@ -1,0 +1,58 @@
+#pragma once
+
+#include "ConnectionSettings.h"
+#include "ConnectionState.h"
+#include "EventClock.h"
+#include "LoopLag.h"
+#include "TrafficEvent.h"
+
+#include <QObject>
+
+class ConnectionWorker;
+class QThread;
+
+// The GUI-side face of one connection, and the thread boundary: it owns the connection's QThread
+// and its ConnectionWorker, forwards requests to the worker as queued calls, and re-emits what the
+// worker reports in this object's thread. Nothing else in the app talks to the worker.
+class ConnectionHandle : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ConnectionHandle(const ConnectionSettings &settings, QObject *parent = nullptr);
+    // Shuts the worker down and joins its thread.
+    ~ConnectionHandle() override;
+
+    const ConnectionSettings &settings() const { return m_settings; }
+    ConnectionState state() const { return m_state; }
+    const EventClock &clock() const { return m_clock; }
+
+    // Shutting down many connections in parallel: begin on all, then wait on all.
+    void beginShutdown();
+    bool waitForShutdown(int timeoutMs);
+    bool isShutDown() const;
+
+public Q_SLOTS:
+    void open(); // with the current settings
+    void openWith(const ConnectionSettings &settings);
+    void sendText(const QString &text);
+    void sendBinary(const QByteArray &data);
+    void setHeartbeat(const HeartbeatSettings &settings);
+    void pingNow();
+    void requestClose(quint16 code = 1000, const QString &reason = {});
+    void cancel();
+
+Q_SIGNALS:
+    void eventsReceived(const TrafficEventList &events, const LoopLag &socketThreadLag);
+    void stateChanged(ConnectionState state);
+
+private:
+    template<typename F>
+    void post(F &&call);
+
+    ConnectionSettings m_settings;
+    EventClock m_clock;
+    QThread *m_thread;
+    ConnectionWorker *m_worker;
+    ConnectionState m_state = ConnectionState::Idle;
+    bool m_shutdownBegun = false;
+};

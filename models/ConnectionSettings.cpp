@@ -1,0 +1,212 @@
+#include "ConnectionSettings.h"
+
+#include <QFileInfo>
+
+namespace {
+
+QString formatDuration(int ms)
+{
+    if (ms % 1000 == 0)
+        return QStringLiteral("%1 s").arg(ms / 1000);
+    if (ms > 1000)
+        return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 2);
+    return QStringLiteral("%1 ms").arg(ms);
+}
+
+// Headers the WebSocket handshake sets itself; sending them again would make a malformed request.
+bool isHandshakeHeader(const QByteArray &lowerName)
+{
+    static const QList<QByteArray> reserved = {
+        "host",
+        "upgrade",
+        "connection",
+        "sec-websocket-key",
+        "sec-websocket-version",
+        "sec-websocket-accept",
+        "sec-websocket-extensions",
+        "content-length",
+        "transfer-encoding",
+    };
+    return reserved.contains(lowerName);
+}
+
+} // namespace
+
+QString HeartbeatSettings::validate() const
+{
+    if (intervalMs < MinimumIntervalMs)
+        return QStringLiteral("ping interval %1 ms is too short: the minimum is %2 ms")
+            .arg(intervalMs)
+            .arg(MinimumIntervalMs);
+    if (timeoutMs < MinimumIntervalMs)
+        return QStringLiteral("pong timeout %1 ms is too short: the minimum is %2 ms")
+            .arg(timeoutMs)
+            .arg(MinimumIntervalMs);
+    return {};
+}
+
+QString HeartbeatSettings::describe() const
+{
+    if (!enabled)
+        return QStringLiteral("heartbeat off");
+    return QStringLiteral("ping every %1, pong timeout %2, on timeout: %3")
+        .arg(formatDuration(intervalMs), formatDuration(timeoutMs), actionName(onTimeout));
+}
+
+QString HeartbeatSettings::actionName(TimeoutAction action)
+{
+    switch (action) {
+    case TimeoutAction::Report:
+        return QStringLiteral("report");
+    case TimeoutAction::Close:
+        return QStringLiteral("close");
+    case TimeoutAction::Reconnect:
+        return QStringLiteral("reconnect");
+    }
+    return {};
+}
+
+bool HeartbeatSettings::parseAction(const QString &name, TimeoutAction *action)
+{
+    for (auto a : {TimeoutAction::Report, TimeoutAction::Close, TimeoutAction::Reconnect}) {
+        if (name.compare(actionName(a), Qt::CaseInsensitive) == 0) {
+            *action = a;
+            return true;
+        }
+    }
+    return false;
+}
+
+QUrl ConnectionSettings::parseUrl(const QString &input, QString *error)
+{
+    const QString text = input.trimmed();
+    if (text.isEmpty()) {
+        *error = QStringLiteral("the URL is empty");
+        return {};
+    }
+    // "localhost:8080/chat" is what people type; it means ws://.
+    const QString withScheme = text.contains(QLatin1String("://")) ? text : QLatin1String("ws://") + text;
+    const QUrl url(withScheme, QUrl::StrictMode);
+    if (!url.isValid()) {
+        *error = QStringLiteral("'%1' is not a valid URL: %2").arg(text, url.errorString());
+        return {};
+    }
+    const QString scheme = url.scheme().toLower();
+    if (scheme == QLatin1String("http") || scheme == QLatin1String("https")) {
+        *error = QStringLiteral("'%1' is an HTTP URL: WebSocket URLs start with %2://")
+                     .arg(text, scheme == QLatin1String("http") ? QLatin1String("ws") : QLatin1String("wss"));
+        return {};
+    }
+    if (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")) {
+        *error = QStringLiteral("'%1' has the scheme '%2': only ws:// and wss:// are WebSocket URLs")
+                     .arg(text, url.scheme());
+        return {};
+    }
+    if (url.host().isEmpty()) {
+        *error = QStringLiteral("'%1' has no host name").arg(text);
+        return {};
+    }
+    if (url.hasFragment()) {
+        *error = QStringLiteral("'%1' has a fragment (#%2): WebSocket URLs cannot have one")
+                     .arg(text, url.fragment());
+        return {};
+    }
+    if (url.port() == 0) {
+        *error = QStringLiteral("'%1' has port 0").arg(text);
+        return {};
+    }
+    return url;
+}
+
+bool ConnectionSettings::isValidToken(const QString &token)
+{
+    // RFC 7230 tchar: visible ASCII except separators.
+    static const QString separators = QStringLiteral("()<>@,;:\\\"/[]?={} \t");
+    if (token.isEmpty())
+        return false;
+    for (const QChar c : token) {
+        if (c.unicode() <= 0x20 || c.unicode() >= 0x7f || separators.contains(c))
+            return false;
+    }
+    return true;
+}
+
+bool ConnectionSettings::addHeader(const QString &rawName, const QString &rawValue, QString *error)
+{
+    const QString name = rawName.trimmed();
+    const QString value = rawValue.trimmed();
+    if (!isValidToken(name)) {
+        *error = QStringLiteral("'%1' is not a valid header name").arg(name);
+        return false;
+    }
+    for (const QChar c : value) {
+        if (c == QLatin1Char('\r') || c == QLatin1Char('\n') || c == QChar(0)) {
+            *error = QStringLiteral("the value of header '%1' contains a line break or NUL").arg(name);
+            return false;
+        }
+    }
+    const QByteArray lower = name.toLatin1().toLower();
+    if (lower == "origin") {
+        origin = value;
+        return true;
+    }
+    if (lower == "sec-websocket-protocol") {
+        for (const QString &p : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString protocol = p.trimmed();
+            if (!isValidToken(protocol)) {
+                *error = QStringLiteral("'%1' is not a valid subprotocol name").arg(protocol);
+                return false;
+            }
+            if (!subprotocols.contains(protocol))
+                subprotocols.append(protocol);
+        }
+        return true;
+    }
+    if (isHandshakeHeader(lower)) {
+        *error = QStringLiteral("the header '%1' is set by the WebSocket handshake itself and cannot be overridden")
+                     .arg(name);
+        return false;
+    }
+    headers.append({name.toLatin1(), value.toUtf8()});
+    return true;
+}
+
+bool ConnectionSettings::addHeaderLine(const QString &line, QString *error)
+{
+    const int colon = line.indexOf(QLatin1Char(':'));
+    if (colon <= 0) {
+        *error = QStringLiteral("'%1' is not a header: write it as 'Name: value'").arg(line);
+        return false;
+    }
+    return addHeader(line.left(colon), line.mid(colon + 1), error);
+}
+
+QString ConnectionSettings::validate() const
+{
+    QString error;
+    if (!url.isValid() || parseUrl(url.toString(), &error).isEmpty())
+        return error.isEmpty() ? QStringLiteral("no URL to connect to") : error;
+    if (connectTimeoutMs <= 0)
+        return QStringLiteral("the connect timeout must be positive");
+    if (heartbeat.enabled) {
+        error = heartbeat.validate();
+        if (!error.isEmpty())
+            return error;
+    }
+    if (maxIncomingMessageSize < 1)
+        return QStringLiteral("the maximum message size must be at least 1 byte");
+    for (const QString &protocol : subprotocols) {
+        if (!isValidToken(protocol))
+            return QStringLiteral("'%1' is not a valid subprotocol name").arg(protocol);
+    }
+    if (reconnect.enabled && (reconnect.initialDelayMs < 0 || reconnect.maxDelayMs < reconnect.initialDelayMs))
+        return QStringLiteral("the reconnect delays must satisfy 0 <= first delay <= maximum delay");
+    if (!tls.caFile.isEmpty()) {
+        const QFileInfo info(tls.caFile);
+        if (!info.exists())
+            return QStringLiteral("the CA file '%1' does not exist").arg(tls.caFile);
+        if (!info.isFile() || !info.isReadable())
+            return QStringLiteral("the CA file '%1' cannot be read").arg(tls.caFile);
+    }
+    return {};
+}

@@ -1,0 +1,72 @@
+#include "TrafficEvent.h"
+
+QString TrafficEvent::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Text:
+        return QStringLiteral("text");
+    case Kind::Binary:
+        return QStringLiteral("binary");
+    case Kind::Ping:
+        return QStringLiteral("ping");
+    case Kind::Pong:
+        return QStringLiteral("pong");
+    case Kind::Connecting:
+        return QStringLiteral("connecting");
+    case Kind::Open:
+        return QStringLiteral("open");
+    case Kind::Close:
+        return QStringLiteral("close");
+    case Kind::Error:
+        return QStringLiteral("error");
+    case Kind::PongTimeout:
+        return QStringLiteral("pong timeout");
+    case Kind::HeartbeatChange:
+        return QStringLiteral("heartbeat");
+    case Kind::Note:
+        return QStringLiteral("note");
+    }
+    return {};
+}
+
+QString TrafficEvent::directionName(Direction direction)
+{
+    switch (direction) {
+    case Direction::Incoming:
+        return QStringLiteral("in");
+    case Direction::Outgoing:
+        return QStringLiteral("out");
+    case Direction::Local:
+        return QStringLiteral("local");
+    }
+    return {};
+}
+
+QString TrafficEvent::closerName(Closer closer)
+{
+    switch (closer) {
+    case Closer::None:
+        return {};
+    case Closer::Local:
+        return QStringLiteral("client");
+    case Closer::Peer:
+        return QStringLiteral("server");
+    case Closer::Network:
+        return QStringLiteral("network");
+    }
+    return {};
+}
+
+qint64 utf8Size(QStringView text)
+{
+    // ASCII takes one byte, U+0080..U+07FF two, the rest of the BMP three, and a surrogate pair
+    // four: counting one extra byte per unit above 0x7F and a second for non-surrogates above
+    // 0x7FF gives exactly that.
+    qint64 bytes = text.size();
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u >= 0x80)
+            bytes += (u >= 0x800 && !QChar::isSurrogate(u)) ? 2 : 1;
+    }
+    return bytes;
+}

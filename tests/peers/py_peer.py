@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""WebSocket peers for Sockscope's tests, on 127.0.0.1 only.
+
+Prints "PORT <n>" on stdout once listening, then one line per thing a test may want to know
+("CLOSED <code> <reason>", "CLIENT-GONE"). Modes:
+
+  echo      websockets server that echoes; text commands change its behaviour:
+              "stall S"           block the server's event loop for S seconds (pongs stop)
+              "close CODE REASON" close with that code and reason
+              "drop-mid"          send half a binary frame, then drop TCP
+              "big N"             send a binary message of N bytes
+            --tls CERT KEY serves wss://.
+  redirect  answers the upgrade with 302 and a Location header, keeps TCP open
+  silent    accepts TCP and never answers
+  deaf      completes the upgrade, then ignores everything, close frames included
+  dropmid   completes the upgrade, sends half of a large binary frame, drops TCP
+"""
+import asyncio
+import base64
+import hashlib
+import ssl
+import sys
+import time
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def say(line):
+    print(line, flush=True)
+
+
+async def echo_handler(ws, path=None):
+    try:
+        async for message in ws:
+            if isinstance(message, str) and message.startswith("stall "):
+                time.sleep(float(message.split()[1]))  # deliberately blocks the event loop
+                await ws.send(message)
+            elif isinstance(message, str) and message.startswith("close "):
+                parts = message.split(" ", 2)
+                await ws.close(int(parts[1]), parts[2] if len(parts) > 2 else "")
+            elif message == "drop-mid":
+                # FIN + binary, 127 => 64-bit length of 1,000,000, then 1000 bytes of it.
+                ws.transport.write(bytes([0x82, 127]) + (1_000_000).to_bytes(8, "big") + b"x" * 1000)
+                await asyncio.sleep(0.05)
+                ws.transport.abort()
+            elif isinstance(message, str) and message.startswith("big "):
+                await ws.send(b"\x00" * int(message.split()[1]))
+            else:
+                await ws.send(message)
+    except Exception:
+        pass
+    say(f"CLOSED {ws.close_code} {ws.close_reason}")
+
+
+async def read_request(reader):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = await reader.read(4096)
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def accept_key(request):
+    for line in request.split(b"\r\n"):
+        if line.lower().startswith(b"sec-websocket-key:"):
+            key = line.split(b":", 1)[1].strip()
+            return base64.b64encode(hashlib.sha1(key + GUID).digest())
+    return b""
+
+
+async def drain_until_gone(reader):
+    while await reader.read(65536):
+        pass
+    say("CLIENT-GONE")
+
+
+async def raw_handler(mode, reader, writer):
+    say("ACCEPTED")
+    if mode == "silent":
+        await drain_until_gone(reader)
+        return
+    request = await read_request(reader)
+    if request is None:
+        say("CLIENT-GONE")
+        return
+    if mode == "redirect":
+        writer.write(b"HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:9/elsewhere\r\n"
+                     b"Content-Length: 0\r\n\r\n")
+        await writer.drain()
+        await drain_until_gone(reader)
+        return
+    writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 b"Sec-WebSocket-Accept: " + accept_key(request) + b"\r\n\r\n")
+    await writer.drain()
+    if mode == "deaf":
+        await drain_until_gone(reader)
+    elif mode == "dropmid":
+        await asyncio.sleep(0.2)
+        writer.write(bytes([0x82, 127]) + (1_000_000).to_bytes(8, "big") + b"x" * 4096)
+        await writer.drain()
+        await asyncio.sleep(0.1)
+        writer.transport.abort()
+        say("DROPPED")
+
+
+async def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else "echo"
+    if mode == "echo":
+        import websockets
+        context = None
+        if "--tls" in sys.argv:
+            i = sys.argv.index("--tls")
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
+        server = await websockets.serve(echo_handler, "127.0.0.1", 0, ssl=context, max_size=None,
+                                        ping_interval=None)
+    else:
+        server = await asyncio.start_server(lambda r, w: raw_handler(mode, r, w), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    say(f"PORT {port}")
+    await asyncio.Future()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
