@@ -1,4 +1,231 @@
+// `sockscope connect` driven as a user drives it: a subprocess with stdin, stdout, stderr,
+// signals and an exit status.
+#include "PeerProcess.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(T)
+
+#include <csignal>
+
+namespace {
+
+class Cli
+{
+public:
+    explicit Cli(const QStringList &arguments)
+    {
+        m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
+    }
+    ~Cli()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished();
+        }
+    }
+    bool waitForStderr(const QString &text, int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor([&] { return stderrText().contains(text); }, timeoutMs);
+    }
+    bool waitForStdout(const QRegularExpression &pattern, int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor([&] { return pattern.match(stdoutText()).hasMatch(); }, timeoutMs);
+    }
+    QString stdoutText()
+    {
+        m_out += m_process.readAllStandardOutput();
+        return QString::fromUtf8(m_out);
+    }
+    QString stderrText()
+    {
+        m_err += m_process.readAllStandardError();
+        return QString::fromUtf8(m_err);
+    }
+    void signal(int number) { ::kill(pid_t(m_process.processId()), number); }
+    // Exit code, or -1 when it did not exit in time.
+    int waitForExit(int timeoutMs = 10000)
+    {
+        if (!m_process.waitForFinished(timeoutMs))
+            return -1;
+        stdoutText();
+        stderrText();
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -2;
+    }
+    QProcess &process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+};
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void helpAndVersion();
+    void badArguments_data();
+    void badArguments();
+    void linesAreSentAndEofClosesWith1000();
+    void binaryMessagesPrintAsHex();
+    void interrupt_data();
+    void interrupt();
+    void ctrlCWhileConnectingExitsAtOnce();
+    void rejectedUpgradeExitsNonZeroNamingTheStatus();
+    void connectTimeoutExits3();
+    void serverCloseCodeIsReportedAndNonZero();
+    void showPingsPrintsRoundTripTimes();
+};
+
+void TestCli::helpAndVersion()
+{
+    Cli help({QStringLiteral("--help")});
+    QCOMPARE(help.waitForExit(), 0);
+    QVERIFY(help.stdoutText().contains(QLatin1String("connect")));
+    QVERIFY(help.stdoutText().contains(QLatin1String("Exit status")));
+
+    Cli connectHelp({QStringLiteral("connect"), QStringLiteral("--help")});
+    QCOMPARE(connectHelp.waitForExit(), 0);
+    for (const char *option : {"--header", "--subprotocol", "--origin", "--ping-interval", "--ping-timeout",
+                               "--on-ping-timeout", "--no-ping", "--connect-timeout", "--insecure", "--ca-file",
+                               "--show-pings", "--max-size"})
+        QVERIFY2(connectHelp.stdoutText().contains(QLatin1String(option)), option);
+    QVERIFY(connectHelp.stdoutText().contains(QLatin1String("130")));
+
+    Cli version({QStringLiteral("--version")});
+    QCOMPARE(version.waitForExit(), 0);
+    QVERIFY(version.stdoutText().startsWith(QLatin1String("sockscope 0.")));
+}
+
+void TestCli::badArguments_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("http URL") << QStringList{QStringLiteral("connect"), QStringLiteral("http://x")} << "ws://";
+    QTest::newRow("no URL") << QStringList{QStringLiteral("connect")} << "needs a URL";
+    QTest::newRow("reserved header") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://x"),
+                                                    QStringLiteral("-H"), QStringLiteral("Host: y")}
+                                     << "Host";
+    QTest::newRow("bad interval") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://x"),
+                                                 QStringLiteral("--ping-interval"), QStringLiteral("0.01")}
+                                  << "minimum is 50 ms";
+    QTest::newRow("bad action") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://x"),
+                                               QStringLiteral("--on-ping-timeout"), QStringLiteral("panic")}
+                                << "report, close or reconnect";
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << "unknown command";
+}
+
+void TestCli::badArguments()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    Cli cli(arguments);
+    QCOMPARE(cli.waitForExit(), 2);
+    QVERIFY2(cli.stderrText().contains(message), qPrintable(cli.stderrText()));
+}
+
+void TestCli::linesAreSentAndEofClosesWith1000()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString()});
+    QVERIFY(cli.waitForStderr(QStringLiteral("* connected")));
+    cli.process().write("hello\n{\"n\": 1}\n");
+    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("^< hello\n< \\{\"n\": 1\\}\n$"))));
+    cli.process().closeWriteChannel();
+    QCOMPARE(cli.waitForExit(), 0);
+    QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
+}
+
+void TestCli::binaryMessagesPrintAsHex()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString()});
+    cli.process().write("big 40\n"); // typed before the connection opened: sent once it is
+    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("< \\(binary, 40 bytes\\) (00 ){31}00 \\.\\.\\.\n"))));
+    cli.process().closeWriteChannel();
+    QCOMPARE(cli.waitForExit(), 0);
+}
+
+void TestCli::interrupt_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+}
+
+void TestCli::interrupt()
+{
+    QFETCH(int, signalNumber);
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString()});
+    QVERIFY(cli.waitForStderr(QStringLiteral("* connected")));
+    cli.signal(signalNumber);
+    QCOMPARE(cli.waitForExit(5000), 0);
+    // A close frame went out before the exit.
+    QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
+}
+
+void TestCli::ctrlCWhileConnectingExitsAtOnce()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("silent")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString()});
+    QVERIFY(!server.waitForLine(QStringLiteral("ACCEPTED")).isEmpty());
+    QElapsedTimer timer;
+    timer.start();
+    cli.signal(SIGINT);
+    QCOMPARE(cli.waitForExit(5000), 130);
+    QVERIFY2(timer.elapsed() < 2000, "Ctrl+C must not wait for the connect timeout");
+    QVERIFY(cli.stderrText().contains(QLatin1String("cancelled")));
+}
+
+void TestCli::rejectedUpgradeExitsNonZeroNamingTheStatus()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("redirect")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString()});
+    QCOMPARE(cli.waitForExit(), 1);
+    QVERIFY2(cli.stderrText().contains(QLatin1String("302 Found")), qPrintable(cli.stderrText()));
+}
+
+void TestCli::connectTimeoutExits3()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("silent")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--connect-timeout"),
+             QStringLiteral("0.3")});
+    QCOMPARE(cli.waitForExit(), 3);
+    QVERIFY(cli.stderrText().contains(QLatin1String("connect timeout")));
+}
+
+void TestCli::serverCloseCodeIsReportedAndNonZero()
+{
+    PeerProcess server;
+    QVERIFY2(server.startNode({QStringLiteral("close"), QStringLiteral("4001"), QStringLiteral("bye")}),
+             qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString()});
+    QCOMPARE(cli.waitForExit(), 4);
+    QVERIFY2(cli.stderrText().contains(QLatin1String("closed by the server: 4001 \"bye\"")),
+             qPrintable(cli.stderrText()));
+}
+
+void TestCli::showPingsPrintsRoundTripTimes()
+{
+    PeerProcess server;
+    QVERIFY2(server.startNode({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--show-pings"),
+             QStringLiteral("--ping-interval"), QStringLiteral("0.05")});
+    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("(< pong #\\d+ \\d+\\.\\d{3} ms\n){3}"))));
+    cli.process().closeWriteChannel();
+    QCOMPARE(cli.waitForExit(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"

@@ -1,4 +1,334 @@
+// The engine against real peers in other processes: Debian's python3-websockets and node-ws, plus
+// raw Python servers that misbehave on purpose (302, silence, dropping TCP mid-message, ignoring
+// close frames), a server whose event loop blocks, and wss:// with a self-signed certificate.
+#include "ConnectionHandle.h"
+#include "EventRecorder.h"
+#include "PeerProcess.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
-class T : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(T)
+
+using Kind = TrafficEvent::Kind;
+using Direction = TrafficEvent::Direction;
+using Closer = TrafficEvent::Closer;
+using Cause = TrafficEvent::CloseCause;
+
+namespace {
+
+ConnectionSettings settingsFor(const QUrl &url)
+{
+    ConnectionSettings s;
+    s.url = url;
+    s.heartbeat.enabled = false;
+    return s;
+}
+
+} // namespace
+
+class TestRealPeers : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void echo_data();
+    void echo();
+    void serverCloseCodeFromNode();
+    void redirectIsAFailureNamingTheStatus();
+    void cancelWhileTheServerNeverAnswers();
+    void dropMidMessageIsReportedAs1006Promptly_data();
+    void dropMidMessageIsReportedAs1006Promptly();
+    void closeDoesNotWaitForAPeerThatIgnoresIt();
+    void blockedServerStallsPongsThenRecovers();
+    void pongTimeoutCloses();
+    void pongTimeoutReconnects();
+    void heartbeatKeepsItsScheduleWhileTheGuiThreadIsBlocked();
+    void selfSignedCertificate_data();
+    void selfSignedCertificate();
+
+private:
+    QTemporaryDir m_certDir;
+    QString m_cert;
+    QString m_key;
+};
+
+void TestRealPeers::initTestCase()
+{
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("[Tt]imer|[Tt]hread|QObject|QSocketNotifier")));
+    QVERIFY(m_certDir.isValid());
+    m_cert = m_certDir.filePath(QStringLiteral("cert.pem"));
+    m_key = m_certDir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                   QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                   QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost"), QStringLiteral("-keyout"), m_key,
+                   QStringLiteral("-out"), m_cert});
+    QVERIFY(openssl.waitForFinished(60000));
+    QVERIFY2(openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+}
+
+void TestRealPeers::echo_data()
+{
+    QTest::addColumn<QString>("peer");
+    QTest::newRow("python-websockets") << "python";
+    QTest::newRow("node-ws") << "node";
+}
+
+void TestRealPeers::echo()
+{
+    QFETCH(QString, peer);
+    PeerProcess server;
+    QVERIFY2(peer == QLatin1String("python") ? server.startPython({QStringLiteral("echo")})
+                                             : server.startNode({QStringLiteral("echo")}),
+             qPrintable(server.errorText()));
+    ConnectionSettings s = settingsFor(server.url());
+    s.heartbeat.enabled = true;
+    s.heartbeat.intervalMs = 50;
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    connection.sendText(QStringLiteral("{\"hello\": \"wörld\"}"));
+    connection.sendBinary(QByteArray::fromHex("deadbeef00"));
+    QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
+    QTRY_COMPARE(recorder.count(Kind::Binary, Direction::Incoming), 1);
+    QCOMPARE(recorder.ofKind(Kind::Text).last().text, QStringLiteral("{\"hello\": \"wörld\"}"));
+    QCOMPARE(recorder.ofKind(Kind::Binary).last().data, QByteArray::fromHex("deadbeef00"));
+    QVERIFY(recorder.waitFor(Kind::Pong, 2));
+
+    connection.requestClose(1000, QStringLiteral("bye"));
+    QVERIFY(recorder.waitForState(ConnectionState::Closed));
+    // The peer got our close frame, code and reason.
+    QVERIFY(server.waitForLine(QStringLiteral("CLOSED 1000 bye")).size() > 0);
+}
+
+void TestRealPeers::serverCloseCodeFromNode()
+{
+    PeerProcess server;
+    QVERIFY2(server.startNode({QStringLiteral("close"), QStringLiteral("4001"), QStringLiteral("bye")}),
+             qPrintable(server.errorText()));
+    ConnectionHandle connection(settingsFor(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Closed));
+    QCOMPARE(recorder.count(Kind::Close), 1);
+    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    QCOMPARE(close.closedBy, Closer::Peer);
+    QCOMPARE(close.code, quint16(4001));
+    QCOMPARE(close.text, QStringLiteral("bye"));
+}
+
+void TestRealPeers::redirectIsAFailureNamingTheStatus()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("redirect")}), qPrintable(server.errorText()));
+    ConnectionHandle connection(settingsFor(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Closed));
+    const TrafficEvent error = recorder.ofKind(Kind::Error).value(0);
+    QCOMPARE(error.code, quint16(302));
+    QVERIFY2(error.text.contains(QLatin1String("HTTP 302 Found")), qPrintable(error.text));
+    // The server kept TCP open; we must have closed it.
+    QVERIFY(!server.waitForLine(QStringLiteral("CLIENT-GONE"), 5000).isEmpty());
+}
+
+void TestRealPeers::cancelWhileTheServerNeverAnswers()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("silent")}), qPrintable(server.errorText()));
+    ConnectionHandle connection(settingsFor(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(!server.waitForLine(QStringLiteral("ACCEPTED")).isEmpty());
+    QElapsedTimer timer;
+    timer.start();
+    connection.cancel();
+    QVERIFY(recorder.waitForState(ConnectionState::Closed, 5000));
+    QVERIFY(timer.elapsed() < 2000);
+    QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::Cancelled);
+    QVERIFY(!server.waitForLine(QStringLiteral("CLIENT-GONE"), 5000).isEmpty());
+}
+
+void TestRealPeers::dropMidMessageIsReportedAs1006Promptly_data()
+{
+    QTest::addColumn<bool>("viaWebsocketsLibrary");
+    QTest::newRow("raw server") << false;
+    QTest::newRow("python-websockets transport abort") << true;
+}
+
+void TestRealPeers::dropMidMessageIsReportedAs1006Promptly()
+{
+    QFETCH(bool, viaWebsocketsLibrary);
+    PeerProcess server;
+    QVERIFY2(server.startPython({viaWebsocketsLibrary ? QStringLiteral("echo") : QStringLiteral("dropmid")}),
+             qPrintable(server.errorText()));
+    ConnectionHandle connection(settingsFor(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    if (viaWebsocketsLibrary)
+        connection.sendText(QStringLiteral("drop-mid"));
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(recorder.waitForState(ConnectionState::Closed));
+    // Qt's own stalled-frame timer would only fire after 5 s, with 1001.
+    QVERIFY2(timer.elapsed() < 4000, "the drop must be noticed from the TCP close, not a timeout");
+    QCOMPARE(recorder.count(Kind::Close), 1);
+    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    QCOMPARE(close.code, quint16(1006));
+    QCOMPARE(close.closedBy, Closer::Network);
+    QCOMPARE(close.cause, Cause::Dropped);
+}
+
+void TestRealPeers::closeDoesNotWaitForAPeerThatIgnoresIt()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("deaf")}), qPrintable(server.errorText()));
+    ConnectionHandle connection(settingsFor(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    QElapsedTimer timer;
+    timer.start();
+    connection.requestClose(1000, QStringLiteral("leaving"));
+    QVERIFY(recorder.waitForState(ConnectionState::Closed, 5000));
+    QVERIFY(timer.elapsed() < 2000);
+    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    QCOMPARE(close.closedBy, Closer::Local);
+    QCOMPARE(close.code, quint16(1000));
+    QVERIFY(!server.waitForLine(QStringLiteral("CLIENT-GONE"), 5000).isEmpty());
+}
+
+void TestRealPeers::blockedServerStallsPongsThenRecovers()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    ConnectionSettings s = settingsFor(server.url());
+    s.heartbeat = {true, 100, 400, HeartbeatSettings::TimeoutAction::Report};
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitFor(Kind::Pong, 2));
+    connection.sendText(QStringLiteral("stall 1.5")); // the server's event loop sleeps 1.5 s
+    QVERIFY(recorder.waitFor(Kind::PongTimeout, 1, 10000));
+    const TrafficEvent timeout = recorder.ofKind(Kind::PongTimeout).first();
+    QVERIFY(timeout.durationUs >= 400'000);
+    // Pongs come back after the stall, and the connection never closed.
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.ofKind(Kind::Pong).last().timeUs > timeout.timeUs, 10000);
+    QCOMPARE(recorder.count(Kind::PongTimeout), 1); // one report per stall
+    QCOMPARE(connection.state(), ConnectionState::Open);
+    QCOMPARE(recorder.count(Kind::Close), 0);
+}
+
+void TestRealPeers::pongTimeoutCloses()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    ConnectionSettings s = settingsFor(server.url());
+    s.heartbeat = {true, 100, 300, HeartbeatSettings::TimeoutAction::Close};
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitFor(Kind::Pong, 1));
+    connection.sendText(QStringLiteral("stall 1.5"));
+    QVERIFY(recorder.waitForState(ConnectionState::Closed));
+    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    QCOMPARE(close.code, quint16(1011));
+    QCOMPARE(close.cause, Cause::HeartbeatTimeout);
+    QCOMPARE(close.closedBy, Closer::Local);
+}
+
+void TestRealPeers::pongTimeoutReconnects()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    ConnectionSettings s = settingsFor(server.url());
+    s.heartbeat = {true, 100, 300, HeartbeatSettings::TimeoutAction::Reconnect};
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitFor(Kind::Pong, 1));
+    connection.sendText(QStringLiteral("stall 1"));
+    QVERIFY(recorder.waitFor(Kind::Close, 1));
+    QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::HeartbeatTimeout);
+    QVERIFY(recorder.waitFor(Kind::Open, 2, 15000));
+    QTRY_COMPARE(connection.state(), ConnectionState::Open);
+}
+
+void TestRealPeers::heartbeatKeepsItsScheduleWhileTheGuiThreadIsBlocked()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    ConnectionSettings s = settingsFor(server.url());
+    s.heartbeat = {true, 100, 2000, HeartbeatSettings::TimeoutAction::Close};
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitFor(Kind::Pong, 1));
+
+    // Freeze this (the GUI) thread for 2 s: no event processing at all.
+    const auto blockStart = EventClock::Clock::now();
+    while (EventClock::Clock::now() - blockStart < std::chrono::seconds(2)) { }
+    const auto blockEnd = EventClock::Clock::now();
+    const qint64 startUs = connection.clock().toUs(blockStart);
+    const qint64 endUs = connection.clock().toUs(blockEnd);
+
+    // The worker stamped its pings and pongs itself; collect what it did meanwhile.
+    QTRY_VERIFY(!recorder.events.isEmpty() && recorder.events.last().timeUs > endUs);
+    int pings = 0;
+    int pongs = 0;
+    for (const TrafficEvent &e : std::as_const(recorder.events)) {
+        if (e.timeUs < startUs || e.timeUs > endUs)
+            continue;
+        pings += e.kind == Kind::Ping;
+        pongs += e.kind == Kind::Pong;
+    }
+    QVERIFY2(pings >= 15 && pongs >= 15, qPrintable(QStringLiteral("%1 pings, %2 pongs").arg(pings).arg(pongs)));
+    QCOMPARE(recorder.count(Kind::PongTimeout), 0);
+    QCOMPARE(connection.state(), ConnectionState::Open);
+}
+
+void TestRealPeers::selfSignedCertificate_data()
+{
+    QTest::addColumn<QString>("trust");
+    QTest::newRow("refused by default") << "none";
+    QTest::newRow("accepted with a CA file") << "ca-file";
+    QTest::newRow("accepted when told to ignore errors") << "insecure";
+}
+
+void TestRealPeers::selfSignedCertificate()
+{
+    QFETCH(QString, trust);
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo"), QStringLiteral("--tls"), m_cert, m_key}),
+             qPrintable(server.errorText()));
+    ConnectionSettings s = settingsFor(server.url(QStringLiteral("wss")));
+    if (trust == QLatin1String("ca-file"))
+        s.tls.caFile = m_cert;
+    if (trust == QLatin1String("insecure"))
+        s.tls.ignoreCertificateErrors = true;
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    if (trust == QLatin1String("none")) {
+        QVERIFY(recorder.waitForState(ConnectionState::Closed));
+        const QString error = recorder.ofKind(Kind::Error).value(0).text;
+        QVERIFY2(error.contains(QLatin1String("self-signed"), Qt::CaseInsensitive)
+                     || error.contains(QLatin1String("self signed"), Qt::CaseInsensitive),
+                 qPrintable(error));
+        QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::ConnectFailed);
+        return;
+    }
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    if (trust == QLatin1String("insecure"))
+        QVERIFY(recorder.ofKind(Kind::Note).value(0).text.contains(QLatin1String("ignored")));
+    connection.sendText(QStringLiteral("secret"));
+    QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
+}
+
+QTEST_GUILESS_MAIN(TestRealPeers)
 #include "tst_realpeers.moc"
