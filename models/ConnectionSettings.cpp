@@ -85,7 +85,8 @@ QUrl ConnectionSettings::parseUrl(const QString &input, QString *error)
         return {};
     }
     // "localhost:8080/chat" is what people type; it means ws://.
-    const QString withScheme = text.contains(QLatin1String("://")) ? text : QLatin1String("ws://") + text;
+    const QString withScheme
+        = text.contains(QLatin1String("://")) ? text : QLatin1String("ws://") + text;
     const QUrl url(withScheme, QUrl::StrictMode);
     if (!url.isValid()) {
         *error = QStringLiteral("'%1' is not a valid URL: %2").arg(text, url.errorString());
@@ -93,13 +94,16 @@ QUrl ConnectionSettings::parseUrl(const QString &input, QString *error)
     }
     const QString scheme = url.scheme().toLower();
     if (scheme == QLatin1String("http") || scheme == QLatin1String("https")) {
-        *error = QStringLiteral("'%1' is an HTTP URL: WebSocket URLs start with %2://")
-                     .arg(text, scheme == QLatin1String("http") ? QLatin1String("ws") : QLatin1String("wss"));
+        *error
+            = QStringLiteral("'%1' is an HTTP URL: WebSocket URLs start with %2://")
+                  .arg(text,
+                      scheme == QLatin1String("http") ? QLatin1String("ws") : QLatin1String("wss"));
         return {};
     }
     if (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")) {
-        *error = QStringLiteral("'%1' has the scheme '%2': only ws:// and wss:// are WebSocket URLs")
-                     .arg(text, url.scheme());
+        *error
+            = QStringLiteral("'%1' has the scheme '%2': only ws:// and wss:// are WebSocket URLs")
+                  .arg(text, url.scheme());
         return {};
     }
     if (url.host().isEmpty()) {
@@ -141,7 +145,8 @@ bool ConnectionSettings::addHeader(const QString &rawName, const QString &rawVal
     }
     for (const QChar c : value) {
         if (c == QLatin1Char('\r') || c == QLatin1Char('\n') || c == QChar(0)) {
-            *error = QStringLiteral("the value of header '%1' contains a line break or NUL").arg(name);
+            *error
+                = QStringLiteral("the value of header '%1' contains a line break or NUL").arg(name);
             return false;
         }
     }
@@ -163,7 +168,8 @@ bool ConnectionSettings::addHeader(const QString &rawName, const QString &rawVal
         return true;
     }
     if (isHandshakeHeader(lower)) {
-        *error = QStringLiteral("the header '%1' is set by the WebSocket handshake itself and cannot be overridden")
+        *error = QStringLiteral(
+            "the header '%1' is set by the WebSocket handshake itself and cannot be overridden")
                      .arg(name);
         return false;
     }
@@ -199,8 +205,10 @@ QString ConnectionSettings::validate() const
         if (!isValidToken(protocol))
             return QStringLiteral("'%1' is not a valid subprotocol name").arg(protocol);
     }
-    if (reconnect.enabled && (reconnect.initialDelayMs < 0 || reconnect.maxDelayMs < reconnect.initialDelayMs))
-        return QStringLiteral("the reconnect delays must satisfy 0 <= first delay <= maximum delay");
+    if (reconnect.enabled
+        && (reconnect.initialDelayMs < 0 || reconnect.maxDelayMs < reconnect.initialDelayMs))
+        return QStringLiteral(
+            "the reconnect delays must satisfy 0 <= first delay <= maximum delay");
     if (!tls.caFile.isEmpty()) {
         const QFileInfo info(tls.caFile);
         if (!info.exists())

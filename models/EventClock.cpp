@@ -3,7 +3,5 @@
 #include <QDateTime>
 
 EventClock::EventClock()
-    : m_origin(Clock::now())
-    , m_wallOriginMs(QDateTime::currentMSecsSinceEpoch())
-{
-}
+    : m_origin(Clock::now()), m_wallOriginMs(QDateTime::currentMSecsSinceEpoch())
+{ }

@@ -41,8 +41,12 @@ struct TrafficEvent
 
     qint64 timeUs = 0; // monotonic, µs since the connection started
     qint64 wallMs = 0; // wall clock, ms since the epoch
+    // A message's payload normally lives in its batch's shared buffer (payloadOffset >= 0, see
+    // TrafficBatch). Large payloads, and events resolved by TrafficBatch::materialized(), hold it
+    // here instead: text for a text message, data for binary, ping and pong.
     QString text; // a text message, or the human-readable detail of any other event
     QByteArray data; // a binary message, or a ping/pong payload
+    qint64 payloadOffset = -1;
     qint64 size = 0; // payload bytes on the wire (UTF-8 bytes for text)
     qint64 durationUs = -1; // Pong: round-trip time; PongTimeout: time waited
     quint32 sequence = 0; // heartbeat sequence number of a ping, pong or pong timeout
@@ -53,6 +57,7 @@ struct TrafficEvent
     CloseCause cause = CloseCause::None;
 
     bool isMessage() const { return kind == Kind::Text || kind == Kind::Binary; }
+    bool hasPayload() const { return isMessage() || kind == Kind::Ping || kind == Kind::Pong; }
 
     static QString kindName(Kind kind);
     static QString directionName(Direction direction);

@@ -27,10 +27,12 @@ void print(FILE *stream, const QString &text)
 QString generalHelp()
 {
     return QStringLiteral(
-               "Usage: sockscope connect URL [options]   talk to a WebSocket server from the terminal\n"
+               "Usage: sockscope connect URL [options]   talk to a WebSocket server from the "
+               "terminal\n"
                "       sockscope --help | --version\n"
                "\n"
-               "Sockscope is a WebSocket inspector. 'sockscope COMMAND --help' shows a command's options.\n"
+               "Sockscope is a WebSocket inspector. 'sockscope COMMAND --help' shows a command's "
+               "options.\n"
                "\n"
                "Commands:\n"
                "  connect   Interactive client: stdin lines are sent as text messages, received\n"
@@ -41,8 +43,9 @@ QString generalHelp()
 
 int usageError(const QString &message, const QString &command)
 {
-    print(stderr, QStringLiteral("sockscope: %1\nTry 'sockscope %2--help'.\n")
-                      .arg(message, command.isEmpty() ? QString() : command + QLatin1Char(' ')));
+    print(stderr,
+        QStringLiteral("sockscope: %1\nTry 'sockscope %2--help'.\n")
+            .arg(message, command.isEmpty() ? QString() : command + QLatin1Char(' ')));
     return ExitStatus::Usage;
 }
 
@@ -50,13 +53,15 @@ int runConnect(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Connect to a WebSocket server. Each line on stdin is sent as a text message;\n"
-                       "received text prints as '< text', binary as '< (binary, N bytes) hex...'.\n"
-                       "Status and errors go to stderr. EOF on stdin closes with 1000; Ctrl+C or\n"
-                       "SIGTERM closes (or cancels a pending connect) and exits at once.\n\n")
+        QStringLiteral(
+            "Connect to a WebSocket server. Each line on stdin is sent as a text message;\n"
+            "received text prints as '< text', binary as '< (binary, N bytes) hex...'.\n"
+            "Status and errors go to stderr. EOF on stdin closes with 1000; Ctrl+C or\n"
+            "SIGTERM closes (or cancels a pending connect) and exits at once.\n\n")
         + QString::fromLatin1(ExitStatus::helpText()));
     parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// URL."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption help(
+        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     parser.addOption(help);
     ConnectOptions options;
     options.addTo(parser);
@@ -71,7 +76,7 @@ int runConnect(const QStringList &arguments)
     if (positional.size() != 1)
         return usageError(positional.isEmpty() ? QStringLiteral("connect needs a URL")
                                                : QStringLiteral("connect takes one URL"),
-                          QStringLiteral("connect"));
+            QStringLiteral("connect"));
     ConnectionSettings settings;
     QString error;
     if (!options.toSettings(parser, positional.first(), &settings, &error))
@@ -89,15 +94,18 @@ bool isCommandLine(const QStringList &arguments)
     if (arguments.size() < 2)
         return false;
     const QString &first = arguments.at(1);
-    return subcommands().contains(first) || first == QLatin1String("--help") || first == QLatin1String("-h")
-        || first == QLatin1String("--version") || first == QLatin1String("-v");
+    return subcommands().contains(first) || first == QLatin1String("--help")
+        || first == QLatin1String("-h") || first == QLatin1String("--version")
+        || first == QLatin1String("-v");
 }
 
 int run(const QStringList &arguments)
 {
     const QString first = arguments.value(1);
     if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
-        print(stdout, QStringLiteral("sockscope %1 (Qt %2)\n").arg(QLatin1String(SOCKSCOPE_VERSION), QLatin1String(qVersion())));
+        print(stdout,
+            QStringLiteral("sockscope %1 (Qt %2)\n")
+                .arg(QLatin1String(SOCKSCOPE_VERSION), QLatin1String(qVersion())));
         return ExitStatus::Ok;
     }
     if (first.isEmpty() || first == QLatin1String("--help") || first == QLatin1String("-h")) {

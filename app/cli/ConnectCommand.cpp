@@ -30,14 +30,17 @@ QString describeClose(const TrafficEvent &e)
     const QString reason = e.text.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(e.text);
     switch (e.cause) {
     case Cause::PeerClosed:
-        return QStringLiteral("closed by the server: %1%2").arg(CloseCode::describe(e.code), reason);
+        return QStringLiteral("closed by the server: %1%2")
+            .arg(CloseCode::describe(e.code), reason);
     case Cause::Requested:
     case Cause::Shutdown:
     case Cause::HeartbeatTimeout:
     case Cause::ProtocolError:
-        return QStringLiteral("closed by the client: %1%2").arg(CloseCode::describe(e.code), reason);
+        return QStringLiteral("closed by the client: %1%2")
+            .arg(CloseCode::describe(e.code), reason);
     case Cause::Dropped:
-        return QStringLiteral("connection lost without a close frame: %1").arg(CloseCode::describe(e.code));
+        return QStringLiteral("connection lost without a close frame: %1")
+            .arg(CloseCode::describe(e.code));
     case Cause::Cancelled:
         return QStringLiteral("connect cancelled");
     case Cause::ConnectFailed:
@@ -51,9 +54,7 @@ QString describeClose(const TrafficEvent &e)
 } // namespace
 
 ConnectCommand::ConnectCommand(const ConnectionSettings &settings, bool showPings, QObject *parent)
-    : QObject(parent)
-    , m_settings(settings)
-    , m_showPings(showPings)
+    : QObject(parent), m_settings(settings), m_showPings(showPings)
 {
     m_forceExit.setSingleShot(true);
     connect(&m_forceExit, &QTimer::timeout, this, [this] { quit(ExitStatus::Interrupted); });
@@ -89,21 +90,24 @@ void ConnectCommand::quit(int status)
     QCoreApplication::exit(status);
 }
 
-void ConnectCommand::onEvents(const TrafficEventList &events)
+void ConnectCommand::onEvents(const TrafficBatch &batch)
 {
     using Kind = TrafficEvent::Kind;
     QByteArray out;
-    for (const TrafficEvent &e : events) {
+    for (const TrafficEvent &e : batch.events) {
         switch (e.kind) {
         case Kind::Text:
             if (e.direction == TrafficEvent::Direction::Incoming)
-                out += "< " + e.text.toUtf8() + '\n';
+                out += "< " + batch.payload(e) + '\n';
             break;
         case Kind::Binary:
             if (e.direction == TrafficEvent::Direction::Incoming) {
                 out += "< (binary, " + QByteArray::number(e.size) + " bytes) "
-                    + e.data.left(HexPreviewBytes).toHex(' ');
-                if (e.data.size() > HexPreviewBytes)
+                    + batch.payloadView(e)
+                          .first(qMin<qsizetype>(e.size, HexPreviewBytes))
+                          .toByteArray()
+                          .toHex(' ');
+                if (e.size > HexPreviewBytes)
                     out += " ...";
                 out += '\n';
             }
@@ -111,13 +115,15 @@ void ConnectCommand::onEvents(const TrafficEventList &events)
         case Kind::Pong:
             if (m_showPings) {
                 out += "< pong #" + QByteArray::number(e.sequence);
-                out += e.durationUs >= 0 ? " " + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n"
-                                         : " (unsolicited)\n";
+                out += e.durationUs >= 0
+                    ? " " + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n"
+                    : " (unsolicited)\n";
             }
             break;
         case Kind::Open:
-            writeErr(e.text.isEmpty() ? QStringLiteral("* connected")
-                                      : QStringLiteral("* connected (subprotocol: %1)").arg(e.text));
+            writeErr(e.text.isEmpty()
+                    ? QStringLiteral("* connected")
+                    : QStringLiteral("* connected (subprotocol: %1)").arg(e.text));
             break;
         case Kind::Close:
             m_status = ExitStatus::fromClose(e);

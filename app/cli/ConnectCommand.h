@@ -3,7 +3,7 @@
 #include "ConnectionSettings.h"
 #include "ConnectionState.h"
 #include "LoopLag.h"
-#include "TrafficEvent.h"
+#include "TrafficBatch.h"
 
 #include <QObject>
 #include <QStringList>
@@ -26,7 +26,7 @@ public:
     int exec(); // runs until the connection is over; returns the exit status
 
 private:
-    void onEvents(const TrafficEventList &events);
+    void onEvents(const TrafficBatch &batch);
     void onStateChanged(ConnectionState state);
     void onLine(const QString &line);
     void onEndOfInput();

@@ -16,8 +16,8 @@ public:
 
     void addTo(QCommandLineParser &parser) const;
     // Builds settings for urlText from the parsed options; on failure says what is wrong.
-    bool toSettings(const QCommandLineParser &parser, const QString &urlText, ConnectionSettings *settings,
-                    QString *error) const;
+    bool toSettings(const QCommandLineParser &parser, const QString &urlText,
+        ConnectionSettings *settings, QString *error) const;
     bool showPings(const QCommandLineParser &parser) const;
 
     // "0.05", "20", "250ms", "2s" -> milliseconds.

@@ -13,8 +13,7 @@ int s_pipe[2] = {-1, -1};
 }
 
 SignalWatcher::SignalWatcher(std::initializer_list<int> signalNumbers, QObject *parent)
-    : QObject(parent)
-    , m_signals(signalNumbers)
+    : QObject(parent), m_signals(signalNumbers)
 {
     if (s_pipe[0] < 0) {
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, s_pipe) != 0) {

@@ -7,10 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-StdinLineReader::StdinLineReader(QObject *parent)
-    : QObject(parent)
-{
-}
+StdinLineReader::StdinLineReader(QObject *parent) : QObject(parent) { }
 
 StdinLineReader::~StdinLineReader()
 {

@@ -8,7 +8,7 @@ namespace {
 void registerMetaTypes()
 {
     static const bool registered = [] {
-        qRegisterMetaType<TrafficEventList>();
+        qRegisterMetaType<TrafficBatch>();
         qRegisterMetaType<LoopLag>();
         qRegisterMetaType<ConnectionState>();
         qRegisterMetaType<ConnectionSettings>();
@@ -52,8 +52,7 @@ ConnectionHandle::~ConnectionHandle()
     delete m_thread;
 }
 
-template<typename F>
-void ConnectionHandle::post(F &&call)
+template<typename F> void ConnectionHandle::post(F &&call)
 {
     if (m_shutdownBegun)
         return;
@@ -65,7 +64,8 @@ void ConnectionHandle::beginShutdown()
     if (m_shutdownBegun)
         return;
     ConnectionWorker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker] { worker->shutdown(); }, Qt::QueuedConnection);
     m_shutdownBegun = true;
 }
 

@@ -4,7 +4,7 @@
 #include "ConnectionState.h"
 #include "EventClock.h"
 #include "LoopLag.h"
-#include "TrafficEvent.h"
+#include "TrafficBatch.h"
 
 #include <QObject>
 
@@ -42,12 +42,11 @@ public Q_SLOTS:
     void cancel();
 
 Q_SIGNALS:
-    void eventsReceived(const TrafficEventList &events, const LoopLag &socketThreadLag);
+    void eventsReceived(const TrafficBatch &batch, const LoopLag &socketThreadLag);
     void stateChanged(ConnectionState state);
 
 private:
-    template<typename F>
-    void post(F &&call);
+    template<typename F> void post(F &&call);
 
     ConnectionSettings m_settings;
     EventClock m_clock;

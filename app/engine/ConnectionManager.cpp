@@ -4,10 +4,7 @@
 
 #include <QDeadlineTimer>
 
-ConnectionManager::ConnectionManager(QObject *parent)
-    : QObject(parent)
-{
-}
+ConnectionManager::ConnectionManager(QObject *parent) : QObject(parent) { }
 
 ConnectionManager::~ConnectionManager()
 {

@@ -36,7 +36,8 @@ QString describeHandshakeFailure(const QString &qtMessage, int *status)
     const QRegularExpressionMatch match = statusPattern.match(qtMessage);
     if (match.hasMatch()) {
         *status = match.captured(1).toInt();
-        return QStringLiteral("the server answered HTTP %1 %2 instead of upgrading to WebSocket (101)")
+        return QStringLiteral(
+            "the server answered HTTP %1 %2 instead of upgrading to WebSocket (101)")
             .arg(match.captured(1), match.captured(2));
     }
     QString message = qtMessage;
@@ -54,7 +55,8 @@ bool isLocalProtocolClose(quint16 code, const QString &reason)
         QStringLiteral("Timeout when reading data from socket."),
         QStringLiteral("Invalid UTF-8 code encountered."),
         QStringLiteral("Received Continuation frame, while there is nothing to continue."),
-        QStringLiteral("All data frames after the initial data frame must have opcode 0 (continuation)."),
+        QStringLiteral(
+            "All data frames after the initial data frame must have opcode 0 (continuation)."),
         QStringLiteral("Rsv field is non-zero"),
         QStringLiteral("Used reserved opcode"),
         QStringLiteral("Control frame is larger than 125 bytes"),
@@ -84,11 +86,8 @@ QString formatBytes(qint64 bytes)
 } // namespace
 
 ConnectionWorker::ConnectionWorker(const ConnectionSettings &settings, const EventClock &clock)
-    : m_settings(settings)
-    , m_clock(clock)
-    , m_backoff(settings.reconnect)
-{
-}
+    : m_settings(settings), m_clock(clock), m_backoff(settings.reconnect)
+{ }
 
 ConnectionWorker::~ConnectionWorker() = default;
 
@@ -96,34 +95,28 @@ void ConnectionWorker::initialize()
 {
     Q_ASSERT(QThread::currentThread() == thread());
     m_batcher = new EventBatcher(this);
-    connect(m_batcher, &EventBatcher::batchReady, this, [this](const TrafficEventList &events) {
+    connect(m_batcher, &EventBatcher::batchReady, this, [this](const TrafficBatch &batch) {
         m_lastReportUs = m_clock.elapsedUs();
-        Q_EMIT eventsReady(events, m_lagProbe->take());
+        Q_EMIT eventsReady(batch, m_lagProbe->take());
     });
 
     m_heartbeat = new Heartbeat(m_clock, this);
     m_heartbeat->setSettings(m_settings.heartbeat);
     connect(m_heartbeat, &Heartbeat::pingSent, this,
-            [this](quint32 sequence, const QByteArray &payload, qint64 atUs) {
-                TrafficEvent e = makeEvent(Kind::Ping, Direction::Outgoing);
-                e.timeUs = atUs;
-                e.wallMs = m_clock.wallMsAt(atUs);
-                e.sequence = sequence;
-                e.data = payload;
-                e.size = payload.size();
-                post(std::move(e));
-            });
+        [this](quint32 sequence, const QByteArray &payload, qint64 atUs) {
+            TrafficEvent &e = m_batcher->appendBytes(
+                Kind::Ping, Direction::Outgoing, atUs, m_clock.wallMsAt(atUs), payload);
+            e.sequence = sequence;
+            m_batcher->commit();
+        });
     connect(m_heartbeat, &Heartbeat::pongReceived, this,
-            [this](quint32 sequence, qint64 rttUs, const QByteArray &payload, qint64 atUs, bool) {
-                TrafficEvent e = makeEvent(Kind::Pong, Direction::Incoming);
-                e.timeUs = atUs;
-                e.wallMs = m_clock.wallMsAt(atUs);
-                e.sequence = sequence;
-                e.durationUs = rttUs;
-                e.data = payload;
-                e.size = payload.size();
-                post(std::move(e));
-            });
+        [this](quint32 sequence, qint64 rttUs, const QByteArray &payload, qint64 atUs, bool) {
+            TrafficEvent &e = m_batcher->appendBytes(
+                Kind::Pong, Direction::Incoming, atUs, m_clock.wallMsAt(atUs), payload);
+            e.sequence = sequence;
+            e.durationUs = rttUs;
+            m_batcher->commit();
+        });
     connect(m_heartbeat, &Heartbeat::pongOverdue, this, &ConnectionWorker::onPongOverdue);
 
     m_lagProbe = new LoopLagProbe(LoopLagProbe::DefaultIntervalMs, this);
@@ -186,7 +179,8 @@ void ConnectionWorker::open(const ConnectionSettings &settings)
         return;
     if (m_state == ConnectionState::Connecting || m_state == ConnectionState::Open
         || m_state == ConnectionState::Closing) {
-        note(Kind::Note, QStringLiteral("already connected: close the connection before opening it again"));
+        note(Kind::Note,
+            QStringLiteral("already connected: close the connection before opening it again"));
         return;
     }
     m_reconnectTimer->stop();
@@ -218,10 +212,12 @@ void ConnectionWorker::connectNow()
 
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     if (!m_settings.tls.caFile.isEmpty()) {
-        const QList<QSslCertificate> certificates = QSslCertificate::fromPath(m_settings.tls.caFile);
+        const QList<QSslCertificate> certificates
+            = QSslCertificate::fromPath(m_settings.tls.caFile);
         if (certificates.isEmpty()) {
             fail(CloseCause::ConnectFailed,
-                 QStringLiteral("the CA file '%1' holds no PEM certificate").arg(m_settings.tls.caFile));
+                QStringLiteral("the CA file '%1' holds no PEM certificate")
+                    .arg(m_settings.tls.caFile));
             return;
         }
         tls.addCaCertificates(certificates);
@@ -237,9 +233,10 @@ void ConnectionWorker::connectNow()
     connect(m_socket, &QWebSocket::disconnected, this, &ConnectionWorker::onDisconnected);
     connect(m_socket, &QWebSocket::aboutToClose, this, &ConnectionWorker::onAboutToClose);
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-            &ConnectionWorker::onSocketError);
+        &ConnectionWorker::onSocketError);
     // Same thread, so this is a direct call: ignoring errors only works from inside the signal.
-    connect(m_socket, &QWebSocket::sslErrors, this, &ConnectionWorker::onSslErrors, Qt::DirectConnection);
+    connect(m_socket, &QWebSocket::sslErrors, this, &ConnectionWorker::onSslErrors,
+        Qt::DirectConnection);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &ConnectionWorker::onTextMessage);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &ConnectionWorker::onBinaryMessage);
     connect(m_socket, &QWebSocket::pong, this, &ConnectionWorker::onPong);
@@ -292,7 +289,7 @@ void ConnectionWorker::onDisconnected()
         return;
     if (m_state == ConnectionState::Connecting) {
         fail(CloseCause::ConnectFailed,
-             QStringLiteral("the server closed the connection during the WebSocket handshake"));
+            QStringLiteral("the server closed the connection during the WebSocket handshake"));
         return;
     }
     if (m_closeRequest.pending) {
@@ -305,10 +302,12 @@ void ConnectionWorker::onDisconnected()
         if (isLocalProtocolClose(code, reason)) {
             QString detail = reason;
             if (code == CloseCode::TooBig)
-                detail = QStringLiteral("a message exceeded the %1 limit for incoming messages (%2)")
-                             .arg(formatBytes(m_settings.maxIncomingMessageSize), reason);
+                detail
+                    = QStringLiteral("a message exceeded the %1 limit for incoming messages (%2)")
+                          .arg(formatBytes(m_settings.maxIncomingMessageSize), reason);
             else if (code == CloseCode::GoingAway)
-                detail = QStringLiteral("the server stopped sending in the middle of a frame (%1)").arg(reason);
+                detail = QStringLiteral("the server stopped sending in the middle of a frame (%1)")
+                             .arg(reason);
             note(Kind::Error, detail);
             finish(Closer::Local, code, reason, CloseCause::ProtocolError);
         } else {
@@ -317,7 +316,7 @@ void ConnectionWorker::onDisconnected()
         return;
     }
     finish(Closer::Network, CloseCode::Abnormal,
-           QStringLiteral("the connection was lost without a close frame"), CloseCause::Dropped);
+        QStringLiteral("the connection was lost without a close frame"), CloseCause::Dropped);
 }
 
 void ConnectionWorker::onSocketError(QAbstractSocket::SocketError error)
@@ -329,14 +328,16 @@ void ConnectionWorker::onSocketError(QAbstractSocket::SocketError error)
         QString message;
         int status = 0;
         if (error == QAbstractSocket::SslHandshakeFailedError && !m_sslErrors.isEmpty())
-            message = QStringLiteral("TLS handshake failed: %1").arg(m_sslErrors.join(QStringLiteral("; ")));
+            message = QStringLiteral("TLS handshake failed: %1")
+                          .arg(m_sslErrors.join(QStringLiteral("; ")));
         else if (error == QAbstractSocket::ConnectionRefusedError
-                 && m_socket->errorString().contains(QLatin1String("status code")))
+            && m_socket->errorString().contains(QLatin1String("status code")))
             message = describeHandshakeFailure(m_socket->errorString(), &status);
         else if (error == QAbstractSocket::ConnectionRefusedError)
             message = QStringLiteral("connection refused by %1:%2")
                           .arg(m_settings.url.host())
-                          .arg(m_settings.url.port(m_settings.url.scheme() == QLatin1String("wss") ? 443 : 80));
+                          .arg(m_settings.url.port(
+                              m_settings.url.scheme() == QLatin1String("wss") ? 443 : 80));
         else if (error == QAbstractSocket::HostNotFoundError)
             message = QStringLiteral("host '%1' not found").arg(m_settings.url.host());
         else
@@ -360,8 +361,9 @@ void ConnectionWorker::onSslErrors(const QList<QSslError> &errors)
         QStringList ignored;
         for (const QSslError &e : errors)
             ignored << e.errorString();
-        note(Kind::Note, QStringLiteral("certificate problems ignored as requested: %1")
-                             .arg(ignored.join(QStringLiteral("; "))));
+        note(Kind::Note,
+            QStringLiteral("certificate problems ignored as requested: %1")
+                .arg(ignored.join(QStringLiteral("; "))));
         m_socket->ignoreSslErrors();
         return;
     }
@@ -371,18 +373,15 @@ void ConnectionWorker::onSslErrors(const QList<QSslError> &errors)
 
 void ConnectionWorker::onTextMessage(const QString &message)
 {
-    TrafficEvent e = makeEvent(Kind::Text, Direction::Incoming);
-    e.size = utf8Size(message);
-    e.text = message;
-    post(std::move(e));
+    const qint64 now = m_clock.elapsedUs();
+    m_batcher->appendText(Kind::Text, Direction::Incoming, now, m_clock.wallMsAt(now), message);
 }
 
 void ConnectionWorker::onBinaryMessage(const QByteArray &message)
 {
-    TrafficEvent e = makeEvent(Kind::Binary, Direction::Incoming);
-    e.size = message.size();
-    e.data = message;
-    post(std::move(e));
+    const qint64 now = m_clock.elapsedUs();
+    m_batcher->appendBytes(Kind::Binary, Direction::Incoming, now, m_clock.wallMsAt(now), message);
+    m_batcher->commit();
 }
 
 void ConnectionWorker::onPong(quint64, const QByteArray &payload)
@@ -406,7 +405,7 @@ void ConnectionWorker::onPongOverdue(quint32 sequence, qint64 waitedUs)
         Q_FALLTHROUGH();
     case HeartbeatSettings::TimeoutAction::Close:
         closeSocket(CloseCode::InternalError,
-                    QStringLiteral("no pong within %1 ms").arg(hb.timeoutMs), CloseCause::HeartbeatTimeout);
+            QStringLiteral("no pong within %1 ms").arg(hb.timeoutMs), CloseCause::HeartbeatTimeout);
         break;
     }
 }
@@ -416,7 +415,8 @@ void ConnectionWorker::onConnectTimeout()
     if (m_state != ConnectionState::Connecting)
         return;
     fail(CloseCause::ConnectTimeout,
-         QStringLiteral("no WebSocket connection after %1 ms (connect timeout)").arg(m_settings.connectTimeoutMs));
+        QStringLiteral("no WebSocket connection after %1 ms (connect timeout)")
+            .arg(m_settings.connectTimeoutMs));
 }
 
 void ConnectionWorker::onLoopSampled()
@@ -424,7 +424,7 @@ void ConnectionWorker::onLoopSampled()
     // Keep the thread-health readout alive when nothing else is being reported.
     if (m_batcher->isEmpty() && m_clock.elapsedUs() - m_lastReportUs >= IdleReportIntervalUs) {
         m_lastReportUs = m_clock.elapsedUs();
-        Q_EMIT eventsReady({}, m_lagProbe->take());
+        Q_EMIT eventsReady(TrafficBatch(), m_lagProbe->take());
     }
 }
 
@@ -434,11 +434,9 @@ void ConnectionWorker::sendText(const QString &text)
         note(Kind::Error, QStringLiteral("not sent: the connection is not open"));
         return;
     }
-    TrafficEvent e = makeEvent(Kind::Text, Direction::Outgoing);
+    const qint64 now = m_clock.elapsedUs();
     m_socket->sendTextMessage(text);
-    e.size = utf8Size(text);
-    e.text = text;
-    post(std::move(e));
+    m_batcher->appendText(Kind::Text, Direction::Outgoing, now, m_clock.wallMsAt(now), text);
 }
 
 void ConnectionWorker::sendBinary(const QByteArray &data)
@@ -447,11 +445,10 @@ void ConnectionWorker::sendBinary(const QByteArray &data)
         note(Kind::Error, QStringLiteral("not sent: the connection is not open"));
         return;
     }
-    TrafficEvent e = makeEvent(Kind::Binary, Direction::Outgoing);
+    const qint64 now = m_clock.elapsedUs();
     m_socket->sendBinaryMessage(data);
-    e.size = data.size();
-    e.data = data;
-    post(std::move(e));
+    m_batcher->appendBytes(Kind::Binary, Direction::Outgoing, now, m_clock.wallMsAt(now), data);
+    m_batcher->commit();
 }
 
 void ConnectionWorker::setHeartbeat(const HeartbeatSettings &settings)
@@ -492,8 +489,9 @@ void ConnectionWorker::requestClose(quint16 code, const QString &reason)
         return;
     case ConnectionState::Open:
         if (!CloseCode::isSendable(code)) {
-            note(Kind::Error, QStringLiteral("%1 cannot be sent in a close frame; closing with 1000 instead")
-                                  .arg(CloseCode::describe(code)));
+            note(Kind::Error,
+                QStringLiteral("%1 cannot be sent in a close frame; closing with 1000 instead")
+                    .arg(CloseCode::describe(code)));
             code = CloseCode::Normal;
         }
         closeSocket(code, reason, CloseCause::Requested);
@@ -505,7 +503,8 @@ void ConnectionWorker::requestClose(quint16 code, const QString &reason)
     }
 }
 
-void ConnectionWorker::closeSocket(quint16 code, const QString &reason, TrafficEvent::CloseCause cause)
+void ConnectionWorker::closeSocket(
+    quint16 code, const QString &reason, TrafficEvent::CloseCause cause)
 {
     m_closeRequest = {true, code, CloseCode::truncateReason(reason), cause};
     m_heartbeat->stop();
@@ -524,7 +523,8 @@ void ConnectionWorker::closeSocket(quint16 code, const QString &reason, TrafficE
 void ConnectionWorker::cancel()
 {
     if (m_state == ConnectionState::Connecting) {
-        finish(Closer::Local, CloseCode::Abnormal, QStringLiteral("connect cancelled"), CloseCause::Cancelled);
+        finish(Closer::Local, CloseCode::Abnormal, QStringLiteral("connect cancelled"),
+            CloseCause::Cancelled);
     } else if (m_state == ConnectionState::Reconnecting) {
         m_reconnectTimer->stop();
         note(Kind::Note, QStringLiteral("reconnecting cancelled"));
@@ -538,8 +538,8 @@ void ConnectionWorker::fail(TrafficEvent::CloseCause cause, const QString &messa
     e.text = message;
     e.code = quint16(httpStatus);
     post(std::move(e));
-    finish(cause == CloseCause::ConnectTimeout ? Closer::Local : Closer::Network, CloseCode::Abnormal,
-           message, cause);
+    finish(cause == CloseCause::ConnectTimeout ? Closer::Local : Closer::Network,
+        CloseCode::Abnormal, message, cause);
 }
 
 bool ConnectionWorker::shouldReconnect(TrafficEvent::CloseCause cause) const
@@ -564,7 +564,7 @@ bool ConnectionWorker::shouldReconnect(TrafficEvent::CloseCause cause) const
 }
 
 void ConnectionWorker::finish(TrafficEvent::Closer closedBy, quint16 code, const QString &reason,
-                              TrafficEvent::CloseCause cause)
+    TrafficEvent::CloseCause cause)
 {
     if (m_state != ConnectionState::Connecting && m_state != ConnectionState::Open
         && m_state != ConnectionState::Closing)
@@ -582,8 +582,13 @@ void ConnectionWorker::finish(TrafficEvent::Closer closedBy, quint16 code, const
     post(std::move(e));
 
     if (shouldReconnect(cause)) {
-        const int delay = m_reconnectAfterHeartbeat && !m_settings.reconnect.enabled ? 0 : m_backoff.nextDelayMs();
-        note(Kind::Note, QStringLiteral("reconnecting in %1 ms (attempt %2)").arg(delay).arg(qMax(1, m_backoff.attempts())));
+        const int delay = m_reconnectAfterHeartbeat && !m_settings.reconnect.enabled
+            ? 0
+            : m_backoff.nextDelayMs();
+        note(Kind::Note,
+            QStringLiteral("reconnecting in %1 ms (attempt %2)")
+                .arg(delay)
+                .arg(qMax(1, m_backoff.attempts())));
         setState(ConnectionState::Reconnecting);
         m_reconnectTimer->start(delay);
         return;
@@ -597,11 +602,13 @@ void ConnectionWorker::shutdown()
     m_reconnectTimer->stop();
     switch (m_state) {
     case ConnectionState::Open:
-        closeSocket(CloseCode::GoingAway, QStringLiteral("client shutting down"), CloseCause::Shutdown);
+        closeSocket(
+            CloseCode::GoingAway, QStringLiteral("client shutting down"), CloseCause::Shutdown);
         break;
     case ConnectionState::Connecting:
     case ConnectionState::Closing:
-        finish(Closer::Local, CloseCode::Abnormal, QStringLiteral("client shutting down"), CloseCause::Shutdown);
+        finish(Closer::Local, CloseCode::Abnormal, QStringLiteral("client shutting down"),
+            CloseCause::Shutdown);
         break;
     case ConnectionState::Reconnecting:
         setState(ConnectionState::Closed);

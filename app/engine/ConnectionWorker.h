@@ -5,7 +5,7 @@
 #include "EventClock.h"
 #include "LoopLag.h"
 #include "ReconnectBackoff.h"
-#include "TrafficEvent.h"
+#include "TrafficBatch.h"
 
 #include <QAbstractSocket>
 #include <QObject>
@@ -40,7 +40,7 @@ public Q_SLOTS:
     void shutdown(); // closes whatever state the connection is in, then ends the thread
 
 Q_SIGNALS:
-    void eventsReady(const TrafficEventList &events, const LoopLag &lag);
+    void eventsReady(const TrafficBatch &batch, const LoopLag &lag);
     void stateChanged(ConnectionState state);
 
 private:
@@ -62,7 +62,7 @@ private:
     void closeSocket(quint16 code, const QString &reason, TrafficEvent::CloseCause cause);
     void fail(TrafficEvent::CloseCause cause, const QString &message, int httpStatus = 0);
     void finish(TrafficEvent::Closer closedBy, quint16 code, const QString &reason,
-                TrafficEvent::CloseCause cause);
+        TrafficEvent::CloseCause cause);
     bool shouldReconnect(TrafficEvent::CloseCause cause) const;
 
     void onConnected();

@@ -11,9 +11,7 @@ constexpr int PayloadSize = 8;
 constexpr int MaxPendingPings = 1024;
 } // namespace
 
-Heartbeat::Heartbeat(const EventClock &clock, QObject *parent)
-    : QObject(parent)
-    , m_clock(clock)
+Heartbeat::Heartbeat(const EventClock &clock, QObject *parent) : QObject(parent), m_clock(clock)
 {
     m_pingTimer.setTimerType(Qt::PreciseTimer);
     m_timeoutTimer.setTimerType(Qt::PreciseTimer);

@@ -36,7 +36,8 @@ public:
 Q_SIGNALS:
     void pingSent(quint32 sequence, const QByteArray &payload, qint64 atUs);
     // matched is false for a pong that answers no ping of ours (rttUs is then -1).
-    void pongReceived(quint32 sequence, qint64 rttUs, const QByteArray &payload, qint64 atUs, bool matched);
+    void pongReceived(
+        quint32 sequence, qint64 rttUs, const QByteArray &payload, qint64 atUs, bool matched);
     // Emitted once per stall: the oldest unanswered ping is older than the pong timeout. The next
     // pong ends the stall.
     void pongOverdue(quint32 sequence, qint64 waitedUs);

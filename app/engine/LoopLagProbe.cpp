@@ -3,8 +3,7 @@
 using namespace std::chrono;
 
 LoopLagProbe::LoopLagProbe(int intervalMs, QObject *parent)
-    : QObject(parent)
-    , m_intervalMs(intervalMs)
+    : QObject(parent), m_intervalMs(intervalMs)
 {
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.setInterval(intervalMs);

@@ -3,10 +3,8 @@
 #include <QRandomGenerator>
 
 ReconnectBackoff::ReconnectBackoff(const ReconnectSettings &settings, QRandomGenerator *random)
-    : m_settings(settings)
-    , m_random(random ? random : QRandomGenerator::global())
-{
-}
+    : m_settings(settings), m_random(random ? random : QRandomGenerator::global())
+{ }
 
 int ReconnectBackoff::nextDelayMs()
 {

@@ -9,12 +9,16 @@ class QRandomGenerator;
 class ReconnectBackoff
 {
 public:
-    explicit ReconnectBackoff(const ReconnectSettings &settings = {}, QRandomGenerator *random = nullptr);
+    explicit ReconnectBackoff(
+        const ReconnectSettings &settings = {}, QRandomGenerator *random = nullptr);
 
     void setSettings(const ReconnectSettings &settings) { m_settings = settings; }
     int nextDelayMs(); // counts an attempt
     int attempts() const { return m_attempts; }
-    bool exhausted() const { return m_settings.maxAttempts > 0 && m_attempts >= m_settings.maxAttempts; }
+    bool exhausted() const
+    {
+        return m_settings.maxAttempts > 0 && m_attempts >= m_settings.maxAttempts;
+    }
     void reset() { m_attempts = 0; }
 
 private:

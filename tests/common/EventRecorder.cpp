@@ -4,17 +4,17 @@
 
 #include <QTest>
 
-EventRecorder::EventRecorder(ConnectionHandle *connection)
-    : QObject(connection)
+EventRecorder::EventRecorder(ConnectionHandle *connection) : QObject(connection)
 {
     connect(connection, &ConnectionHandle::eventsReceived, this,
-            [this](const TrafficEventList &batch, const LoopLag &lag) {
-                if (!batch.isEmpty())
-                    ++batches;
-                events += batch;
-                lastLag = lag;
-            });
-    connect(connection, &ConnectionHandle::stateChanged, this, [this](ConnectionState s) { states << s; });
+        [this](const TrafficBatch &batch, const LoopLag &lag) {
+            if (!batch.isEmpty())
+                ++batches;
+            events += batch.materialized();
+            lastLag = lag;
+        });
+    connect(connection, &ConnectionHandle::stateChanged, this,
+        [this](ConnectionState s) { states << s; });
 }
 
 QList<TrafficEvent> EventRecorder::ofKind(TrafficEvent::Kind kind) const
@@ -30,12 +30,13 @@ QList<TrafficEvent> EventRecorder::ofKind(TrafficEvent::Kind kind) const
 int EventRecorder::count(TrafficEvent::Kind kind, TrafficEvent::Direction direction) const
 {
     return int(std::count_if(events.cbegin(), events.cend(),
-                             [&](const TrafficEvent &e) { return e.kind == kind && e.direction == direction; }));
+        [&](const TrafficEvent &e) { return e.kind == kind && e.direction == direction; }));
 }
 
 int EventRecorder::count(TrafficEvent::Kind kind) const
 {
-    return int(std::count_if(events.cbegin(), events.cend(), [&](const TrafficEvent &e) { return e.kind == kind; }));
+    return int(std::count_if(
+        events.cbegin(), events.cend(), [&](const TrafficEvent &e) { return e.kind == kind; }));
 }
 
 bool EventRecorder::waitFor(TrafficEvent::Kind kind, int n, int timeoutMs) const

@@ -2,7 +2,7 @@
 
 #include "ConnectionState.h"
 #include "LoopLag.h"
-#include "TrafficEvent.h"
+#include "TrafficBatch.h"
 
 #include <QList>
 #include <QObject>

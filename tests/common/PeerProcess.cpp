@@ -23,18 +23,20 @@ bool PeerProcess::startPython(const QStringList &arguments)
 {
     // Debian's interpreter: it has python3-websockets, a python3 earlier on PATH may not.
     return start(QStringLiteral("/usr/bin/python3"),
-                 QStringList{QStringLiteral("-u"), peersDir() + QStringLiteral("/py_peer.py")} + arguments,
-                 QProcessEnvironment::systemEnvironment());
+        QStringList {QStringLiteral("-u"), peersDir() + QStringLiteral("/py_peer.py")} + arguments,
+        QProcessEnvironment::systemEnvironment());
 }
 
 bool PeerProcess::startNode(const QStringList &arguments)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("NODE_PATH"), QStringLiteral("/usr/share/nodejs"));
-    return start(QStringLiteral("node"), QStringList{peersDir() + QStringLiteral("/node_peer.js")} + arguments, env);
+    return start(QStringLiteral("node"),
+        QStringList {peersDir() + QStringLiteral("/node_peer.js")} + arguments, env);
 }
 
-bool PeerProcess::start(const QString &program, const QStringList &arguments, const QProcessEnvironment &env)
+bool PeerProcess::start(
+    const QString &program, const QStringList &arguments, const QProcessEnvironment &env)
 {
     m_process.setProcessEnvironment(env);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
@@ -47,7 +49,7 @@ bool PeerProcess::start(const QString &program, const QStringList &arguments, co
     if (line.isEmpty()) {
         m_error = QStringLiteral("%1 %2 printed no port; stderr: %3")
                       .arg(program, arguments.join(QLatin1Char(' ')),
-                           QString::fromLocal8Bit(m_process.readAllStandardError()));
+                          QString::fromLocal8Bit(m_process.readAllStandardError()));
         return false;
     }
     m_port = quint16(line.mid(5).toUInt());
@@ -83,6 +85,7 @@ QString PeerProcess::waitForLine(const QString &prefix, int timeoutMs)
         }
         if (deadline.hasExpired() || m_process.state() == QProcess::NotRunning)
             return {};
-        m_process.waitForReadyRead(int(qMin<qint64>(200, qMax<qint64>(1, deadline.remainingTime()))));
+        m_process.waitForReadyRead(
+            int(qMin<qint64>(200, qMax<qint64>(1, deadline.remainingTime()))));
     }
 }

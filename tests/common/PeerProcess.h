@@ -26,7 +26,8 @@ public:
     QString errorText() const { return m_error; }
 
 private:
-    bool start(const QString &program, const QStringList &arguments, const QProcessEnvironment &env);
+    bool start(
+        const QString &program, const QStringList &arguments, const QProcessEnvironment &env);
     void readLines();
 
     QProcess m_process;

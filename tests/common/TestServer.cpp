@@ -12,16 +12,13 @@
 class TestServerCore : public QObject
 {
 public:
-    TestServerCore(TestServer::Mode mode, TestServer *owner)
-        : m_mode(mode)
-        , m_owner(owner)
-    {
-    }
+    TestServerCore(TestServer::Mode mode, TestServer *owner) : m_mode(mode), m_owner(owner) { }
 
     quint16 listen()
     {
         if (m_mode == TestServer::Mode::Echo) {
-            m_ws = new QWebSocketServer(QStringLiteral("test"), QWebSocketServer::NonSecureMode, this);
+            m_ws = new QWebSocketServer(
+                QStringLiteral("test"), QWebSocketServer::NonSecureMode, this);
             m_ws->listen(QHostAddress::LocalHost, 0);
             connect(m_ws, &QWebSocketServer::newConnection, this, &TestServerCore::onNewWebSocket);
             return m_ws->serverPort();
@@ -42,18 +39,19 @@ private:
                 m_owner->m_gone.ref();
                 socket->deleteLater();
             });
-            connect(socket, &QWebSocket::binaryMessageReceived, socket, [socket](const QByteArray &m) {
-                socket->sendBinaryMessage(m);
-            });
+            connect(socket, &QWebSocket::binaryMessageReceived, socket,
+                [socket](const QByteArray &m) { socket->sendBinaryMessage(m); });
             connect(socket, &QWebSocket::textMessageReceived, socket, [socket](const QString &m) {
                 const QStringList words = m.split(QLatin1Char(' '));
                 if (words.first() == QLatin1String("close") && words.size() >= 2) {
                     socket->close(QWebSocketProtocol::CloseCode(words.at(1).toInt()),
-                                  words.mid(2).join(QLatin1Char(' ')));
+                        words.mid(2).join(QLatin1Char(' ')));
                 } else if (words.first() == QLatin1String("burst") && words.size() == 3) {
-                    const QString payload(words.at(2).toInt(), QLatin1Char('x'));
+                    // Message i is its number padded with 'x' to SIZE characters.
+                    const int size = words.at(2).toInt();
                     for (int i = 0, n = words.at(1).toInt(); i < n; ++i)
-                        socket->sendTextMessage(payload);
+                        socket->sendTextMessage(
+                            QString::number(i).leftJustified(size, QLatin1Char('x')));
                 } else if (words.first() == QLatin1String("binary") && words.size() == 2) {
                     socket->sendBinaryMessage(QByteArray(words.at(1).toInt(), 'b'));
                 } else {
@@ -78,7 +76,8 @@ private:
             connect(socket, &QObject::destroyed, this, [request] { delete request; });
             connect(socket, &QTcpSocket::readyRead, this, [this, socket, request] {
                 request->append(socket->readAll());
-                if (request->isEmpty() || !request->contains("\r\n\r\n") || request->startsWith("DONE"))
+                if (request->isEmpty() || !request->contains("\r\n\r\n")
+                    || request->startsWith("DONE"))
                     return;
                 if (m_mode == TestServer::Mode::Redirect) {
                     socket->write("HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:9/elsewhere\r\n"
@@ -98,19 +97,21 @@ private:
             if (line.toLower().startsWith("sec-websocket-key:"))
                 key = line.mid(18).trimmed();
         }
-        const QByteArray accept =
-            QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1)
-                .toBase64();
-        socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Accept: "
-                      + accept + "\r\n\r\n");
+        const QByteArray accept = QCryptographicHash::hash(
+            key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1)
+                                      .toBase64();
+        socket->write(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: "
+            + accept + "\r\n\r\n");
         QByteArray header(10, Qt::Uninitialized);
         header[0] = char(0x82); // FIN, binary
         header[1] = char(127); // 64-bit length follows
         qToBigEndian<quint64>(64ull * 1024 * 1024, header.data() + 2);
         socket->write(header);
         auto *timer = new QTimer(socket);
-        connect(timer, &QTimer::timeout, socket, [socket] { socket->write(QByteArray(16 * 1024, 't')); });
+        connect(timer, &QTimer::timeout, socket,
+            [socket] { socket->write(QByteArray(16 * 1024, 't')); });
         timer->start(10);
     }
 
@@ -121,14 +122,13 @@ private:
 };
 
 TestServer::TestServer(Mode mode, QObject *parent)
-    : QObject(parent)
-    , m_thread(new QThread)
-    , m_core(new TestServerCore(mode, this))
+    : QObject(parent), m_thread(new QThread), m_core(new TestServerCore(mode, this))
 {
     m_core->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_core, &QObject::deleteLater);
     m_thread->start();
-    QMetaObject::invokeMethod(m_core, [this] { m_port = m_core->listen(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_core, [this] { m_port = m_core->listen(); }, Qt::BlockingQueuedConnection);
 }
 
 TestServer::~TestServer()

@@ -10,7 +10,8 @@ class TestServerCore;
 // An in-process server for engine tests, running in its own thread so that a test may block its
 // own (GUI) thread without stopping the server. Modes:
 //   Echo     QWebSocketServer echoing; text commands: "close CODE REASON", "burst N SIZE"
-//            (N text messages of SIZE bytes), "binary N" (one binary message of N bytes)
+//            (N text messages of SIZE bytes, each starting with its number), "binary N" (one binary
+//            message of N bytes)
 //   Silent   accepts TCP, never answers
 //   Redirect answers the upgrade with 302 Found and a Location header, keeps TCP open
 //   Trickle  completes the upgrade, announces a 64 MiB binary frame and sends it slowly

@@ -90,9 +90,9 @@ void TestCli::helpAndVersion()
 
     Cli connectHelp({QStringLiteral("connect"), QStringLiteral("--help")});
     QCOMPARE(connectHelp.waitForExit(), 0);
-    for (const char *option : {"--header", "--subprotocol", "--origin", "--ping-interval", "--ping-timeout",
-                               "--on-ping-timeout", "--no-ping", "--connect-timeout", "--insecure", "--ca-file",
-                               "--show-pings", "--max-size"})
+    for (const char *option : {"--header", "--subprotocol", "--origin", "--ping-interval",
+             "--ping-timeout", "--on-ping-timeout", "--no-ping", "--connect-timeout", "--insecure",
+             "--ca-file", "--show-pings", "--max-size"})
         QVERIFY2(connectHelp.stdoutText().contains(QLatin1String(option)), option);
     QVERIFY(connectHelp.stdoutText().contains(QLatin1String("130")));
 
@@ -105,18 +105,20 @@ void TestCli::badArguments_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
-    QTest::newRow("http URL") << QStringList{QStringLiteral("connect"), QStringLiteral("http://x")} << "ws://";
-    QTest::newRow("no URL") << QStringList{QStringLiteral("connect")} << "needs a URL";
-    QTest::newRow("reserved header") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://x"),
-                                                    QStringLiteral("-H"), QStringLiteral("Host: y")}
+    QTest::newRow("http URL") << QStringList {QStringLiteral("connect"), QStringLiteral("http://x")}
+                              << "ws://";
+    QTest::newRow("no URL") << QStringList {QStringLiteral("connect")} << "needs a URL";
+    QTest::newRow("reserved header") << QStringList {QStringLiteral("connect"),
+        QStringLiteral("ws://x"), QStringLiteral("-H"), QStringLiteral("Host: y")}
                                      << "Host";
-    QTest::newRow("bad interval") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://x"),
-                                                 QStringLiteral("--ping-interval"), QStringLiteral("0.01")}
+    QTest::newRow("bad interval") << QStringList {QStringLiteral("connect"),
+        QStringLiteral("ws://x"), QStringLiteral("--ping-interval"), QStringLiteral("0.01")}
                                   << "minimum is 50 ms";
-    QTest::newRow("bad action") << QStringList{QStringLiteral("connect"), QStringLiteral("ws://x"),
-                                               QStringLiteral("--on-ping-timeout"), QStringLiteral("panic")}
+    QTest::newRow("bad action") << QStringList {QStringLiteral("connect"), QStringLiteral("ws://x"),
+        QStringLiteral("--on-ping-timeout"), QStringLiteral("panic")}
                                 << "report, close or reconnect";
-    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << "unknown command";
+    QTest::newRow("unknown command")
+        << QStringList {QStringLiteral("frobnicate")} << "unknown command";
 }
 
 void TestCli::badArguments()
@@ -147,7 +149,8 @@ void TestCli::binaryMessagesPrintAsHex()
     QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
     Cli cli({QStringLiteral("connect"), server.url().toString()});
     cli.process().write("big 40\n"); // typed before the connection opened: sent once it is
-    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("< \\(binary, 40 bytes\\) (00 ){31}00 \\.\\.\\.\n"))));
+    QVERIFY(cli.waitForStdout(
+        QRegularExpression(QStringLiteral("< \\(binary, 40 bytes\\) (00 ){31}00 \\.\\.\\.\n"))));
     cli.process().closeWriteChannel();
     QCOMPARE(cli.waitForExit(), 0);
 }
@@ -199,8 +202,8 @@ void TestCli::connectTimeoutExits3()
 {
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("silent")}), qPrintable(server.errorText()));
-    Cli cli({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--connect-timeout"),
-             QStringLiteral("0.3")});
+    Cli cli({QStringLiteral("connect"), server.url().toString(),
+        QStringLiteral("--connect-timeout"), QStringLiteral("0.3")});
     QCOMPARE(cli.waitForExit(), 3);
     QVERIFY(cli.stderrText().contains(QLatin1String("connect timeout")));
 }
@@ -208,12 +211,13 @@ void TestCli::connectTimeoutExits3()
 void TestCli::serverCloseCodeIsReportedAndNonZero()
 {
     PeerProcess server;
-    QVERIFY2(server.startNode({QStringLiteral("close"), QStringLiteral("4001"), QStringLiteral("bye")}),
-             qPrintable(server.errorText()));
+    QVERIFY2(
+        server.startNode({QStringLiteral("close"), QStringLiteral("4001"), QStringLiteral("bye")}),
+        qPrintable(server.errorText()));
     Cli cli({QStringLiteral("connect"), server.url().toString()});
     QCOMPARE(cli.waitForExit(), 4);
     QVERIFY2(cli.stderrText().contains(QLatin1String("closed by the server: 4001 \"bye\"")),
-             qPrintable(cli.stderrText()));
+        qPrintable(cli.stderrText()));
 }
 
 void TestCli::showPingsPrintsRoundTripTimes()
@@ -221,8 +225,9 @@ void TestCli::showPingsPrintsRoundTripTimes()
     PeerProcess server;
     QVERIFY2(server.startNode({QStringLiteral("echo")}), qPrintable(server.errorText()));
     Cli cli({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--show-pings"),
-             QStringLiteral("--ping-interval"), QStringLiteral("0.05")});
-    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("(< pong #\\d+ \\d+\\.\\d{3} ms\n){3}"))));
+        QStringLiteral("--ping-interval"), QStringLiteral("0.05")});
+    QVERIFY(cli.waitForStdout(
+        QRegularExpression(QStringLiteral("(< pong #\\d+ \\d+\\.\\d{3} ms\n){3}"))));
     cli.process().closeWriteChannel();
     QCOMPARE(cli.waitForExit(), 0);
 }

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void initTestCase();
     void messagesBothWaysCarryTimeDirectionTypeAndSize();
     void eventsArriveInBatchesNotOneSignalPerMessage();
+    void payloadsSurviveBatchBoundariesAndLargeMessages();
     void closeWhileOpenYieldsOneCloseEventWithOurCode();
     void serverCloseCodeAndReasonAreReported();
     void rejectedUpgradeNamesTheStatusAndDropsTcp();
@@ -53,7 +54,8 @@ private Q_SLOTS:
 void TestConnectionEngine::initTestCase()
 {
     // A thread or timer misuse warning from Qt is a bug here.
-    QTest::failOnWarning(QRegularExpression(QStringLiteral("[Tt]imer|[Tt]hread|QObject|QSocketNotifier")));
+    QTest::failOnWarning(
+        QRegularExpression(QStringLiteral("[Tt]imer|[Tt]hread|QObject|QSocketNotifier")));
 }
 
 void TestConnectionEngine::messagesBothWaysCarryTimeDirectionTypeAndSize()
@@ -68,7 +70,9 @@ void TestConnectionEngine::messagesBothWaysCarryTimeDirectionTypeAndSize()
 
     connection.sendText(QStringLiteral("héllo"));
     connection.sendBinary(QByteArray("\x00\x01\x02\xff", 4));
-    QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming) + recorder.count(Kind::Binary, Direction::Incoming), 2);
+    QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming)
+            + recorder.count(Kind::Binary, Direction::Incoming),
+        2);
 
     const QList<TrafficEvent> texts = recorder.ofKind(Kind::Text);
     QCOMPARE(texts.size(), 2);
@@ -87,7 +91,8 @@ void TestConnectionEngine::messagesBothWaysCarryTimeDirectionTypeAndSize()
     for (const TrafficEvent &e : std::as_const(recorder.events)) {
         QVERIFY2(e.timeUs >= previous, "event times must never go backwards");
         previous = e.timeUs;
-        QVERIFY(e.wallMs >= before - 1000 && e.wallMs <= QDateTime::currentMSecsSinceEpoch() + 1000);
+        QVERIFY(
+            e.wallMs >= before - 1000 && e.wallMs <= QDateTime::currentMSecsSinceEpoch() + 1000);
     }
     QCOMPARE(recorder.events.first().kind, Kind::Connecting);
 }
@@ -103,7 +108,35 @@ void TestConnectionEngine::eventsArriveInBatchesNotOneSignalPerMessage()
     connection.sendText(QStringLiteral("burst 20000 64"));
     QTRY_COMPARE_WITH_TIMEOUT(recorder.count(Kind::Text, Direction::Incoming), 20000, 20000);
     const int batches = recorder.batches - batchesBefore;
-    QVERIFY2(batches * 20 <= 20000, qPrintable(QStringLiteral("%1 batches for 20000 messages").arg(batches)));
+    QVERIFY2(batches * 20 <= 20000,
+        qPrintable(QStringLiteral("%1 batches for 20000 messages").arg(batches)));
+}
+
+void TestConnectionEngine::payloadsSurviveBatchBoundariesAndLargeMessages()
+{
+    TestServer server;
+    ConnectionHandle connection(settingsFor(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    // 3000 x 300 bytes overflow a batch's 256 KiB payload buffer several times.
+    connection.sendText(QStringLiteral("burst 3000 300"));
+    QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 3000);
+    const QList<TrafficEvent> texts = recorder.ofKind(Kind::Text);
+    for (int i = 0; i < 3000; ++i) {
+        const TrafficEvent &e = texts.at(i + 1); // after the outgoing command
+        QCOMPARE(e.text, QString::number(i).leftJustified(300, QLatin1Char('x')));
+        QCOMPARE(e.size, qint64(300));
+    }
+    // Large payloads (kept out of the buffer) and non-ASCII text arrive intact too.
+    const QString bigText = QStringLiteral("ü").repeated(100'000);
+    connection.sendText(bigText);
+    connection.sendText(QStringLiteral("binary 200000"));
+    QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 3001);
+    QTRY_COMPARE(recorder.count(Kind::Binary, Direction::Incoming), 1);
+    QCOMPARE(recorder.ofKind(Kind::Text).last().text, bigText);
+    QCOMPARE(recorder.ofKind(Kind::Text).last().size, qint64(200'000));
+    QCOMPARE(recorder.ofKind(Kind::Binary).last().data, QByteArray(200000, 'b'));
 }
 
 void TestConnectionEngine::closeWhileOpenYieldsOneCloseEventWithOurCode()

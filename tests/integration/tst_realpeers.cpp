@@ -55,17 +55,18 @@ private:
 
 void TestRealPeers::initTestCase()
 {
-    QTest::failOnWarning(QRegularExpression(QStringLiteral("[Tt]imer|[Tt]hread|QObject|QSocketNotifier")));
+    QTest::failOnWarning(
+        QRegularExpression(QStringLiteral("[Tt]imer|[Tt]hread|QObject|QSocketNotifier")));
     QVERIFY(m_certDir.isValid());
     m_cert = m_certDir.filePath(QStringLiteral("cert.pem"));
     m_key = m_certDir.filePath(QStringLiteral("key.pem"));
     QProcess openssl;
     openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
-                   QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                   QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost"), QStringLiteral("-keyout"), m_key,
-                   QStringLiteral("-out"), m_cert});
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+            QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost"),
+            QStringLiteral("-keyout"), m_key, QStringLiteral("-out"), m_cert});
     QVERIFY(openssl.waitForFinished(60000));
     QVERIFY2(openssl.exitCode() == 0, openssl.readAllStandardError().constData());
 }
@@ -83,7 +84,7 @@ void TestRealPeers::echo()
     PeerProcess server;
     QVERIFY2(peer == QLatin1String("python") ? server.startPython({QStringLiteral("echo")})
                                              : server.startNode({QStringLiteral("echo")}),
-             qPrintable(server.errorText()));
+        qPrintable(server.errorText()));
     ConnectionSettings s = settingsFor(server.url());
     s.heartbeat.enabled = true;
     s.heartbeat.intervalMs = 50;
@@ -108,8 +109,9 @@ void TestRealPeers::echo()
 void TestRealPeers::serverCloseCodeFromNode()
 {
     PeerProcess server;
-    QVERIFY2(server.startNode({QStringLiteral("close"), QStringLiteral("4001"), QStringLiteral("bye")}),
-             qPrintable(server.errorText()));
+    QVERIFY2(
+        server.startNode({QStringLiteral("close"), QStringLiteral("4001"), QStringLiteral("bye")}),
+        qPrintable(server.errorText()));
     ConnectionHandle connection(settingsFor(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
@@ -164,8 +166,9 @@ void TestRealPeers::dropMidMessageIsReportedAs1006Promptly()
 {
     QFETCH(bool, viaWebsocketsLibrary);
     PeerProcess server;
-    QVERIFY2(server.startPython({viaWebsocketsLibrary ? QStringLiteral("echo") : QStringLiteral("dropmid")}),
-             qPrintable(server.errorText()));
+    QVERIFY2(server.startPython(
+                 {viaWebsocketsLibrary ? QStringLiteral("echo") : QStringLiteral("dropmid")}),
+        qPrintable(server.errorText()));
     ConnectionHandle connection(settingsFor(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
@@ -287,7 +290,8 @@ void TestRealPeers::heartbeatKeepsItsScheduleWhileTheGuiThreadIsBlocked()
         pings += e.kind == Kind::Ping;
         pongs += e.kind == Kind::Pong;
     }
-    QVERIFY2(pings >= 15 && pongs >= 15, qPrintable(QStringLiteral("%1 pings, %2 pongs").arg(pings).arg(pongs)));
+    QVERIFY2(pings >= 15 && pongs >= 15,
+        qPrintable(QStringLiteral("%1 pings, %2 pongs").arg(pings).arg(pongs)));
     QCOMPARE(recorder.count(Kind::PongTimeout), 0);
     QCOMPARE(connection.state(), ConnectionState::Open);
 }
@@ -305,7 +309,7 @@ void TestRealPeers::selfSignedCertificate()
     QFETCH(QString, trust);
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("echo"), QStringLiteral("--tls"), m_cert, m_key}),
-             qPrintable(server.errorText()));
+        qPrintable(server.errorText()));
     ConnectionSettings s = settingsFor(server.url(QStringLiteral("wss")));
     if (trust == QLatin1String("ca-file"))
         s.tls.caFile = m_cert;
@@ -318,8 +322,8 @@ void TestRealPeers::selfSignedCertificate()
         QVERIFY(recorder.waitForState(ConnectionState::Closed));
         const QString error = recorder.ofKind(Kind::Error).value(0).text;
         QVERIFY2(error.contains(QLatin1String("self-signed"), Qt::CaseInsensitive)
-                     || error.contains(QLatin1String("self signed"), Qt::CaseInsensitive),
-                 qPrintable(error));
+                || error.contains(QLatin1String("self signed"), Qt::CaseInsensitive),
+            qPrintable(error));
         QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::ConnectFailed);
         return;
     }

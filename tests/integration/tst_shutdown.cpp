@@ -64,7 +64,7 @@ void TestShutdown::fiftyConnectionsInMixedStates()
         QVERIFY(r->waitForState(ConnectionState::Open));
     QTRY_COMPARE(silent.accepted(), 15); // all 15 are stuck in the handshake
     QTRY_VERIFY(std::all_of(openOnes.cbegin(), openOnes.cend(),
-                            [](EventRecorder *r) { return r->count(TrafficEvent::Kind::Pong) > 0; }));
+        [](EventRecorder *r) { return r->count(TrafficEvent::Kind::Pong) > 0; }));
 
     QList<QPointer<ConnectionHandle>> handles;
     for (ConnectionHandle *c : manager.connections())

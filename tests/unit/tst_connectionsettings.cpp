@@ -37,18 +37,42 @@ void TestConnectionSettings::parseUrl_data()
     QTest::addColumn<QString>("expected"); // the URL, or empty when refused
     QTest::addColumn<QString>("errorPart");
 
-    QTest::newRow("ws") << "ws://example.org/chat" << "ws://example.org/chat" << "";
-    QTest::newRow("wss with port") << "wss://127.0.0.1:8443/x?y=1" << "wss://127.0.0.1:8443/x?y=1" << "";
-    QTest::newRow("no scheme means ws") << "localhost:8080/feed" << "ws://localhost:8080/feed" << "";
-    QTest::newRow("padded") << "  ws://a.b  " << "ws://a.b" << "";
-    QTest::newRow("empty") << "" << "" << "empty";
-    QTest::newRow("http") << "http://example.org" << "" << "start with ws://";
-    QTest::newRow("https") << "https://example.org" << "" << "start with wss://";
-    QTest::newRow("ftp") << "ftp://example.org" << "" << "scheme 'ftp'";
-    QTest::newRow("no host") << "ws:///path" << "" << "no host";
-    QTest::newRow("fragment") << "ws://h/p#frag" << "" << "fragment";
-    QTest::newRow("bad port") << "ws://h:99999/" << "" << "not a valid URL";
-    QTest::newRow("space in host") << "ws://ex ample.org/" << "" << "not a valid URL";
+    QTest::newRow("ws") << "ws://example.org/chat"
+                        << "ws://example.org/chat"
+                        << "";
+    QTest::newRow("wss with port") << "wss://127.0.0.1:8443/x?y=1"
+                                   << "wss://127.0.0.1:8443/x?y=1"
+                                   << "";
+    QTest::newRow("no scheme means ws") << "localhost:8080/feed"
+                                        << "ws://localhost:8080/feed"
+                                        << "";
+    QTest::newRow("padded") << "  ws://a.b  "
+                            << "ws://a.b"
+                            << "";
+    QTest::newRow("empty") << ""
+                           << ""
+                           << "empty";
+    QTest::newRow("http") << "http://example.org"
+                          << ""
+                          << "start with ws://";
+    QTest::newRow("https") << "https://example.org"
+                           << ""
+                           << "start with wss://";
+    QTest::newRow("ftp") << "ftp://example.org"
+                         << ""
+                         << "scheme 'ftp'";
+    QTest::newRow("no host") << "ws:///path"
+                             << ""
+                             << "no host";
+    QTest::newRow("fragment") << "ws://h/p#frag"
+                              << ""
+                              << "fragment";
+    QTest::newRow("bad port") << "ws://h:99999/"
+                              << ""
+                              << "not a valid URL";
+    QTest::newRow("space in host") << "ws://ex ample.org/"
+                                   << ""
+                                   << "not a valid URL";
 }
 
 void TestConnectionSettings::parseUrl()
@@ -81,8 +105,10 @@ void TestConnectionSettings::headers_data()
     QTest::newRow("host") << "Host: evil" << false << "set by the WebSocket handshake";
     QTest::newRow("upgrade") << "upgrade: h2c" << false << "set by the WebSocket handshake";
     QTest::newRow("key") << "Sec-WebSocket-Key: abc" << false << "set by the WebSocket handshake";
-    QTest::newRow("version") << "Sec-WebSocket-Version: 8" << false << "set by the WebSocket handshake";
-    QTest::newRow("extensions") << "Sec-WebSocket-Extensions: permessage-deflate" << false << "handshake";
+    QTest::newRow("version") << "Sec-WebSocket-Version: 8" << false
+                             << "set by the WebSocket handshake";
+    QTest::newRow("extensions") << "Sec-WebSocket-Extensions: permessage-deflate" << false
+                                << "handshake";
 }
 
 void TestConnectionSettings::headers()

@@ -1,0 +1,309 @@
+// Figures for docs/benchmarks.md, each next to a baseline measured in the same run (the machines
+// are shared and noisy, so only ratios compare across runs). Prints Markdown table rows.
+//
+//   engine ingest      1,000,000 x 64-byte text messages from a flood server, through the worker,
+//                      its batches and a consumer in the main thread; baseline: a bare QWebSocket
+//                      in a worker thread counting the same flood.
+//   heartbeat error    ping-interval error (100 ms interval) while the main thread is blocked for
+//                      2 s; baseline: the same with the main thread idle.
+//   shutdown           shutting down 50 open connections; baseline: 50 idle QThreads quit+joined.
+//   cancel latency     cancel() of a connect the server never answers, until the main thread sees
+//                      the connection closed; baseline: a queued round trip to a worker thread.
+#include "ConnectionHandle.h"
+#include "ConnectionManager.h"
+#include "FloodServer.h"
+#include "TestServer.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QThread>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+int g_messages = 1'000'000;
+constexpr int MessageSize = 64;
+constexpr int Runs = 5;
+
+double seconds(Clock::duration d)
+{
+    return std::chrono::duration<double>(d).count();
+}
+
+double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.at(values.size() / 2);
+}
+
+// Runs the main loop until done(). It must sleep while waiting: processEvents() with a time limit
+// spins, and a spinning main thread steals a core from the threads being measured.
+void spin(const std::function<bool()> &done, int timeoutMs = 120000)
+{
+    QElapsedTimer t;
+    t.start();
+    QTimer wakeUp; // re-checks done() even when no event arrives
+    wakeUp.start(20);
+    while (!done() && t.elapsed() < timeoutMs)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+}
+
+// msgs/s of a bare QWebSocket living in its own thread, counting messages.
+double bareClientRate(quint16 port)
+{
+    QThread thread;
+    thread.start();
+    std::atomic<bool> done {false};
+    double rate = 0;
+    auto *socket = new QWebSocket;
+    socket->moveToThread(&thread);
+    QMetaObject::invokeMethod(socket, [&, socket] {
+        auto start = std::make_shared<Clock::time_point>();
+        auto count = std::make_shared<int>(0);
+        QObject::connect(
+            socket, &QWebSocket::connected, socket, [start] { *start = Clock::now(); });
+        QObject::connect(
+            socket, &QWebSocket::textMessageReceived, socket, [&, start, count, socket] {
+                if (++*count == g_messages) {
+                    rate = g_messages / seconds(Clock::now() - *start);
+                    socket->abort();
+                    done = true;
+                }
+            });
+        socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port)));
+    });
+    spin([&] { return done.load(); });
+    QMetaObject::invokeMethod(
+        socket, [socket] { delete socket; }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    thread.wait();
+    return rate;
+}
+
+// msgs/s through the whole engine to a consumer in this (the main) thread.
+double engineRate(quint16 port)
+{
+    ConnectionSettings settings;
+    settings.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    settings.heartbeat.enabled = false;
+    ConnectionHandle connection(settings);
+    qint64 count = 0;
+    qint64 openUs = -1;
+    Clock::time_point end;
+    QObject::connect(&connection, &ConnectionHandle::eventsReceived, &connection,
+        [&](const TrafficBatch &batch) {
+            for (const TrafficEvent &e : batch.events) {
+                if (e.kind == TrafficEvent::Kind::Text)
+                    ++count;
+                else if (e.kind == TrafficEvent::Kind::Open)
+                    openUs = e.timeUs;
+            }
+            if (count == g_messages)
+                end = Clock::now();
+        });
+    connection.open();
+    spin([&] { return count >= g_messages; });
+    const double elapsed = double(connection.clock().toUs(end) - openUs) / 1e6;
+    return g_messages / elapsed;
+}
+
+struct IntervalError
+{
+    double p50Ms;
+    double maxMs;
+};
+
+IntervalError heartbeatIntervalError(quint16 port, bool blockMainThread)
+{
+    ConnectionSettings settings;
+    settings.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    settings.heartbeat = {true, 100, 5000, HeartbeatSettings::TimeoutAction::Report};
+    ConnectionHandle connection(settings);
+    QList<qint64> pings;
+    bool open = false;
+    QObject::connect(&connection, &ConnectionHandle::eventsReceived, &connection,
+        [&](const TrafficBatch &batch) {
+            for (const TrafficEvent &e : batch.events) {
+                if (e.kind == TrafficEvent::Kind::Ping)
+                    pings << e.timeUs;
+                open = open || e.kind == TrafficEvent::Kind::Open;
+            }
+        });
+    connection.open();
+    spin([&] { return open && pings.size() >= 1; });
+    const auto start = Clock::now();
+    if (blockMainThread) {
+        while (Clock::now() - start < std::chrono::seconds(2)) { }
+    }
+    spin([&] { return Clock::now() - start > std::chrono::milliseconds(2100); });
+    const qint64 fromUs = connection.clock().toUs(start);
+    const qint64 toUs = fromUs + 2'000'000;
+    QList<double> errors;
+    for (int i = 1; i < pings.size(); ++i) {
+        if (pings.at(i - 1) >= fromUs && pings.at(i) <= toUs)
+            errors << std::abs((pings.at(i) - pings.at(i - 1)) / 1000.0 - 100.0);
+    }
+    if (errors.isEmpty())
+        return {-1, -1};
+    return {median(errors), *std::max_element(errors.cbegin(), errors.cend())};
+}
+
+double shutdownMs(quint16 port)
+{
+    ConnectionManager manager;
+    int open = 0;
+    ConnectionSettings settings;
+    settings.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    settings.heartbeat.intervalMs = 50;
+    for (int i = 0; i < 50; ++i) {
+        ConnectionHandle *c = manager.createConnection(settings);
+        QObject::connect(c, &ConnectionHandle::stateChanged, c,
+            [&open](ConnectionState s) { open += s == ConnectionState::Open; });
+        c->open();
+    }
+    spin([&] { return open == 50; });
+    QElapsedTimer t;
+    t.start();
+    manager.shutdownAll();
+    return t.nsecsElapsed() / 1e6;
+}
+
+double bareThreadsShutdownMs()
+{
+    QList<QThread *> threads;
+    for (int i = 0; i < 50; ++i) {
+        threads << new QThread;
+        threads.last()->start();
+    }
+    QElapsedTimer t;
+    t.start();
+    for (QThread *th : threads)
+        th->quit();
+    for (QThread *th : threads) {
+        th->wait();
+        delete th;
+    }
+    return t.nsecsElapsed() / 1e6;
+}
+
+double cancelLatencyUs(const TestServer &silent)
+{
+    ConnectionSettings settings;
+    settings.url = silent.url();
+    settings.heartbeat.enabled = false;
+    ConnectionHandle connection(settings);
+    const int acceptedBefore = silent.accepted();
+    connection.open();
+    spin([&] {
+        return silent.accepted() > acceptedBefore
+            && connection.state() == ConnectionState::Connecting;
+    });
+    Clock::time_point closedAt;
+    QObject::connect(
+        &connection, &ConnectionHandle::stateChanged, &connection, [&](ConnectionState s) {
+            if (s == ConnectionState::Closed)
+                closedAt = Clock::now();
+        });
+    const auto start = Clock::now();
+    connection.cancel();
+    spin([&] { return connection.state() == ConnectionState::Closed; });
+    return std::chrono::duration<double, std::micro>(closedAt - start).count();
+}
+
+double queuedRoundTripUs()
+{
+    QThread thread;
+    thread.start();
+    QObject worker;
+    worker.moveToThread(&thread);
+    QObject here;
+    bool back = false;
+    const auto start = Clock::now();
+    Clock::time_point end;
+    QMetaObject::invokeMethod(&worker, [&] {
+        QMetaObject::invokeMethod(&here, [&] {
+            end = Clock::now();
+            back = true;
+        });
+    });
+    spin([&] { return back; });
+    thread.quit();
+    thread.wait();
+    return std::chrono::duration<double, std::micro>(end - start).count();
+}
+
+void row(const char *figure, const QString &value, const QString &baseline, const QString &ratio,
+    const char *target)
+{
+    std::printf("| %s | %s | %s | %s | %s |\n", figure, qPrintable(value), qPrintable(baseline),
+        qPrintable(ratio), target);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (argc > 1)
+        g_messages = std::atoi(argv[1]);
+
+    FloodServer flood(g_messages, MessageSize);
+    QList<double> bare;
+    QList<double> engine;
+    for (int i = 0; i < Runs; ++i) { // interleaved, so both see the same machine load
+        bare << bareClientRate(flood.port());
+        engine << engineRate(flood.port());
+        std::fprintf(stderr, "run %d: engine %.2f M/s, bare %.2f M/s\n", i + 1, engine.last() / 1e6,
+            bare.last() / 1e6);
+    }
+    const double bareRate = median(bare);
+    const double engineRateValue = median(engine);
+    row("Engine ingest, 1M x 64 B text (msgs/s, median of 5)",
+        QString::number(engineRateValue / 1e6, 'f', 2) + " M",
+        QString::number(bareRate / 1e6, 'f', 2) + " M (bare QWebSocket)",
+        QString::number(engineRateValue / bareRate, 'f', 2) + "x", ">= 0.8x");
+
+    TestServer echo;
+    const IntervalError idle = heartbeatIntervalError(echo.port(), false);
+    const IntervalError blocked = heartbeatIntervalError(echo.port(), true);
+    row("Heartbeat interval error, 100 ms pings, main thread blocked 2 s (p50 / max)",
+        QStringLiteral("%1 / %2 ms").arg(blocked.p50Ms, 0, 'f', 2).arg(blocked.maxMs, 0, 'f', 2),
+        QStringLiteral("%1 / %2 ms (main thread idle)")
+            .arg(idle.p50Ms, 0, 'f', 2)
+            .arg(idle.maxMs, 0, 'f', 2),
+        QStringLiteral("%1x").arg(blocked.maxMs / qMax(0.01, idle.maxMs), 0, 'f', 2),
+        "stays on schedule");
+
+    QList<double> shutdown;
+    QList<double> bareShutdown;
+    for (int i = 0; i < Runs; ++i) {
+        shutdown << shutdownMs(echo.port());
+        bareShutdown << bareThreadsShutdownMs();
+    }
+    row("Shutdown of 50 open connections (ms, median of 3)",
+        QString::number(median(shutdown), 'f', 1),
+        QString::number(median(bareShutdown), 'f', 1) + " (50 idle QThreads)",
+        QString::number(median(shutdown) / qMax(0.001, median(bareShutdown)), 'f', 1) + "x",
+        "well under 1 s");
+
+    TestServer silent(TestServer::Mode::Silent);
+    QList<double> cancel;
+    QList<double> roundTrip;
+    for (int i = 0; i < 5; ++i) {
+        cancel << cancelLatencyUs(silent);
+        roundTrip << queuedRoundTripUs();
+    }
+    row("Cancel of a pending connect, until closed in the main thread (us, median of 5)",
+        QString::number(median(cancel), 'f', 0),
+        QString::number(median(roundTrip), 'f', 0) + " (queued round trip)",
+        QString::number(median(cancel) / qMax(1.0, median(roundTrip)), 'f', 1) + "x", "< 100 ms");
+    return 0;
+}
