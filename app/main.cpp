@@ -2,15 +2,73 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 #include "CommandLine.h"
+#include "ConnectionPage.h"
+#include "ConnectionSettings.h"
+#include "MainWindow.h"
+#include "SignalWatcher.h"
 #include "Version.h"
 
+#include <QApplication>
 #include <QCoreApplication>
+#include <QStringList>
 
-int main(int argc, char *argv[])
+#include <csignal>
+
+namespace {
+
+void describeApplication()
 {
-    QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sockscope"));
     QCoreApplication::setOrganizationName(QStringLiteral("Sockscope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SOCKSCOPE_VERSION));
-    return CommandLine::run(app.arguments());
+}
+
+// `sockscope [--demo] [URL...]`: the window, connecting at once to each URL.
+int runWindow(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    describeApplication();
+    QApplication::setApplicationDisplayName(QStringLiteral("Sockscope"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.sockscope.Sockscope"));
+    MainWindow window;
+    // SIGINT/SIGTERM close the window like the user would: every connection is shut down first.
+    SignalWatcher signalWatcher({SIGINT, SIGTERM});
+    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &window, &QWidget::close);
+    bool demo = false;
+    QStringList urls;
+    for (const QString &argument : app.arguments().mid(1)) {
+        if (argument == QLatin1String("--demo"))
+            demo = true;
+        else
+            urls << argument;
+    }
+    for (const QString &url : std::as_const(urls)) {
+        ConnectionSettings settings;
+        QString error;
+        settings.url = ConnectionSettings::parseUrl(url, &error);
+        ConnectionPage *page = window.newConnection(settings, false);
+        page->setUrlText(url);
+        page->connectNow(); // an invalid URL shows its error on the page
+    }
+    if (demo)
+        window.startDemo();
+    if (window.pages().isEmpty())
+        window.newConnection();
+    window.show();
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    if (CommandLine::isCommandLine(arguments)) {
+        QCoreApplication app(argc, argv);
+        describeApplication();
+        return CommandLine::run(app.arguments());
+    }
+    return runWindow(argc, argv);
 }

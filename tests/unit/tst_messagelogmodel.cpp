@@ -1,0 +1,258 @@
+// The traffic log model: consistent for views (QAbstractItemModelTester), one insert per commit,
+// filtering, pause, a row cap with a count of dropped rows, and lazily computed columns.
+#include "MessageLogModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using Kind = TrafficEvent::Kind;
+using Direction = TrafficEvent::Direction;
+
+namespace {
+
+// A batch like the engine makes: small payloads packed in one buffer.
+TrafficBatch makeBatch(const QList<std::pair<Direction, QString>> &messages, qint64 firstUs = 0)
+{
+    TrafficBatch batch;
+    qint64 t = firstUs;
+    for (const auto &[direction, text] : messages) {
+        TrafficEvent e;
+        e.kind = Kind::Text;
+        e.direction = direction;
+        e.timeUs = t++;
+        const QByteArray utf8 = text.toUtf8();
+        e.payloadOffset = batch.payloads.size();
+        e.size = utf8.size();
+        batch.payloads += utf8;
+        batch.events << e;
+    }
+    return batch;
+}
+
+TrafficEvent statusEvent(Kind kind, const QString &text)
+{
+    TrafficEvent e;
+    e.kind = kind;
+    e.text = text;
+    return e;
+}
+
+} // namespace
+
+class TestMessageLogModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void consistentForViews();
+    void rowsArriveInOneInsertPerCommit();
+    void columnsShowTimeDirectionTypeSizeAndPreview();
+    void filterByDirectionTypeAndText_data();
+    void filterByDirectionTypeAndText();
+    void invalidRegexKeepsTheOldFilter();
+    void rowsKeepArrivingWhileFiltered();
+    void pauseHoldsRowsAndCountsThem();
+    void rowCapDropsTheOldestAndCountsThem();
+    void statisticsCountMessagesAndBytes();
+    void largeAndStatusEventsKeepTheirContent();
+};
+
+void TestMessageLogModel::consistentForViews()
+{
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.enqueue(makeBatch(
+        {{Direction::Incoming, QStringLiteral("a")}, {Direction::Outgoing, QStringLiteral("bb")}}));
+    model.commitPending();
+    MessageLogModel::Filter filter;
+    filter.text = QStringLiteral("b");
+    QVERIFY(model.setFilter(filter));
+    model.enqueue(makeBatch({{Direction::Incoming, QStringLiteral("abc")},
+        {Direction::Incoming, QStringLiteral("x")}}));
+    model.commitPending();
+    model.setRowCap(2);
+    QVERIFY(model.setFilter({}));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestMessageLogModel::rowsArriveInOneInsertPerCommit()
+{
+    MessageLogModel model;
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    for (int i = 0; i < 20; ++i)
+        model.enqueue(makeBatch({{Direction::Incoming, QString::number(i)}}));
+    QCOMPARE(model.rowCount(), 0); // not yet: rows wait for the commit timer
+    QVERIFY(inserted.wait(2000));
+    QCOMPARE(inserted.count(), 1);
+    QCOMPARE(model.rowCount(), 20);
+}
+
+void TestMessageLogModel::columnsShowTimeDirectionTypeSizeAndPreview()
+{
+    MessageLogModel model;
+    model.setWallOrigin(1'700'000'000'000);
+    model.enqueue(
+        makeBatch({{Direction::Incoming, QStringLiteral("line one\nline two")}}, 1'500'000));
+    model.commitPending();
+    auto cell = [&](int column) { return model.data(model.index(0, column)).toString(); };
+    QCOMPARE(cell(MessageLogModel::NumberColumn), QStringLiteral("1"));
+    QCOMPARE(cell(MessageLogModel::TimeColumn), QStringLiteral("1.500000"));
+    QVERIFY(cell(MessageLogModel::DirectionColumn).contains(QLatin1String("in")));
+    QCOMPARE(cell(MessageLogModel::TypeColumn), QStringLiteral("text"));
+    QCOMPARE(cell(MessageLogModel::SizeColumn), QStringLiteral("17 B"));
+    QCOMPARE(cell(MessageLogModel::PreviewColumn), QStringLiteral("line one line two")); // one line
+    QVERIFY(model.data(model.index(0, MessageLogModel::TimeColumn), Qt::ToolTipRole)
+                .toString()
+                .contains(QLatin1String("2023")));
+    model.setShowWallClock(true);
+    QVERIFY(cell(MessageLogModel::TimeColumn).contains(QLatin1Char(':')));
+    QCOMPARE(model.eventAt(0).text, QStringLiteral("line one\nline two"));
+}
+
+void TestMessageLogModel::filterByDirectionTypeAndText_data()
+{
+    QTest::addColumn<int>("direction");
+    QTest::addColumn<quint32>("kinds");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("regex");
+    QTest::addColumn<int>("rows");
+    const quint32 all = MessageLogModel::Filter::AllKinds;
+    QTest::newRow("everything") << 0 << all << "" << false << 5;
+    QTest::newRow("incoming") << 1 << all << "" << false << 2;
+    QTest::newRow("outgoing") << 2 << all << "" << false << 2;
+    QTest::newRow("text only") << 0 << (1u << int(Kind::Text)) << "" << false << 4;
+    QTest::newRow("errors only") << 0 << (1u << int(Kind::Error)) << "" << false << 1;
+    QTest::newRow("substring, any case") << 0 << all << "HELLO" << false << 2;
+    QTest::newRow("non-ascii") << 0 << all << "wörld" << false << 1;
+    QTest::newRow("regex") << 0 << all << "^\\{\"id\":\\d+" << true << 1;
+    QTest::newRow("in + substring") << 1 << all << "hello" << false << 1;
+    QTest::newRow("error text") << 0 << all << "refused" << false << 1;
+}
+
+void TestMessageLogModel::filterByDirectionTypeAndText()
+{
+    QFETCH(int, direction);
+    QFETCH(quint32, kinds);
+    QFETCH(QString, text);
+    QFETCH(bool, regex);
+    QFETCH(int, rows);
+    MessageLogModel model;
+    model.enqueue(makeBatch({{Direction::Incoming, QStringLiteral("hello")},
+        {Direction::Outgoing, QStringLiteral("Hello wörld")},
+        {Direction::Incoming, QStringLiteral("{\"id\":42}")},
+        {Direction::Outgoing, QStringLiteral("bye")}}));
+    TrafficBatch status;
+    status.events << statusEvent(Kind::Error, QStringLiteral("connection refused"));
+    model.enqueue(status);
+    model.commitPending();
+    MessageLogModel::Filter filter;
+    filter.direction = MessageLogModel::Filter::Direction(direction);
+    filter.kinds = kinds;
+    filter.text = text;
+    filter.regex = regex;
+    QVERIFY(model.setFilter(filter));
+    QCOMPARE(model.rowCount(), rows);
+    QCOMPARE(model.totalRows(), 5);
+}
+
+void TestMessageLogModel::invalidRegexKeepsTheOldFilter()
+{
+    MessageLogModel model;
+    MessageLogModel::Filter filter;
+    filter.text = QStringLiteral("(unclosed");
+    filter.regex = true;
+    QString error;
+    QVERIFY(!model.setFilter(filter, &error));
+    QVERIFY(error.contains(QLatin1String("invalid regular expression")));
+    QVERIFY(!model.filter().isActive());
+}
+
+void TestMessageLogModel::rowsKeepArrivingWhileFiltered()
+{
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    MessageLogModel::Filter filter;
+    filter.text = QStringLiteral("keep");
+    QVERIFY(model.setFilter(filter));
+    model.enqueue(makeBatch({{Direction::Incoming, QStringLiteral("keep 1")},
+        {Direction::Incoming, QStringLiteral("drop")}}));
+    model.commitPending();
+    model.enqueue(makeBatch({{Direction::Incoming, QStringLiteral("keep 2")}}));
+    model.commitPending();
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.eventAt(1).text, QStringLiteral("keep 2"));
+    QCOMPARE(
+        model.data(model.index(1, MessageLogModel::NumberColumn)).toInt(), 3); // its real number
+}
+
+void TestMessageLogModel::pauseHoldsRowsAndCountsThem()
+{
+    MessageLogModel model;
+    QSignalSpy pending(&model, &MessageLogModel::pendingCountChanged);
+    model.setPaused(true);
+    model.enqueue(makeBatch(
+        {{Direction::Incoming, QStringLiteral("1")}, {Direction::Incoming, QStringLiteral("2")}}));
+    QCOMPARE(model.pendingCount(), 2);
+    QCOMPARE(pending.last().first().toLongLong(), 2);
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.statistics().messagesIn, 2); // captured all the same
+    model.setPaused(false);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.pendingCount(), 0);
+}
+
+void TestMessageLogModel::rowCapDropsTheOldestAndCountsThem()
+{
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRowCap(3);
+    for (int i = 1; i <= 10; ++i) {
+        model.enqueue(makeBatch({{Direction::Incoming, QString::number(i)}}));
+        model.commitPending();
+    }
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.droppedRows(), 7);
+    QCOMPARE(model.eventAt(0).text, QStringLiteral("8"));
+    QCOMPARE(model.data(model.index(0, MessageLogModel::NumberColumn)).toInt(), 8);
+    QCOMPARE(model.eventAt(2).text, QStringLiteral("10"));
+}
+
+void TestMessageLogModel::statisticsCountMessagesAndBytes()
+{
+    MessageLogModel model;
+    model.enqueue(makeBatch({{Direction::Incoming, QStringLiteral("abc")},
+        {Direction::Outgoing, QStringLiteral("de")}}));
+    QCOMPARE(model.statistics().messagesIn, 1);
+    QCOMPARE(model.statistics().bytesIn, 3);
+    QCOMPARE(model.statistics().messagesOut, 1);
+    QCOMPARE(model.statistics().bytesOut, 2);
+}
+
+void TestMessageLogModel::largeAndStatusEventsKeepTheirContent()
+{
+    MessageLogModel model;
+    TrafficBatch batch;
+    TrafficEvent big;
+    big.kind = Kind::Binary;
+    big.direction = Direction::Incoming;
+    big.data = QByteArray(100000, '\x7f');
+    big.size = big.data.size();
+    batch.events << big;
+    TrafficEvent close;
+    close.kind = Kind::Close;
+    close.code = 4001;
+    close.closedBy = TrafficEvent::Closer::Peer;
+    close.text = QStringLiteral("bye");
+    batch.events << close;
+    model.enqueue(batch);
+    model.commitPending();
+    QCOMPARE(model.payloadAt(0), big.data);
+    QCOMPARE(model.data(model.index(0, MessageLogModel::SizeColumn)).toString(),
+        QStringLiteral("97.7 KiB"));
+    QCOMPARE(model.data(model.index(1, MessageLogModel::PreviewColumn)).toString(),
+        QStringLiteral("4001 by server: bye"));
+}
+
+QTEST_GUILESS_MAIN(TestMessageLogModel)
+#include "tst_messagelogmodel.moc"

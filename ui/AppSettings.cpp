@@ -1,0 +1,51 @@
+#include "AppSettings.h"
+
+#include <QSettings>
+
+namespace AppSettings {
+
+namespace {
+constexpr int MaxRecentUrls = 20;
+}
+
+QStringList recentUrls()
+{
+    return QSettings().value(QStringLiteral("recentUrls")).toStringList();
+}
+
+void addRecentUrl(const QString &url)
+{
+    QStringList urls = recentUrls();
+    urls.removeAll(url);
+    urls.prepend(url);
+    QSettings().setValue(QStringLiteral("recentUrls"), urls.mid(0, MaxRecentUrls));
+}
+
+HeartbeatSettings heartbeatDefaults()
+{
+    QSettings settings;
+    HeartbeatSettings h;
+    settings.beginGroup(QStringLiteral("heartbeatDefaults"));
+    h.enabled = settings.value(QStringLiteral("enabled"), h.enabled).toBool();
+    h.intervalMs = qMax(HeartbeatSettings::MinimumIntervalMs,
+        settings.value(QStringLiteral("intervalMs"), h.intervalMs).toInt());
+    h.timeoutMs = qMax(HeartbeatSettings::MinimumIntervalMs,
+        settings.value(QStringLiteral("timeoutMs"), h.timeoutMs).toInt());
+    h.onTimeout = HeartbeatSettings::TimeoutAction(
+        qBound(0, settings.value(QStringLiteral("onTimeout"), 0).toInt(), 2));
+    settings.endGroup();
+    return h;
+}
+
+void setHeartbeatDefaults(const HeartbeatSettings &h)
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("heartbeatDefaults"));
+    settings.setValue(QStringLiteral("enabled"), h.enabled);
+    settings.setValue(QStringLiteral("intervalMs"), h.intervalMs);
+    settings.setValue(QStringLiteral("timeoutMs"), h.timeoutMs);
+    settings.setValue(QStringLiteral("onTimeout"), int(h.onTimeout));
+    settings.endGroup();
+}
+
+} // namespace AppSettings

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "ConnectionSettings.h"
+
+#include <QStringList>
+
+// What the window remembers between runs (QSettings): recent URLs and heartbeat defaults.
+// Window layout and saved messages are kept by MainWindow and SavedMessages.
+namespace AppSettings {
+
+QStringList recentUrls();
+void addRecentUrl(const QString &url);
+HeartbeatSettings heartbeatDefaults();
+void setHeartbeatDefaults(const HeartbeatSettings &settings);
+
+} // namespace AppSettings

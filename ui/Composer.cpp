@@ -1,0 +1,303 @@
+#include "Composer.h"
+
+#include "PayloadFormat.h"
+#include "SavedMessages.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QVBoxLayout>
+
+namespace {
+constexpr qint64 MaxFileBytes = 512LL * 1024 * 1024;
+}
+
+Composer::Composer(SavedMessages *saved, QWidget *parent)
+    : QWidget(parent)
+    , m_saved(saved)
+    , m_mode(new QComboBox(this))
+    , m_editor(new QPlainTextEdit(this))
+    , m_error(new QLabel(this))
+    , m_format(new QPushButton(tr("Format"), this))
+    , m_chooseFile(new QPushButton(tr("Choose file\u2026"), this))
+    , m_send(new QPushButton(tr("Send"), this))
+    , m_savedList(new QComboBox(this))
+{
+    m_mode->addItems(
+        {tr("Text"), tr("JSON"), tr("Binary (hex)"), tr("Binary (base64)"), tr("Binary (file)")});
+    m_mode->setAccessibleName(tr("Message type"));
+    m_editor->setPlaceholderText(tr("Message to send (Ctrl+Enter)"));
+    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_editor->setTabChangesFocus(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c01c28"));
+    m_error->setWordWrap(true);
+    m_send->setToolTip(tr("Send (Ctrl+Enter)"));
+    m_send->setDefault(true);
+    m_chooseFile->hide();
+    m_format->hide();
+
+    for (const QKeySequence &keys :
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *shortcut = new QShortcut(keys, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, &Composer::send);
+    }
+    connect(m_send, &QPushButton::clicked, this, &Composer::send);
+    connect(m_format, &QPushButton::clicked, this, &Composer::formatJson);
+    connect(m_chooseFile, &QPushButton::clicked, this, &Composer::chooseFile);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
+        const Mode mode = this->mode();
+        m_format->setVisible(mode == Mode::Json);
+        m_chooseFile->setVisible(mode == Mode::File);
+        m_editor->setReadOnly(mode == Mode::File);
+        if (mode == Mode::File)
+            m_editor->setPlainText(m_filePath.isEmpty() ? tr("No file chosen.") : m_filePath);
+        validate();
+    });
+    connect(m_editor, &QPlainTextEdit::textChanged, this, &Composer::validate);
+
+    auto *saveButton = new QPushButton(tr("Save\u2026"), this);
+    auto *insertButton = new QPushButton(tr("Insert"), this);
+    auto *sendSavedButton = new QPushButton(tr("Send saved"), this);
+    auto *deleteButton = new QPushButton(tr("Delete"), this);
+    m_savedList->setPlaceholderText(tr("Saved messages"));
+    m_savedList->setMinimumContentsLength(14);
+    connect(saveButton, &QPushButton::clicked, this, &Composer::saveCurrent);
+    connect(insertButton, &QPushButton::clicked, this, [this] { insertSaved(false); });
+    connect(sendSavedButton, &QPushButton::clicked, this, [this] { insertSaved(true); });
+    connect(deleteButton, &QPushButton::clicked, this, [this] {
+        if (m_savedList->currentIndex() >= 0)
+            m_saved->remove(m_savedList->currentText());
+    });
+    connect(m_saved, &SavedMessages::changed, this, &Composer::reloadSaved);
+    reloadSaved();
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_mode);
+    top->addWidget(m_format);
+    top->addWidget(m_chooseFile);
+    top->addStretch(1);
+    top->addWidget(m_savedList);
+    top->addWidget(insertButton);
+    top->addWidget(sendSavedButton);
+    top->addWidget(saveButton);
+    top->addWidget(deleteButton);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_error, 1);
+    bottom->addWidget(m_send);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_editor, 1);
+    layout->addLayout(bottom);
+    setSendEnabled(false);
+}
+
+Composer::Mode Composer::mode() const
+{
+    return Mode(m_mode->currentIndex());
+}
+
+void Composer::setMode(Mode mode)
+{
+    m_mode->setCurrentIndex(int(mode));
+}
+
+void Composer::setContent(const QString &content)
+{
+    m_editor->setPlainText(content);
+}
+
+QString Composer::content() const
+{
+    return m_editor->toPlainText();
+}
+
+void Composer::setFilePath(const QString &path)
+{
+    m_filePath = path;
+    if (mode() == Mode::File)
+        m_editor->setPlainText(path);
+    validate();
+}
+
+void Composer::setSendEnabled(bool enabled)
+{
+    m_sendEnabled = enabled;
+    m_send->setEnabled(enabled);
+    m_send->setToolTip(enabled ? tr("Send (Ctrl+Enter)") : tr("Connect first"));
+}
+
+QString Composer::errorText() const
+{
+    return m_error->text();
+}
+
+void Composer::showError(const QString &message, int position)
+{
+    m_error->setText(message);
+    if (position >= 0) {
+        QTextCursor cursor = m_editor->textCursor();
+        cursor.setPosition(qMin(position, int(m_editor->toPlainText().size())));
+        m_editor->setTextCursor(cursor);
+    }
+}
+
+void Composer::validate()
+{
+    QString error;
+    const QString text = content();
+    switch (mode()) {
+    case Mode::Text:
+        break;
+    case Mode::Json:
+        if (!text.trimmed().isEmpty()) {
+            QJsonParseError parseError;
+            QJsonDocument::fromJson(text.toUtf8(), &parseError);
+            if (parseError.error != QJsonParseError::NoError)
+                error = PayloadFormat::describeJsonError(
+                    text, parseError.offset, parseError.errorString());
+        }
+        break;
+    case Mode::Hex:
+        PayloadFormat::parseHex(text, &error);
+        break;
+    case Mode::Base64:
+        PayloadFormat::parseBase64(text, &error);
+        break;
+    case Mode::File:
+        if (m_filePath.isEmpty())
+            error = tr("choose a file to send");
+        break;
+    }
+    m_error->setText(error);
+}
+
+void Composer::formatJson()
+{
+    QString error;
+    const QString pretty = PayloadFormat::prettyJson(content(), &error);
+    if (pretty.isEmpty()) {
+        QJsonParseError parseError;
+        QJsonDocument::fromJson(content().toUtf8(), &parseError);
+        int position = -1;
+        showError(PayloadFormat::describeJsonError(
+                      content(), parseError.offset, parseError.errorString(), &position),
+            position);
+        return;
+    }
+    m_editor->setPlainText(pretty.trimmed());
+}
+
+bool Composer::send()
+{
+    if (!m_sendEnabled) {
+        showError(tr("not connected"));
+        return false;
+    }
+    QString error;
+    int position = -1;
+    const QString text = content();
+    switch (mode()) {
+    case Mode::Text:
+        Q_EMIT sendText(text);
+        return true;
+    case Mode::Json: {
+        QJsonParseError parseError;
+        QJsonDocument::fromJson(text.toUtf8(), &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            showError(PayloadFormat::describeJsonError(
+                          text, parseError.offset, parseError.errorString(), &position),
+                position);
+            return false;
+        }
+        Q_EMIT sendText(text); // exactly as typed: the log shows what went out
+        return true;
+    }
+    case Mode::Hex: {
+        const QByteArray data = PayloadFormat::parseHex(text, &error, &position);
+        if (!error.isEmpty()) {
+            showError(error, position);
+            return false;
+        }
+        Q_EMIT sendBinary(data);
+        return true;
+    }
+    case Mode::Base64: {
+        const QByteArray data = PayloadFormat::parseBase64(text, &error);
+        if (!error.isEmpty()) {
+            showError(error);
+            return false;
+        }
+        Q_EMIT sendBinary(data);
+        return true;
+    }
+    case Mode::File: {
+        QFile file(m_filePath);
+        if (m_filePath.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+            showError(m_filePath.isEmpty()
+                    ? tr("choose a file to send")
+                    : tr("cannot read %1: %2").arg(m_filePath, file.errorString()));
+            return false;
+        }
+        if (file.size() > MaxFileBytes) {
+            showError(tr("%1 is larger than 512 MiB").arg(QFileInfo(m_filePath).fileName()));
+            return false;
+        }
+        Q_EMIT sendBinary(file.readAll());
+        return true;
+    }
+    }
+    return false;
+}
+
+void Composer::chooseFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Send a file as a binary message"));
+    if (!path.isEmpty())
+        setFilePath(path);
+}
+
+void Composer::saveCurrent()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(
+        this, tr("Save message"), tr("Name:"), QLineEdit::Normal, m_savedList->currentText(), &ok)
+                             .trimmed();
+    if (ok && !name.isEmpty())
+        m_saved->save({name, int(mode()), mode() == Mode::File ? m_filePath : content()});
+}
+
+void Composer::reloadSaved()
+{
+    const QString current = m_savedList->currentText();
+    m_savedList->clear();
+    for (const SavedMessages::Entry &e : m_saved->entries())
+        m_savedList->addItem(e.name);
+    m_savedList->setCurrentIndex(m_savedList->findText(current));
+}
+
+void Composer::insertSaved(bool andSend)
+{
+    const int index = m_savedList->currentIndex();
+    if (index < 0 || index >= m_saved->entries().size())
+        return;
+    const SavedMessages::Entry &e = m_saved->entries().at(index);
+    setMode(Mode(e.mode));
+    if (Mode(e.mode) == Mode::File)
+        setFilePath(e.content);
+    else
+        setContent(e.content);
+    if (andSend)
+        send();
+}

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QRegularExpression>
+#include <QSyntaxHighlighter>
+
+// Colours JSON: keys, strings, numbers, true/false/null.
+class JsonHighlighter : public QSyntaxHighlighter
+{
+    Q_OBJECT
+public:
+    explicit JsonHighlighter(QTextDocument *document);
+    void setEnabled(bool enabled);
+
+protected:
+    void highlightBlock(const QString &text) override;
+
+private:
+    bool m_enabled = false;
+    QRegularExpression m_token;
+    QTextCharFormat m_key;
+    QTextCharFormat m_string;
+    QTextCharFormat m_number;
+    QTextCharFormat m_literal;
+};

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "ConnectionSettings.h"
+
+#include <QMainWindow>
+
+class ConnectionManager;
+class ConnectionPage;
+class DemoServer;
+class LoopLagProbe;
+class QAction;
+class QTabWidget;
+class SavedMessages;
+
+// The inspector window: one tab per connection, each independent. Closing the window shuts every
+// connection down (in parallel, bounded) before the process exits.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ConnectionPage *newConnection(const ConnectionSettings &settings = {}, bool connectNow = false);
+    // Starts the built-in demo server and opens a connection to /ticker and one to /echo.
+    bool startDemo();
+    DemoServer *demoServer() const { return m_demo; }
+    ConnectionManager *connectionManager() const { return m_manager; }
+    QList<ConnectionPage *> pages() const;
+    ConnectionPage *currentPage() const;
+
+public Q_SLOTS:
+    void newConnectionTab();
+    void duplicateConnection();
+    void closeCurrentConnection();
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void closePage(int index);
+    void updateTab(ConnectionPage *page);
+    void shutdown();
+
+    QTabWidget *m_tabs;
+    ConnectionManager *m_manager;
+    DemoServer *m_demo;
+    SavedMessages *m_saved;
+    LoopLagProbe *m_guiProbe;
+    QAction *m_wallClock = nullptr;
+    bool m_shutDown = false;
+};

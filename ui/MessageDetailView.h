@@ -1,0 +1,57 @@
+#pragma once
+
+#include "TrafficEvent.h"
+
+#include <QWidget>
+
+class JsonHighlighter;
+class MessageLogModel;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
+
+// The selected row in full: text (JSON pretty-printed with colours), a hex dump (offset, hex,
+// ASCII) and base64, with copy and save. A huge payload opens at once: the first part is shown,
+// with how much is left and a button to load more.
+class MessageDetailView : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr qsizetype TextChunkChars = 256 * 1024;
+    static constexpr qsizetype BinaryChunkBytes = 64 * 1024;
+    static constexpr qsizetype MaxPrettyJsonBytes = 4 * 1024 * 1024;
+
+    explicit MessageDetailView(QWidget *parent = nullptr);
+
+    void showRow(const MessageLogModel *model, int row);
+    void clear();
+
+    // For tests and the status line.
+    QString displayedText() const;
+    QString displayedHex() const;
+    QString displayedBase64() const;
+    bool isShowingJson() const { return m_json; }
+    bool hasMore() const;
+    void loadMore();
+
+private:
+    void render();
+    void copyCurrent();
+    void savePayload();
+    QByteArray fullPayload() const;
+
+    TrafficEvent m_event;
+    qint64 m_wallMs = 0;
+    int m_number = 0;
+    qsizetype m_shown = 0; // characters (text) or bytes (binary) shown so far
+    bool m_json = false;
+    QLabel *m_header;
+    QLabel *m_more;
+    QPushButton *m_loadMore;
+    QTabWidget *m_tabs;
+    QPlainTextEdit *m_text;
+    QPlainTextEdit *m_hex;
+    QPlainTextEdit *m_base64;
+    JsonHighlighter *m_highlighter;
+};

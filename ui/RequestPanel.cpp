@@ -1,0 +1,133 @@
+#include "RequestPanel.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+RequestPanel::RequestPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_headers(new QTableWidget(0, 2, this))
+    , m_subprotocols(new QLineEdit(this))
+    , m_origin(new QLineEdit(this))
+    , m_connectTimeout(new QDoubleSpinBox(this))
+    , m_ignoreTls(new QCheckBox(tr("Accept any certificate (insecure)"), this))
+    , m_caFile(new QLineEdit(this))
+    , m_maxSizeMiB(new QSpinBox(this))
+    , m_reconnect(new QCheckBox(tr("Reconnect automatically when the connection is lost"), this))
+{
+    m_headers->setHorizontalHeaderLabels({tr("Header"), tr("Value")});
+    m_headers->horizontalHeader()->setStretchLastSection(true);
+    m_headers->verticalHeader()->hide();
+    m_headers->setMinimumHeight(90);
+    auto *add = new QPushButton(tr("Add header"), this);
+    auto *remove = new QPushButton(tr("Remove"), this);
+    connect(add, &QPushButton::clicked, this, [this] { addHeaderRow(); });
+    connect(remove, &QPushButton::clicked, this, [this] {
+        if (m_headers->currentRow() >= 0)
+            m_headers->removeRow(m_headers->currentRow());
+    });
+
+    m_subprotocols->setPlaceholderText(tr("e.g. graphql-ws, chat"));
+    m_origin->setPlaceholderText(tr("none"));
+    m_connectTimeout->setRange(0.1, 3600);
+    m_connectTimeout->setSuffix(tr(" s"));
+    m_connectTimeout->setDecimals(1);
+    m_caFile->setPlaceholderText(tr("PEM file with extra trusted certificates"));
+    auto *browse = new QPushButton(tr("Browse\u2026"), this);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Trusted certificates"), {}, tr("Certificates (*.pem *.crt);;All files (*)"));
+        if (!path.isEmpty())
+            m_caFile->setText(path);
+    });
+    m_maxSizeMiB->setRange(1, 4096);
+    m_maxSizeMiB->setSuffix(tr(" MiB"));
+
+    auto *headerButtons = new QHBoxLayout;
+    headerButtons->addWidget(add);
+    headerButtons->addWidget(remove);
+    headerButtons->addStretch(1);
+    auto *ca = new QHBoxLayout;
+    ca->addWidget(m_caFile, 1);
+    ca->addWidget(browse);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Subprotocols:"), m_subprotocols);
+    form->addRow(tr("Origin:"), m_origin);
+    form->addRow(tr("Connect timeout:"), m_connectTimeout);
+    form->addRow(tr("Max message size:"), m_maxSizeMiB);
+    form->addRow(tr("TLS:"), m_ignoreTls);
+    form->addRow(tr("CA file:"), ca);
+    form->addRow(m_reconnect);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_headers, 1);
+    layout->addLayout(headerButtons);
+    layout->addLayout(form);
+    setSettings(ConnectionSettings());
+}
+
+void RequestPanel::addHeaderRow(const QString &name, const QString &value)
+{
+    const int row = m_headers->rowCount();
+    m_headers->insertRow(row);
+    m_headers->setItem(row, 0, new QTableWidgetItem(name));
+    m_headers->setItem(row, 1, new QTableWidgetItem(value));
+    if (name.isEmpty())
+        m_headers->editItem(m_headers->item(row, 0));
+}
+
+void RequestPanel::setSettings(const ConnectionSettings &s)
+{
+    m_headers->setRowCount(0);
+    for (const HttpHeader &h : s.headers)
+        addHeaderRow(QString::fromLatin1(h.name), QString::fromUtf8(h.value));
+    m_subprotocols->setText(s.subprotocols.join(QStringLiteral(", ")));
+    m_origin->setText(s.origin);
+    m_connectTimeout->setValue(s.connectTimeoutMs / 1000.0);
+    m_ignoreTls->setChecked(s.tls.ignoreCertificateErrors);
+    m_caFile->setText(s.tls.caFile);
+    m_maxSizeMiB->setValue(int(qMax<qint64>(1, s.maxIncomingMessageSize / (1024 * 1024))));
+    m_reconnect->setChecked(s.reconnect.enabled);
+}
+
+bool RequestPanel::applyTo(ConnectionSettings *settings, QString *error) const
+{
+    ConnectionSettings s = *settings;
+    s.headers.clear();
+    s.subprotocols.clear();
+    s.origin = m_origin->text().trimmed();
+    for (int row = 0; row < m_headers->rowCount(); ++row) {
+        const QString name
+            = m_headers->item(row, 0) ? m_headers->item(row, 0)->text().trimmed() : QString();
+        const QString value = m_headers->item(row, 1) ? m_headers->item(row, 1)->text() : QString();
+        if (name.isEmpty() && value.trimmed().isEmpty())
+            continue;
+        if (!s.addHeader(name, value, error))
+            return false;
+    }
+    for (const QString &p : m_subprotocols->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString protocol = p.trimmed();
+        if (!ConnectionSettings::isValidToken(protocol)) {
+            *error = tr("'%1' is not a valid subprotocol name").arg(protocol);
+            return false;
+        }
+        if (!s.subprotocols.contains(protocol))
+            s.subprotocols.append(protocol);
+    }
+    s.connectTimeoutMs = int(m_connectTimeout->value() * 1000);
+    s.tls.ignoreCertificateErrors = m_ignoreTls->isChecked();
+    s.tls.caFile = m_caFile->text().trimmed();
+    s.maxIncomingMessageSize = qint64(m_maxSizeMiB->value()) * 1024 * 1024;
+    s.reconnect.enabled = m_reconnect->isChecked();
+    *settings = s;
+    return true;
+}
