@@ -77,6 +77,36 @@ bool HeartbeatSettings::parseAction(const QString &name, TimeoutAction *action)
     return false;
 }
 
+// What is wrong with a parsed URL as a WebSocket address, or an empty string. `shown` is how the
+// user wrote it, for the message.
+static QString urlProblem(const QUrl &url, const QString &shown)
+{
+    if (!url.isValid()) {
+        // Qt appends "; source was ..." with every part of the URL: the cause is enough.
+        QString reason = url.errorString();
+        reason.truncate(reason.indexOf(QLatin1String("; source was")) >= 0
+                ? reason.indexOf(QLatin1String("; source was"))
+                : reason.size());
+        return QStringLiteral("'%1' is not a valid URL: %2").arg(shown, reason);
+    }
+    const QString scheme = url.scheme().toLower();
+    if (scheme == QLatin1String("http") || scheme == QLatin1String("https"))
+        return QStringLiteral("'%1' is an HTTP URL: WebSocket URLs start with %2://")
+            .arg(shown,
+                scheme == QLatin1String("http") ? QLatin1String("ws") : QLatin1String("wss"));
+    if (scheme != QLatin1String("ws") && scheme != QLatin1String("wss"))
+        return QStringLiteral("'%1' has the scheme '%2': only ws:// and wss:// are WebSocket URLs")
+            .arg(shown, url.scheme());
+    if (url.host().isEmpty())
+        return QStringLiteral("'%1' has no host name").arg(shown);
+    if (url.hasFragment())
+        return QStringLiteral("'%1' has a fragment (#%2): WebSocket URLs cannot have one")
+            .arg(shown, url.fragment());
+    if (url.port() == 0)
+        return QStringLiteral("'%1' has port 0").arg(shown);
+    return {};
+}
+
 QUrl ConnectionSettings::parseUrl(const QString &input, QString *error)
 {
     const QString text = input.trimmed();
@@ -88,38 +118,8 @@ QUrl ConnectionSettings::parseUrl(const QString &input, QString *error)
     const QString withScheme
         = text.contains(QLatin1String("://")) ? text : QLatin1String("ws://") + text;
     const QUrl url(withScheme, QUrl::StrictMode);
-    if (!url.isValid()) {
-        *error = QStringLiteral("'%1' is not a valid URL: %2").arg(text, url.errorString());
-        return {};
-    }
-    const QString scheme = url.scheme().toLower();
-    if (scheme == QLatin1String("http") || scheme == QLatin1String("https")) {
-        *error
-            = QStringLiteral("'%1' is an HTTP URL: WebSocket URLs start with %2://")
-                  .arg(text,
-                      scheme == QLatin1String("http") ? QLatin1String("ws") : QLatin1String("wss"));
-        return {};
-    }
-    if (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")) {
-        *error
-            = QStringLiteral("'%1' has the scheme '%2': only ws:// and wss:// are WebSocket URLs")
-                  .arg(text, url.scheme());
-        return {};
-    }
-    if (url.host().isEmpty()) {
-        *error = QStringLiteral("'%1' has no host name").arg(text);
-        return {};
-    }
-    if (url.hasFragment()) {
-        *error = QStringLiteral("'%1' has a fragment (#%2): WebSocket URLs cannot have one")
-                     .arg(text, url.fragment());
-        return {};
-    }
-    if (url.port() == 0) {
-        *error = QStringLiteral("'%1' has port 0").arg(text);
-        return {};
-    }
-    return url;
+    *error = urlProblem(url, text);
+    return error->isEmpty() ? url : QUrl();
 }
 
 bool ConnectionSettings::isValidToken(const QString &token)
@@ -189,9 +189,11 @@ bool ConnectionSettings::addHeaderLine(const QString &line, QString *error)
 
 QString ConnectionSettings::validate() const
 {
-    QString error;
-    if (!url.isValid() || parseUrl(url.toString(), &error).isEmpty())
-        return error.isEmpty() ? QStringLiteral("no URL to connect to") : error;
+    if (url.isEmpty())
+        return QStringLiteral("no URL to connect to");
+    QString error = urlProblem(url, url.toString());
+    if (!error.isEmpty())
+        return error;
     if (connectTimeoutMs <= 0)
         return QStringLiteral("the connect timeout must be positive");
     if (heartbeat.enabled) {

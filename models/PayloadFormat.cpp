@@ -52,26 +52,92 @@ QString describeJsonError(
     return QStringLiteral("line %1, column %2: %3").arg(line).arg(column).arg(message);
 }
 
-static QString reformatJson(const QString &text, QJsonDocument::JsonFormat format, QString *error)
+// Validates with QJsonDocument, then re-indents the original text. Re-serialising through
+// QJsonDocument would sort object keys and respell numbers: an inspector shows what was sent.
+static QString reformatJson(const QString &text, bool indent, QString *error)
 {
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         if (error)
             *error = describeJsonError(text, parseError.offset, parseError.errorString());
         return {};
     }
-    return QString::fromUtf8(document.toJson(format));
+    QString out;
+    out.reserve(text.size() * 2);
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    auto newline = [&] {
+        if (!indent)
+            return;
+        out += QLatin1Char('\n');
+        out += QString(depth * 2, QLatin1Char(' '));
+    };
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == QLatin1Char('\\'))
+                escaped = true;
+            else if (c == QLatin1Char('"'))
+                inString = false;
+            continue;
+        }
+        if (c.isSpace())
+            continue;
+        switch (c.unicode()) {
+        case '"':
+            inString = true;
+            out += c;
+            break;
+        case '{':
+        case '[': {
+            qsizetype next = i + 1;
+            while (next < text.size() && text.at(next).isSpace())
+                ++next;
+            const QChar close = c == QLatin1Char('{') ? QLatin1Char('}') : QLatin1Char(']');
+            out += c;
+            if (next < text.size() && text.at(next) == close) { // {} and [] stay on one line
+                out += close;
+                i = next;
+                break;
+            }
+            ++depth;
+            newline();
+            break;
+        }
+        case '}':
+        case ']':
+            --depth;
+            newline();
+            out += c;
+            break;
+        case ',':
+            out += c;
+            newline();
+            break;
+        case ':':
+            out += indent ? QStringLiteral(": ") : QStringLiteral(":");
+            break;
+        default:
+            out += c;
+            break;
+        }
+    }
+    return out;
 }
 
 QString prettyJson(const QString &text, QString *error)
 {
-    return reformatJson(text, QJsonDocument::Indented, error);
+    return reformatJson(text, true, error);
 }
 
 QString compactJson(const QString &text, QString *error)
 {
-    return reformatJson(text, QJsonDocument::Compact, error);
+    return reformatJson(text, false, error);
 }
 
 QByteArray parseHex(const QString &text, QString *error, int *errorPosition)

@@ -25,7 +25,12 @@ void RttChart::paintEvent(QPaintEvent *)
     p.setPen(palette().color(QPalette::Mid));
     p.drawRect(area);
 
-    const qint64 windowUs = m_series ? m_series->windowUs() : 5 * 60 * 1000000LL;
+    // The span grows with the data, from 30 s up to the series' window (5 minutes).
+    constexpr qint64 MinimumSpanUs = 30 * 1000000LL;
+    qint64 windowUs = MinimumSpanUs;
+    if (m_series && !m_series->samples().isEmpty())
+        windowUs = qBound(
+            MinimumSpanUs, m_nowUs - m_series->samples().first().timeUs, m_series->windowUs());
     const qint64 startUs = m_nowUs - windowUs;
     qint64 maxRtt = 1000; // at least 1 ms of scale
     if (m_series) {
@@ -47,7 +52,8 @@ void RttChart::paintEvent(QPaintEvent *)
     p.drawText(QRectF(0, area.bottom() - fm.height() / 2.0, area.left() - 4, fm.height()),
         Qt::AlignRight, QStringLiteral("0"));
     p.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), fm.height()), Qt::AlignLeft,
-        tr("-%1 min").arg(windowUs / 60000000));
+        windowUs >= 120 * 1000000LL ? tr("-%1 min").arg(windowUs / 60000000)
+                                    : tr("-%1 s").arg(windowUs / 1000000));
     p.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), fm.height()), Qt::AlignRight,
         tr("now"));
 

@@ -65,9 +65,9 @@ void TrafficLogView::setLogModel(MessageLogModel *model)
     const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
     setColumnWidth(MessageLogModel::NumberColumn, digit * 8);
     setColumnWidth(MessageLogModel::TimeColumn, digit * 13);
-    setColumnWidth(MessageLogModel::DirectionColumn, digit * 7);
-    setColumnWidth(MessageLogModel::TypeColumn, digit * 13);
-    setColumnWidth(MessageLogModel::SizeColumn, digit * 10);
+    setColumnWidth(MessageLogModel::DirectionColumn, digit * 6);
+    setColumnWidth(MessageLogModel::TypeColumn, digit * 11);
+    setColumnWidth(MessageLogModel::SizeColumn, digit * 9);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) {
             Q_EMIT currentRowChanged(current.isValid() ? current.row() : -1);

@@ -7,6 +7,8 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
+#include <QRegularExpression>
 
 #include <cstdio>
 
@@ -27,7 +29,9 @@ void print(FILE *stream, const QString &text)
 QString generalHelp()
 {
     return QStringLiteral(
-               "Usage: sockscope connect URL [options]   talk to a WebSocket server from the "
+               "Usage: sockscope [URL...]                open the window, connecting to each URL\n"
+               "       sockscope --demo                  the window on the built-in demo server\n"
+               "       sockscope connect URL [options]   talk to a WebSocket server from the "
                "terminal\n"
                "       sockscope --help | --version\n"
                "\n"
@@ -39,6 +43,14 @@ QString generalHelp()
                "            messages are printed as '< message'; EOF closes with 1000.\n"
                "\n")
         + QString::fromLatin1(ExitStatus::helpText());
+}
+
+// A bare word ("conect", "localhost") is a mistyped command more often than a URL: URLs have a
+// scheme, a dot, a colon or a slash.
+bool isBareWord(const QString &argument)
+{
+    static const QRegularExpression word(QStringLiteral("^[A-Za-z][A-Za-z0-9_-]*$"));
+    return word.match(argument).hasMatch() && !QFileInfo::exists(argument);
 }
 
 int usageError(const QString &message, const QString &command)
@@ -94,9 +106,10 @@ bool isCommandLine(const QStringList &arguments)
     if (arguments.size() < 2)
         return false;
     const QString &first = arguments.at(1);
-    return subcommands().contains(first) || first == QLatin1String("--help")
-        || first == QLatin1String("-h") || first == QLatin1String("--version")
-        || first == QLatin1String("-v");
+    if (first == QLatin1String("--demo"))
+        return false;
+    // --help, --version and unknown options are answered by the command line.
+    return subcommands().contains(first) || first.startsWith(QLatin1Char('-')) || isBareWord(first);
 }
 
 int run(const QStringList &arguments)
@@ -115,7 +128,12 @@ int run(const QStringList &arguments)
     const QStringList rest = QStringList(arguments.first()) + arguments.mid(2);
     if (first == QLatin1String("connect"))
         return runConnect(rest);
-    return usageError(QStringLiteral("unknown command '%1'").arg(first), {});
+    if (first.startsWith(QLatin1Char('-')))
+        return usageError(QStringLiteral("unknown option '%1'").arg(first), {});
+    return usageError(
+        QStringLiteral("unknown command '%1' (to open a URL in the window, write ws://%1)")
+            .arg(first),
+        {});
 }
 
 } // namespace CommandLine

@@ -1,8 +1,6 @@
 #include "DemoServer.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QThread>
 #include <QTimer>
@@ -74,14 +72,14 @@ private:
             for (int i = 0; i < perTick; ++i) {
                 const double change = (QRandomGenerator::global()->bounded(200) - 100) / 100.0;
                 state->second = qMax(1.0, state->second + change);
-                const QJsonObject tick {{QStringLiteral("seq"), ++state->first},
-                    {QStringLiteral("symbol"), QStringLiteral("SOCK")},
-                    {QStringLiteral("price"), qRound(state->second * 100) / 100.0},
-                    {QStringLiteral("change"), change},
-                    {QStringLiteral("time"),
-                        QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
-                socket->sendTextMessage(
-                    QString::fromUtf8(QJsonDocument(tick).toJson(QJsonDocument::Compact)));
+                // Written by hand so the fields keep a natural order (QJsonObject sorts keys).
+                socket->sendTextMessage(QStringLiteral(
+                    "{\"seq\":%1,\"symbol\":\"SOCK\",\"price\":%2,\"change\":%3,\"time\":\"%4\"}")
+                                            .arg(++state->first)
+                                            .arg(state->second, 0, 'f', 2)
+                                            .arg(change, 0, 'f', 2)
+                                            .arg(QDateTime::currentDateTimeUtc().toString(
+                                                Qt::ISODateWithMs)));
             }
         });
         timer->start(intervalMs);

@@ -9,6 +9,7 @@
 //   shutdown           shutting down 50 open connections; baseline: 50 idle QThreads quit+joined.
 //   cancel latency     cancel() of a connect the server never answers, until the main thread sees
 //                      the connection closed; baseline: a queued round trip to a worker thread.
+#include "BenchSupport.h"
 #include "ConnectionHandle.h"
 #include "ConnectionManager.h"
 #include "FloodServer.h"
@@ -24,68 +25,13 @@
 #include <chrono>
 #include <cstdio>
 
-using Clock = std::chrono::steady_clock;
+using namespace Bench;
 
 namespace {
 
 int g_messages = 1'000'000;
 constexpr int MessageSize = 64;
 constexpr int Runs = 5;
-
-double seconds(Clock::duration d)
-{
-    return std::chrono::duration<double>(d).count();
-}
-
-double median(QList<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.at(values.size() / 2);
-}
-
-// Runs the main loop until done(). It must sleep while waiting: processEvents() with a time limit
-// spins, and a spinning main thread steals a core from the threads being measured.
-void spin(const std::function<bool()> &done, int timeoutMs = 120000)
-{
-    QElapsedTimer t;
-    t.start();
-    QTimer wakeUp; // re-checks done() even when no event arrives
-    wakeUp.start(20);
-    while (!done() && t.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-}
-
-// msgs/s of a bare QWebSocket living in its own thread, counting messages.
-double bareClientRate(quint16 port)
-{
-    QThread thread;
-    thread.start();
-    std::atomic<bool> done {false};
-    double rate = 0;
-    auto *socket = new QWebSocket;
-    socket->moveToThread(&thread);
-    QMetaObject::invokeMethod(socket, [&, socket] {
-        auto start = std::make_shared<Clock::time_point>();
-        auto count = std::make_shared<int>(0);
-        QObject::connect(
-            socket, &QWebSocket::connected, socket, [start] { *start = Clock::now(); });
-        QObject::connect(
-            socket, &QWebSocket::textMessageReceived, socket, [&, start, count, socket] {
-                if (++*count == g_messages) {
-                    rate = g_messages / seconds(Clock::now() - *start);
-                    socket->abort();
-                    done = true;
-                }
-            });
-        socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port)));
-    });
-    spin([&] { return done.load(); });
-    QMetaObject::invokeMethod(
-        socket, [socket] { delete socket; }, Qt::BlockingQueuedConnection);
-    thread.quit();
-    thread.wait();
-    return rate;
-}
 
 // msgs/s through the whole engine to a consumer in this (the main) thread.
 double engineRate(quint16 port)
@@ -239,14 +185,6 @@ double queuedRoundTripUs()
     return std::chrono::duration<double, std::micro>(end - start).count();
 }
 
-void row(const char *figure, const QString &value, const QString &baseline, const QString &ratio,
-    const char *target)
-{
-    std::printf("| %s | %s | %s | %s | %s |\n", figure, qPrintable(value), qPrintable(baseline),
-        qPrintable(ratio), target);
-    std::fflush(stdout);
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -259,7 +197,7 @@ int main(int argc, char *argv[])
     QList<double> bare;
     QList<double> engine;
     for (int i = 0; i < Runs; ++i) { // interleaved, so both see the same machine load
-        bare << bareClientRate(flood.port());
+        bare << bareClientRate(flood.port(), g_messages);
         engine << engineRate(flood.port());
         std::fprintf(stderr, "run %d: engine %.2f M/s, bare %.2f M/s\n", i + 1, engine.last() / 1e6,
             bare.last() / 1e6);

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void headers_data();
     void headers();
     void defaults();
+    void encodedCharactersStayValid();
     void heartbeatLimits();
     void caFileMustExist();
     void durations_data();
@@ -135,6 +136,19 @@ void TestConnectionSettings::defaults()
     QVERIFY(!s.tls.ignoreCertificateErrors);
     QCOMPARE(s.maxIncomingMessageSize, qint64(64) * 1024 * 1024);
     QVERIFY(s.validate().contains(QLatin1String("no URL")));
+}
+
+void TestConnectionSettings::encodedCharactersStayValid()
+{
+    // A parsed URL with %20 must still validate: re-parsing its decoded form would fail.
+    ConnectionSettings s;
+    QString error;
+    s.url = ConnectionSettings::parseUrl(QStringLiteral("ws://h/close?reason=see%20you"), &error);
+    QVERIFY2(s.url.isValid(), qPrintable(error));
+    QCOMPARE(s.validate(), QString());
+    QVERIFY(!ConnectionSettings::parseUrl(QStringLiteral("ws://h/a b?c"), &error).isValid());
+    QVERIFY2(!error.contains(QLatin1String("source was")),
+        qPrintable(error)); // the cause, not Qt's dump
 }
 
 void TestConnectionSettings::heartbeatLimits()

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include <chrono>
+#include <functional>
+
+// Helpers shared by the benchmarks.
+namespace Bench {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::duration d);
+double median(QList<double> values);
+double percentile(QList<double> values, double p);
+// Runs the main loop until done(). It must sleep while waiting: processEvents() with a time limit
+// spins, and a spinning main thread steals a core from the threads being measured.
+void spin(const std::function<bool()> &done, int timeoutMs = 120000);
+// msgs/s of a bare QWebSocket in its own thread counting `messages` messages: the baseline.
+double bareClientRate(quint16 port, int messages);
+// Resident memory of this process, in bytes.
+qint64 residentBytes();
+// One Markdown table row: figure | Sockscope | baseline | ratio | target.
+void row(const char *figure, const QString &value, const QString &baseline, const QString &ratio,
+    const char *target);
+
+} // namespace Bench
