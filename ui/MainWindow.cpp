@@ -219,20 +219,24 @@ bool MainWindow::startDemo()
     return true;
 }
 
+QString MainWindow::aboutText()
+{
+    return tr("<h3>Sockscope %1</h3>"
+              "<p>A desktop WebSocket inspector.</p>"
+              "<p>Built with Qt %2, running on Qt %3.</p>"
+              "<p>Sockscope is free software: you can redistribute it and/or modify it under the "
+              "terms of the "
+              "GNU General Public License as published by the Free Software Foundation, either "
+              "version 3 of "
+              "the License, or (at your option) any later version (GPL-3.0-or-later).</p>"
+              "<p><a href=\"%4\">%4</a></p>")
+        .arg(QLatin1String(SOCKSCOPE_VERSION), QLatin1String(QT_VERSION_STR),
+            QLatin1String(qVersion()), QLatin1String(SOCKSCOPE_HOMEPAGE));
+}
+
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About Sockscope"),
-        tr("<h3>Sockscope %1</h3>"
-           "<p>A desktop WebSocket inspector.</p>"
-           "<p>Built with Qt %2 (running on Qt %3).</p>"
-           "<p>Sockscope is free software: you can redistribute it and/or modify it under the "
-           "terms "
-           "of the GNU General Public License as published by the Free Software Foundation, either "
-           "version 3 of the License, or (at your option) any later version "
-           "(GPL-3.0-or-later).</p>"
-           "<p><a href=\"%4\">%4</a></p>")
-            .arg(QLatin1String(SOCKSCOPE_VERSION), QLatin1String(QT_VERSION_STR),
-                QLatin1String(qVersion()), QLatin1String(SOCKSCOPE_HOMEPAGE)));
+    QMessageBox::about(this, tr("About Sockscope"), aboutText());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

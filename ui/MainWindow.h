@@ -28,6 +28,8 @@ public:
     ConnectionManager *connectionManager() const { return m_manager; }
     QList<ConnectionPage *> pages() const;
     ConnectionPage *currentPage() const;
+    // What the About dialog says: version, Qt version, licence and the project link.
+    static QString aboutText();
 
 public Q_SLOTS:
     void newConnectionTab();

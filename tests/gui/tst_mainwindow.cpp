@@ -13,6 +13,7 @@
 #include "MessageDetailView.h"
 #include "TestServer.h"
 #include "TrafficLogView.h"
+#include "Version.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void badUrlIsExplainedOnThePage();
     void quitWithConnectionsInEveryState();
     void processExitsWhenTheWindowIsClosed();
+    void aboutNamesVersionQtLicenceAndLink();
 
 private:
     ConnectionPage *openEcho(MainWindow &window);
@@ -319,6 +321,15 @@ void TestMainWindow::processExitsWhenTheWindowIsClosed()
         timer.elapsed() < 3000, qPrintable(QStringLiteral("exit took %1 ms").arg(timer.elapsed())));
     QCOMPARE(app.exitStatus(), QProcess::NormalExit);
     QCOMPARE(app.exitCode(), 0);
+}
+
+void TestMainWindow::aboutNamesVersionQtLicenceAndLink()
+{
+    const QString about = MainWindow::aboutText();
+    QVERIFY(about.contains(QLatin1String("Sockscope " SOCKSCOPE_VERSION)));
+    QVERIFY(about.contains(QLatin1String(qVersion())));
+    QVERIFY(about.contains(QLatin1String("GPL-3.0-or-later")));
+    QVERIFY(about.contains(QLatin1String(SOCKSCOPE_HOMEPAGE)));
 }
 
 QTEST_MAIN(TestMainWindow)
