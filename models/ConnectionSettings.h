@@ -47,6 +47,13 @@ struct TlsSettings
     QString caFile; // extra PEM certificates to trust
 };
 
+// Recording every connection automatically, into a folder.
+struct RecordingSettings
+{
+    QString directory; // empty: record only when asked
+    bool keepSecrets = false; // keep Authorization, Cookie, ... values in recordings
+};
+
 struct HttpHeader
 {
     QByteArray name;
@@ -69,6 +76,7 @@ struct ConnectionSettings
     HeartbeatSettings heartbeat;
     ReconnectSettings reconnect;
     TlsSettings tls;
+    RecordingSettings recording;
     qint64 maxIncomingMessageSize = DefaultMaxIncomingMessageSize;
 
     // Parses a ws:// or wss:// URL ("host:port/path" alone means ws://). On failure returns an

@@ -3,6 +3,7 @@
 #include "ConnectCommand.h"
 #include "ConnectOptions.h"
 #include "ExitStatus.h"
+#include "ShowCommand.h"
 #include "Version.h"
 
 #include <QCommandLineParser>
@@ -16,7 +17,7 @@ namespace {
 
 const QStringList &subcommands()
 {
-    static const QStringList names = {QStringLiteral("connect")};
+    static const QStringList names = {QStringLiteral("connect"), QStringLiteral("record"), QStringLiteral("show")};
     return names;
 }
 
@@ -33,6 +34,8 @@ QString generalHelp()
                "       sockscope --demo                  the window on the built-in demo server\n"
                "       sockscope connect URL [options]   talk to a WebSocket server from the "
                "terminal\n"
+               "       sockscope record URL -o FILE [options]   the same, recording to FILE\n"
+               "       sockscope show FILE [--messages]  what a recording holds\n"
                "       sockscope --help | --version\n"
                "\n"
                "Sockscope is a WebSocket inspector. 'sockscope COMMAND --help' shows a command's "
@@ -41,6 +44,10 @@ QString generalHelp()
                "Commands:\n"
                "  connect   Interactive client: stdin lines are sent as text messages, received\n"
                "            messages are printed as '< message'; EOF closes with 1000.\n"
+               "  record    Like connect, and records the session to a file (-o FILE); Ctrl+C\n"
+               "            closes the connection and finishes the file.\n"
+               "  show      Prints a recording's URL, duration, counts and bytes; --messages\n"
+               "            prints every message with its time.\n"
                "\n")
         + QString::fromLatin1(ExitStatus::helpText());
 }
@@ -61,8 +68,9 @@ int usageError(const QString &message, const QString &command)
     return ExitStatus::Usage;
 }
 
-int runConnect(const QStringList &arguments)
+int runConnect(const QStringList &arguments, bool record)
 {
+    const QString command = record ? QStringLiteral("record") : QStringLiteral("connect");
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral(
@@ -77,24 +85,52 @@ int runConnect(const QStringList &arguments)
     parser.addOption(help);
     ConnectOptions options;
     options.addTo(parser);
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("The recording file to write (JSON Lines)."), QStringLiteral("FILE"));
+    if (record)
+        parser.addOption(output);
 
     if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("connect"));
+        return usageError(parser.errorText(), command);
     if (parser.isSet(help)) {
         print(stdout, parser.helpText());
         return ExitStatus::Ok;
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
-        return usageError(positional.isEmpty() ? QStringLiteral("connect needs a URL")
-                                               : QStringLiteral("connect takes one URL"),
-            QStringLiteral("connect"));
+        return usageError(positional.isEmpty() ? QStringLiteral("%1 needs a URL").arg(command)
+                                               : QStringLiteral("%1 takes one URL").arg(command),
+                          command);
+    if (record && parser.value(output).isEmpty())
+        return usageError(QStringLiteral("record needs -o FILE"), command);
     ConnectionSettings settings;
     QString error;
     if (!options.toSettings(parser, positional.first(), &settings, &error))
-        return usageError(error, QStringLiteral("connect"));
-    ConnectCommand command(settings, options.showPings(parser));
-    return command.exec();
+        return usageError(error, command);
+    ConnectCommand session(settings, options.showPings(parser), record ? parser.value(output) : QString());
+    return session.exec();
+}
+
+int runShow(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Print what a recording holds: URL, start, duration, counts by kind and bytes.\n"
+        "Malformed lines are reported on stderr as FILE:LINE: what is wrong; the exit status is 0\n"
+        "when the file could be read, 1 when nothing usable could be read."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption messages(QStringLiteral("messages"), QStringLiteral("Also print every message."));
+    parser.addOptions({help, messages});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("show"));
+    if (parser.isSet(help)) {
+        print(stdout, parser.helpText());
+        return ExitStatus::Ok;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("show takes one FILE"), QStringLiteral("show"));
+    return ShowCommand::run(parser.positionalArguments().first(), parser.isSet(messages));
 }
 
 } // namespace
@@ -126,8 +162,10 @@ int run(const QStringList &arguments)
         return ExitStatus::Ok;
     }
     const QStringList rest = QStringList(arguments.first()) + arguments.mid(2);
-    if (first == QLatin1String("connect"))
-        return runConnect(rest);
+    if (first == QLatin1String("connect") || first == QLatin1String("record"))
+        return runConnect(rest, first == QLatin1String("record"));
+    if (first == QLatin1String("show"))
+        return runShow(rest);
     if (first.startsWith(QLatin1Char('-')))
         return usageError(QStringLiteral("unknown option '%1'").arg(first), {});
     return usageError(

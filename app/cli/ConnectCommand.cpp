@@ -3,6 +3,7 @@
 #include "CloseCode.h"
 #include "ConnectionHandle.h"
 #include "ExitStatus.h"
+#include "MessagePrinter.h"
 #include "SignalWatcher.h"
 #include "StdinLineReader.h"
 
@@ -15,7 +16,6 @@ namespace {
 
 // A close request gets this long to finish before the process exits anyway (target: 200 ms).
 constexpr int ForceExitMs = 150;
-constexpr int HexPreviewBytes = 32;
 
 void writeErr(const QString &line)
 {
@@ -53,8 +53,12 @@ QString describeClose(const TrafficEvent &e)
 
 } // namespace
 
-ConnectCommand::ConnectCommand(const ConnectionSettings &settings, bool showPings, QObject *parent)
-    : QObject(parent), m_settings(settings), m_showPings(showPings)
+ConnectCommand::ConnectCommand(const ConnectionSettings &settings, bool showPings, const QString &recordPath,
+                               QObject *parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_showPings(showPings)
+    , m_recordPath(recordPath)
 {
     m_forceExit.setSingleShot(true);
     connect(&m_forceExit, &QTimer::timeout, this, [this] { quit(ExitStatus::Interrupted); });
@@ -79,6 +83,8 @@ int ConnectCommand::exec()
     connect(m_stdin, &StdinLineReader::endOfInput, this, &ConnectCommand::onEndOfInput);
 
     writeErr(QStringLiteral("* connecting to %1").arg(m_settings.url.toString()));
+    if (!m_recordPath.isEmpty())
+        m_connection->startRecording(m_recordPath);
     m_connection->open();
     m_stdin->start();
     return QCoreApplication::exec();
@@ -97,28 +103,9 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
     for (const TrafficEvent &e : batch.events) {
         switch (e.kind) {
         case Kind::Text:
-            if (e.direction == TrafficEvent::Direction::Incoming)
-                out += "< " + batch.payload(e) + '\n';
-            break;
         case Kind::Binary:
-            if (e.direction == TrafficEvent::Direction::Incoming) {
-                out += "< (binary, " + QByteArray::number(e.size) + " bytes) "
-                    + batch.payloadView(e)
-                          .first(qMin<qsizetype>(e.size, HexPreviewBytes))
-                          .toByteArray()
-                          .toHex(' ');
-                if (e.size > HexPreviewBytes)
-                    out += " ...";
-                out += '\n';
-            }
-            break;
         case Kind::Pong:
-            if (m_showPings) {
-                out += "< pong #" + QByteArray::number(e.sequence);
-                out += e.durationUs >= 0
-                    ? " " + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n"
-                    : " (unsolicited)\n";
-            }
+            out += MessagePrinter::line(batch, e, m_showPings, false);
             break;
         case Kind::Open:
             writeErr(e.text.isEmpty()

@@ -20,7 +20,10 @@ class ConnectCommand : public QObject
 {
     Q_OBJECT
 public:
-    ConnectCommand(const ConnectionSettings &settings, bool showPings, QObject *parent = nullptr);
+    // With a recordPath, everything is also recorded to that file (`sockscope record`); the file
+    // is complete when exec() returns.
+    ConnectCommand(const ConnectionSettings &settings, bool showPings, const QString &recordPath = {},
+                   QObject *parent = nullptr);
     ~ConnectCommand() override;
 
     int exec(); // runs until the connection is over; returns the exit status
@@ -35,6 +38,7 @@ private:
 
     ConnectionSettings m_settings;
     bool m_showPings;
+    QString m_recordPath;
     ConnectionHandle *m_connection = nullptr;
     StdinLineReader *m_stdin = nullptr;
     SignalWatcher *m_signals = nullptr;

@@ -127,3 +127,15 @@ void ConnectionHandle::cancel()
     ConnectionWorker *worker = m_worker;
     post([worker] { worker->cancel(); });
 }
+
+void ConnectionHandle::startRecording(const QString &path, bool keepSecrets)
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker, path, keepSecrets] { worker->startRecording(path, keepSecrets); });
+}
+
+void ConnectionHandle::stopRecording()
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker] { worker->stopRecording(); });
+}

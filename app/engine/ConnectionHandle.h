@@ -40,6 +40,8 @@ public Q_SLOTS:
     void pingNow();
     void requestClose(quint16 code = 1000, const QString &reason = {});
     void cancel();
+    void startRecording(const QString &path, bool keepSecrets = false);
+    void stopRecording();
 
 Q_SIGNALS:
     void eventsReceived(const TrafficBatch &batch, const LoopLag &socketThreadLag);

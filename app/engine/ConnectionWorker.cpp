@@ -4,6 +4,11 @@
 #include "EventBatcher.h"
 #include "Heartbeat.h"
 #include "LoopLagProbe.h"
+#include "SessionRecorder.h"
+#include "Version.h"
+
+#include <QDateTime>
+#include <QDir>
 
 #include <QFile>
 #include <QNetworkRequest>
@@ -96,6 +101,8 @@ void ConnectionWorker::initialize()
     Q_ASSERT(QThread::currentThread() == thread());
     m_batcher = new EventBatcher(this);
     connect(m_batcher, &EventBatcher::batchReady, this, [this](const TrafficBatch &batch) {
+        if (m_recorder)
+            m_recorder->record(batch);
         m_lastReportUs = m_clock.elapsedUs();
         Q_EMIT eventsReady(batch, m_lagProbe->take());
     });
@@ -199,6 +206,13 @@ void ConnectionWorker::connectNow()
     m_reconnectAfterHeartbeat = false;
     m_sslErrors.clear();
 
+    if (!m_recorder && !m_settings.recording.directory.isEmpty()) {
+        const QString name = QStringLiteral("%1-%2-%3.sockscope.jsonl")
+                                 .arg(m_settings.url.host())
+                                 .arg(m_settings.url.port(m_settings.url.scheme() == QLatin1String("wss") ? 443 : 80))
+                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+        startRecording(QDir(m_settings.recording.directory).filePath(name), m_settings.recording.keepSecrets);
+    }
     TrafficEvent connecting = makeEvent(Kind::Connecting, Direction::Local);
     connecting.text = m_settings.url.toString();
     post(std::move(connecting));
@@ -596,6 +610,52 @@ void ConnectionWorker::finish(TrafficEvent::Closer closedBy, quint16 code, const
     setState(ConnectionState::Closed);
 }
 
+void ConnectionWorker::startRecording(const QString &path, bool keepSecrets)
+{
+    if (m_recorder)
+        stopRecording();
+    RecordingHeader header;
+    header.app = QStringLiteral("sockscope " SOCKSCOPE_VERSION);
+    header.url = m_settings.url;
+    QList<HttpHeader> requestHeaders = m_settings.headers;
+    if (!m_settings.origin.isEmpty())
+        requestHeaders.prepend({"Origin", m_settings.origin.toUtf8()});
+    header.requestHeaders = RecordingFormat::redactedHeaders(requestHeaders, keepSecrets);
+    header.offeredSubprotocols = m_settings.subprotocols;
+    header.subprotocol = m_socket && m_state == ConnectionState::Open ? m_socket->subprotocol() : QString();
+    header.startWallMs = m_clock.wallOriginMs();
+    m_batcher->flush(); // what happened before is not part of this recording
+    m_recorder = new SessionRecorder(path, header, this);
+    connect(m_recorder, &SessionRecorder::failed, this, [this](const QString &message) {
+        note(Kind::Error, message);
+        if (m_recorder) {
+            m_recorder->deleteLater();
+            m_recorder = nullptr;
+        }
+    });
+    connect(m_recorder, &SessionRecorder::backlogChanged, this, [this](bool behind, qint64 waiting) {
+        note(behind ? Kind::Error : Kind::Note,
+             behind ? QStringLiteral("the disk is not keeping up with the recording: %L1 events waiting to be "
+                                     "written (none will be lost)")
+                          .arg(waiting)
+                    : QStringLiteral("the recording caught up with the traffic"));
+    });
+    note(Kind::Note, QStringLiteral("recording to %1").arg(path));
+}
+
+void ConnectionWorker::stopRecording()
+{
+    if (!m_recorder)
+        return;
+    const QString path = m_recorder->path();
+    note(Kind::Note, QStringLiteral("recording stopped: %1").arg(path));
+    m_batcher->flush(); // the last events, this note included, go into the file
+    const qint64 recorded = m_recorder->eventsRecorded();
+    delete m_recorder; // writes the rest and closes the file
+    m_recorder = nullptr;
+    note(Kind::Note, QStringLiteral("%L1 events written to %2").arg(recorded).arg(path));
+}
+
 void ConnectionWorker::shutdown()
 {
     m_shuttingDown = true;
@@ -618,6 +678,7 @@ void ConnectionWorker::shutdown()
         break;
     }
     m_lagProbe->stop();
+    stopRecording(); // the file is complete before the thread ends
     m_batcher->flush();
     thread()->quit();
 }

@@ -15,6 +15,7 @@ class EventBatcher;
 class Heartbeat;
 class LoopLagProbe;
 class QSslError;
+class SessionRecorder;
 class QTimer;
 class QWebSocket;
 
@@ -38,6 +39,10 @@ public Q_SLOTS:
     void requestClose(quint16 code, const QString &reason);
     void cancel();
     void shutdown(); // closes whatever state the connection is in, then ends the thread
+    // Records from now on (replacing a recording in progress); the file is written by a thread of
+    // its own. Secrets in the request headers are redacted unless keepSecrets.
+    void startRecording(const QString &path, bool keepSecrets);
+    void stopRecording();
 
 Q_SIGNALS:
     void eventsReady(const TrafficBatch &batch, const LoopLag &lag);
@@ -90,6 +95,7 @@ private:
     Heartbeat *m_heartbeat = nullptr;
     EventBatcher *m_batcher = nullptr;
     LoopLagProbe *m_lagProbe = nullptr;
+    SessionRecorder *m_recorder = nullptr;
 
     CloseRequest m_closeRequest;
     bool m_closeFrameSeen = false; // a close handshake started that we did not ask for

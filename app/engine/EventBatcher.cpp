@@ -1,15 +1,11 @@
 #include "EventBatcher.h"
 
-EventBatcher::EventBatcher(QObject *parent) : QObject(parent), m_buffer(new char[BufferSize])
+EventBatcher::EventBatcher(QObject *parent)
+    : QObject(parent)
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(FlushIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &EventBatcher::flush);
-}
-
-EventBatcher::~EventBatcher()
-{
-    delete[] m_buffer;
 }
 
 void EventBatcher::armTimer()
@@ -24,13 +20,7 @@ void EventBatcher::flush()
         m_timerArmed = false;
         m_timer.stop();
     }
-    if (m_pending.isEmpty())
+    if (m_builder.isEmpty())
         return;
-    TrafficBatch batch;
-    batch.events.swap(m_pending);
-    // An exact-size copy: the receiver may keep it as storage, and the big buffer stays here.
-    batch.payloads = QByteArray(m_buffer, m_used);
-    m_used = 0;
-    m_pending.reserve(qMin<qsizetype>(batch.events.size(), MaxBatchSize));
-    Q_EMIT batchReady(batch);
+    Q_EMIT batchReady(m_builder.take());
 }

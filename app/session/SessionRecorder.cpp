@@ -1,0 +1,96 @@
+#include "SessionRecorder.h"
+
+#include <QFile>
+#include <QThread>
+#include <QTimer>
+
+SessionRecorder::SessionRecorder(const QString &path, const RecordingHeader &header, QObject *parent)
+    : QObject(parent)
+    , m_path(path)
+    , m_thread(new QThread)
+    , m_pending(std::make_shared<std::atomic<qint64>>(0))
+{
+    m_writer = new RecordingWriter(path, RecordingFormat::headerLine(header), m_pending);
+    m_writer->moveToThread(m_thread);
+    m_thread->setObjectName(QStringLiteral("sockscope-recorder"));
+    connect(m_thread, &QThread::started, m_writer, &RecordingWriter::start);
+    connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    connect(m_writer, &RecordingWriter::failed, this, &SessionRecorder::failed);
+    m_thread->start();
+}
+
+SessionRecorder::~SessionRecorder()
+{
+    QMetaObject::invokeMethod(m_writer, &RecordingWriter::finish, Qt::QueuedConnection);
+    m_thread->wait();
+    delete m_thread;
+}
+
+void SessionRecorder::record(const TrafficBatch &batch)
+{
+    if (batch.isEmpty())
+        return;
+    m_recorded += batch.events.size();
+    const qint64 pending = m_pending->fetch_add(batch.events.size()) + batch.events.size();
+    QMetaObject::invokeMethod(m_writer, [writer = m_writer, batch] { writer->write(batch); }, Qt::QueuedConnection);
+    const bool behind = pending > BacklogWarningEvents;
+    if (behind != m_fallingBehind) {
+        m_fallingBehind = behind;
+        Q_EMIT backlogChanged(behind, pending);
+    }
+}
+
+RecordingWriter::RecordingWriter(const QString &path, const QByteArray &headerLine,
+                                 std::shared_ptr<std::atomic<qint64>> pending)
+    : m_path(path)
+    , m_header(headerLine)
+    , m_pending(std::move(pending))
+{
+}
+
+void RecordingWriter::start()
+{
+    m_file = new QFile(m_path, this);
+    if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        m_failed = true;
+        Q_EMIT failed(QStringLiteral("cannot write the recording %1: %2").arg(m_path, m_file->errorString()));
+        return;
+    }
+    m_buffer = m_header;
+    m_timer = new QTimer(this);
+    m_timer->setInterval(FlushIntervalMs);
+    connect(m_timer, &QTimer::timeout, this, &RecordingWriter::flushToDisk);
+    m_timer->start();
+    flushToDisk();
+}
+
+void RecordingWriter::write(const TrafficBatch &batch)
+{
+    if (!m_failed) {
+        RecordingFormat::appendEventLines(batch, m_buffer);
+        if (m_buffer.size() >= FlushBytes)
+            flushToDisk();
+    }
+    m_pending->fetch_sub(batch.events.size());
+}
+
+void RecordingWriter::flushToDisk()
+{
+    if (m_failed || !m_file || m_buffer.isEmpty())
+        return;
+    // Straight to the OS: what it holds survives the process being killed.
+    if (m_file->write(m_buffer) != m_buffer.size() || !m_file->flush()) {
+        m_failed = true;
+        Q_EMIT failed(QStringLiteral("writing the recording %1 failed: %2").arg(m_path, m_file->errorString()));
+        return;
+    }
+    m_buffer.clear();
+}
+
+void RecordingWriter::finish()
+{
+    flushToDisk();
+    if (m_file)
+        m_file->close();
+    thread()->quit();
+}
