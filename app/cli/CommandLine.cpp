@@ -3,6 +3,9 @@
 #include "ConnectCommand.h"
 #include "ConnectOptions.h"
 #include "ExitStatus.h"
+#include "MockServer.h"
+#include "RecordingReader.h"
+#include "SignalWatcher.h"
 #include "ShowCommand.h"
 #include "Version.h"
 
@@ -11,13 +14,15 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <csignal>
 #include <cstdio>
 
 namespace {
 
 const QStringList &subcommands()
 {
-    static const QStringList names = {QStringLiteral("connect"), QStringLiteral("record"), QStringLiteral("show")};
+    static const QStringList names = {QStringLiteral("connect"), QStringLiteral("record"), QStringLiteral("show"),
+                                      QStringLiteral("replay"), QStringLiteral("serve")};
     return names;
 }
 
@@ -36,6 +41,8 @@ QString generalHelp()
                "terminal\n"
                "       sockscope record URL -o FILE [options]   the same, recording to FILE\n"
                "       sockscope show FILE [--messages]  what a recording holds\n"
+               "       sockscope replay FILE [--to URL] [--speed X | --max] [--wait-reply] [--linger SEC]\n"
+               "       sockscope serve FILE [--port N] [--mode timed|reply]\n"
                "       sockscope --help | --version\n"
                "\n"
                "Sockscope is a WebSocket inspector. 'sockscope COMMAND --help' shows a command's "
@@ -46,6 +53,10 @@ QString generalHelp()
                "            messages are printed as '< message'; EOF closes with 1000.\n"
                "  record    Like connect, and records the session to a file (-o FILE); Ctrl+C\n"
                "            closes the connection and finishes the file.\n"
+               "  replay    Sends a recording's client messages to a server with their original\n"
+               "            timing, prints what is sent and received, closes with 1000.\n"
+               "  serve     Serves a recording as a mock server on 127.0.0.1: each client gets the\n"
+               "            recorded server messages, timed or in reply to its own messages.\n"
                "  show      Prints a recording's URL, duration, counts and bytes; --messages\n"
                "            prints every message with its time.\n"
                "\n")
@@ -111,6 +122,139 @@ int runConnect(const QStringList &arguments, bool record)
     return session.exec();
 }
 
+int runReplay(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Replay a recording's client messages against a server with their original timing.\n"
+                       "Prints what it sends ('> ') and receives ('< '), waits --linger seconds for replies\n"
+                       "after the last message, closes with 1000 and exits 0; non-zero if the connection\n"
+                       "fails. Ctrl+C closes at once.\n\n")
+        + QString::fromLatin1(ExitStatus::helpText()));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Server to replay to (default: the recorded URL)."),
+                                QStringLiteral("URL"));
+    const QCommandLineOption speed(QStringLiteral("speed"), QStringLiteral("Timing factor, 0.25 to 16 (default 1)."),
+                                   QStringLiteral("X"));
+    const QCommandLineOption max(QStringLiteral("max"), QStringLiteral("Send as fast as possible."));
+    const QCommandLineOption waitReply(QStringLiteral("wait-reply"),
+                                       QStringLiteral("Wait for a reply before sending the next message."));
+    const QCommandLineOption linger(QStringLiteral("linger"),
+                                    QStringLiteral("Seconds to wait for replies after the last message (default 1)."),
+                                    QStringLiteral("SEC"));
+    parser.addOptions({help, to, speed, max, waitReply, linger});
+    ConnectOptions options;
+    options.addTo(parser);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("replay"));
+    if (parser.isSet(help)) {
+        print(stdout, parser.helpText());
+        return ExitStatus::Ok;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("replay takes one FILE"), QStringLiteral("replay"));
+    RecordingReader reader;
+    const bool read = reader.read(parser.positionalArguments().first());
+    for (const QString &problem : reader.problemLines())
+        print(stderr, problem + QLatin1Char('\n'));
+    if (!read) {
+        print(stderr, QStringLiteral("sockscope: %1\n").arg(reader.error()));
+        return ExitStatus::ConnectFailed;
+    }
+    ReplayPlan plan = ReplayPlan::fromRecording(reader);
+    if (parser.isSet(max)) {
+        plan.speed = 0;
+    } else if (parser.isSet(speed)) {
+        bool ok = false;
+        plan.speed = parser.value(speed).toDouble(&ok);
+        if (!ok || plan.speed < 0.25 || plan.speed > 16)
+            return usageError(QStringLiteral("--speed takes a factor from 0.25 to 16"), QStringLiteral("replay"));
+    }
+    plan.waitForReply = parser.isSet(waitReply);
+    int lingerMs = 1000;
+    if (parser.isSet(linger) && !ConnectOptions::parseDuration(parser.value(linger), &lingerMs))
+        return usageError(QStringLiteral("--linger takes seconds"), QStringLiteral("replay"));
+    const QString url = parser.isSet(to) ? parser.value(to) : reader.header().url.toString();
+    ConnectionSettings settings;
+    QString error;
+    if (!options.toSettings(parser, url, &settings, &error))
+        return usageError(error, QStringLiteral("replay"));
+    ConnectCommand session(settings, options.showPings(parser));
+    session.setReplay(plan, lingerMs);
+    return session.exec();
+}
+
+int runServe(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Serve a recording as a mock WebSocket server. Each client that connects gets the recorded\n"
+        "server-to-client messages: with their original timing (--mode timed, the default), or\n"
+        "the next recorded server messages after each of its own messages (--mode reply).\n"
+        "Prints the URL it listens on, then clients as they come and go; Ctrl+C stops it."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port to listen on (default: any free one)."),
+                                  QStringLiteral("N"));
+    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("timed or reply (default timed)."),
+                                  QStringLiteral("MODE"));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Address to listen on (default 127.0.0.1; others only when asked)."),
+                                    QStringLiteral("ADDRESS"));
+    parser.addOptions({help, port, mode, listen});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("serve"));
+    if (parser.isSet(help)) {
+        print(stdout, parser.helpText());
+        return ExitStatus::Ok;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("serve takes one FILE"), QStringLiteral("serve"));
+    const QString modeName = parser.value(mode).isEmpty() ? QStringLiteral("timed") : parser.value(mode);
+    if (modeName != QLatin1String("timed") && modeName != QLatin1String("reply"))
+        return usageError(QStringLiteral("--mode takes timed or reply, not '%1'").arg(modeName), QStringLiteral("serve"));
+    bool portOk = true;
+    const int portNumber = parser.isSet(port) ? parser.value(port).toInt(&portOk) : 0;
+    if (!portOk || portNumber < 0 || portNumber > 65535)
+        return usageError(QStringLiteral("--port takes a port number"), QStringLiteral("serve"));
+    const QHostAddress address(parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1"));
+    if (address.isNull())
+        return usageError(QStringLiteral("'%1' is not an IP address").arg(parser.value(listen)), QStringLiteral("serve"));
+
+    const QString file = parser.positionalArguments().first();
+    RecordingReader reader;
+    const bool read = reader.read(file);
+    for (const QString &problem : reader.problemLines())
+        print(stderr, problem + QLatin1Char('\n'));
+    if (!read) {
+        print(stderr, QStringLiteral("sockscope: %1\n").arg(reader.error()));
+        return ExitStatus::ConnectFailed;
+    }
+    MockServer server;
+    QString error;
+    if (!server.listen(MockServer::messagesOf(reader),
+                       modeName == QLatin1String("reply") ? MockServer::Mode::Reply : MockServer::Mode::Timed,
+                       address, quint16(portNumber), &error)) {
+        print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
+        return ExitStatus::ConnectFailed;
+    }
+    auto printNow = [](const QString &line) {
+        print(stdout, line + QLatin1Char('\n'));
+        std::fflush(stdout);
+    };
+    printNow(QStringLiteral("Serving %1 (%2) on %3").arg(file, modeName, server.url().toString()));
+    QObject::connect(&server, &MockServer::clientConnected, [&](const QString &peer) {
+        printNow(QStringLiteral("client %1 connected").arg(peer));
+    });
+    QObject::connect(&server, &MockServer::clientDisconnected, [&](const QString &peer) {
+        printNow(QStringLiteral("client %1 disconnected").arg(peer));
+    });
+    SignalWatcher signalWatcher({SIGINT, SIGTERM});
+    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, [] { QCoreApplication::exit(ExitStatus::Ok); });
+    return QCoreApplication::exec();
+}
+
 int runShow(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -166,6 +310,10 @@ int run(const QStringList &arguments)
         return runConnect(rest, first == QLatin1String("record"));
     if (first == QLatin1String("show"))
         return runShow(rest);
+    if (first == QLatin1String("replay"))
+        return runReplay(rest);
+    if (first == QLatin1String("serve"))
+        return runServe(rest);
     if (first.startsWith(QLatin1Char('-')))
         return usageError(QStringLiteral("unknown option '%1'").arg(first), {});
     return usageError(

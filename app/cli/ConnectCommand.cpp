@@ -64,6 +64,13 @@ ConnectCommand::ConnectCommand(const ConnectionSettings &settings, bool showPing
     connect(&m_forceExit, &QTimer::timeout, this, [this] { quit(ExitStatus::Interrupted); });
 }
 
+void ConnectCommand::setReplay(const ReplayPlan &plan, int lingerMs)
+{
+    m_replay = plan;
+    m_replaying = true;
+    m_lingerMs = lingerMs;
+}
+
 ConnectCommand::~ConnectCommand()
 {
     delete m_connection; // joins the connection thread
@@ -78,15 +85,26 @@ int ConnectCommand::exec()
     connect(m_connection, &ConnectionHandle::eventsReceived, this, &ConnectCommand::onEvents);
     connect(m_connection, &ConnectionHandle::stateChanged, this, &ConnectCommand::onStateChanged);
 
-    m_stdin = new StdinLineReader(this);
-    connect(m_stdin, &StdinLineReader::lineRead, this, &ConnectCommand::onLine);
-    connect(m_stdin, &StdinLineReader::endOfInput, this, &ConnectCommand::onEndOfInput);
+    if (m_replaying) {
+        m_linger.setSingleShot(true);
+        connect(&m_linger, &QTimer::timeout, this, [this] { m_connection->requestClose(1000); });
+        connect(m_connection, &ConnectionHandle::replayFinished, this, [this](bool completed) {
+            if (completed)
+                m_linger.start(m_lingerMs); // replies may still be on their way
+        });
+        m_connection->startReplay(m_replay);
+    } else {
+        m_stdin = new StdinLineReader(this);
+        connect(m_stdin, &StdinLineReader::lineRead, this, &ConnectCommand::onLine);
+        connect(m_stdin, &StdinLineReader::endOfInput, this, &ConnectCommand::onEndOfInput);
+    }
 
     writeErr(QStringLiteral("* connecting to %1").arg(m_settings.url.toString()));
     if (!m_recordPath.isEmpty())
         m_connection->startRecording(m_recordPath);
     m_connection->open();
-    m_stdin->start();
+    if (m_stdin)
+        m_stdin->start();
     return QCoreApplication::exec();
 }
 
@@ -105,7 +123,7 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
         case Kind::Text:
         case Kind::Binary:
         case Kind::Pong:
-            out += MessagePrinter::line(batch, e, m_showPings, false);
+            out += MessagePrinter::line(batch, e, m_showPings, m_replaying);
             break;
         case Kind::Open:
             writeErr(e.text.isEmpty()

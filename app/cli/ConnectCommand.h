@@ -3,6 +3,7 @@
 #include "ConnectionSettings.h"
 #include "ConnectionState.h"
 #include "LoopLag.h"
+#include "Replayer.h"
 #include "TrafficBatch.h"
 
 #include <QObject>
@@ -24,6 +25,9 @@ public:
     // is complete when exec() returns.
     ConnectCommand(const ConnectionSettings &settings, bool showPings, const QString &recordPath = {},
                    QObject *parent = nullptr);
+    // `sockscope replay`: instead of reading stdin, sends the plan with its timing, prints what it
+    // sends and receives, waits lingerMs for replies after the last message, then closes with 1000.
+    void setReplay(const ReplayPlan &plan, int lingerMs);
     ~ConnectCommand() override;
 
     int exec(); // runs until the connection is over; returns the exit status
@@ -39,6 +43,10 @@ private:
     ConnectionSettings m_settings;
     bool m_showPings;
     QString m_recordPath;
+    ReplayPlan m_replay;
+    bool m_replaying = false;
+    int m_lingerMs = 1000;
+    QTimer m_linger;
     ConnectionHandle *m_connection = nullptr;
     StdinLineReader *m_stdin = nullptr;
     SignalWatcher *m_signals = nullptr;

@@ -34,6 +34,8 @@ ConnectionHandle::ConnectionHandle(const ConnectionSettings &settings, QObject *
     // worker's timers live.
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &ConnectionWorker::eventsReady, this, &ConnectionHandle::eventsReceived);
+    connect(m_worker, &ConnectionWorker::replayProgress, this, &ConnectionHandle::replayProgress);
+    connect(m_worker, &ConnectionWorker::replayFinished, this, &ConnectionHandle::replayFinished);
     connect(m_worker, &ConnectionWorker::stateChanged, this, [this](ConnectionState state) {
         m_state = state;
         Q_EMIT stateChanged(state);
@@ -138,4 +140,16 @@ void ConnectionHandle::stopRecording()
 {
     ConnectionWorker *worker = m_worker;
     post([worker] { worker->stopRecording(); });
+}
+
+void ConnectionHandle::startReplay(const ReplayPlan &plan)
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker, plan] { worker->startReplay(plan); });
+}
+
+void ConnectionHandle::cancelReplay()
+{
+    ConnectionWorker *worker = m_worker;
+    post([worker] { worker->cancelReplay(); });
 }

@@ -4,6 +4,7 @@
 #include "ConnectionState.h"
 #include "EventClock.h"
 #include "LoopLag.h"
+#include "Replayer.h"
 #include "TrafficBatch.h"
 
 #include <QObject>
@@ -42,10 +43,14 @@ public Q_SLOTS:
     void cancel();
     void startRecording(const QString &path, bool keepSecrets = false);
     void stopRecording();
+    void startReplay(const ReplayPlan &plan);
+    void cancelReplay();
 
 Q_SIGNALS:
     void eventsReceived(const TrafficBatch &batch, const LoopLag &socketThreadLag);
     void stateChanged(ConnectionState state);
+    void replayProgress(int sent, int total);
+    void replayFinished(bool completed, const QString &detail);
 
 private:
     template<typename F> void post(F &&call);

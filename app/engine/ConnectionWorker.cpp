@@ -126,6 +126,20 @@ void ConnectionWorker::initialize()
         });
     connect(m_heartbeat, &Heartbeat::pongOverdue, this, &ConnectionWorker::onPongOverdue);
 
+    m_replayer = new Replayer(m_clock, this);
+    connect(m_replayer, &Replayer::sendRequested, this, [this](const ReplayItem &item) {
+        if (item.binary)
+            sendBinary(item.payload);
+        else
+            sendText(QString::fromUtf8(item.payload));
+    });
+    connect(m_replayer, &Replayer::progress, this, &ConnectionWorker::replayProgress);
+    connect(m_replayer, &Replayer::finished, this, [this](bool completed, const QString &detail) {
+        note(Kind::Note, detail);
+        m_batcher->flush();
+        Q_EMIT replayFinished(completed, detail);
+    });
+
     m_lagProbe = new LoopLagProbe(LoopLagProbe::DefaultIntervalMs, this);
     connect(m_lagProbe, &LoopLagProbe::sampled, this, &ConnectionWorker::onLoopSampled);
     m_lagProbe->start();
@@ -289,6 +303,10 @@ void ConnectionWorker::onConnected()
     setState(ConnectionState::Open);
     // Pinging starts only now: a ping before the upgrade would corrupt the handshake.
     m_heartbeat->start(m_socket);
+    if (!m_pendingReplay.isEmpty()) {
+        note(Kind::Note, QStringLiteral("replaying %1 messages").arg(m_pendingReplay.items.size()));
+        m_replayer->start(std::exchange(m_pendingReplay, {}));
+    }
 }
 
 void ConnectionWorker::onAboutToClose()
@@ -389,6 +407,8 @@ void ConnectionWorker::onTextMessage(const QString &message)
 {
     const qint64 now = m_clock.elapsedUs();
     m_batcher->appendText(Kind::Text, Direction::Incoming, now, m_clock.wallMsAt(now), message);
+    if (m_replayer->isRunning())
+        m_replayer->messageReceived();
 }
 
 void ConnectionWorker::onBinaryMessage(const QByteArray &message)
@@ -396,6 +416,8 @@ void ConnectionWorker::onBinaryMessage(const QByteArray &message)
     const qint64 now = m_clock.elapsedUs();
     m_batcher->appendBytes(Kind::Binary, Direction::Incoming, now, m_clock.wallMsAt(now), message);
     m_batcher->commit();
+    if (m_replayer->isRunning())
+        m_replayer->messageReceived();
 }
 
 void ConnectionWorker::onPong(quint64, const QByteArray &payload)
@@ -586,6 +608,7 @@ void ConnectionWorker::finish(TrafficEvent::Closer closedBy, quint16 code, const
     m_connectTimer->stop();
     m_closeGraceTimer->stop();
     m_heartbeat->stop();
+    m_replayer->cancel();
     releaseSocket();
 
     TrafficEvent e = makeEvent(Kind::Close, Direction::Local);
@@ -654,6 +677,27 @@ void ConnectionWorker::stopRecording()
     delete m_recorder; // writes the rest and closes the file
     m_recorder = nullptr;
     note(Kind::Note, QStringLiteral("%L1 events written to %2").arg(recorded).arg(path));
+}
+
+void ConnectionWorker::startReplay(const ReplayPlan &plan)
+{
+    if (plan.isEmpty()) {
+        note(Kind::Error, QStringLiteral("nothing to replay: the selection has no client messages"));
+        Q_EMIT replayFinished(false, QStringLiteral("nothing to replay"));
+        return;
+    }
+    if (m_state == ConnectionState::Open) {
+        note(Kind::Note, QStringLiteral("replaying %1 messages").arg(plan.items.size()));
+        m_replayer->start(plan);
+    } else {
+        m_pendingReplay = plan; // starts when the connection opens
+    }
+}
+
+void ConnectionWorker::cancelReplay()
+{
+    m_pendingReplay = {};
+    m_replayer->cancel();
 }
 
 void ConnectionWorker::shutdown()

@@ -5,6 +5,7 @@
 #include "EventClock.h"
 #include "LoopLag.h"
 #include "ReconnectBackoff.h"
+#include "Replayer.h"
 #include "TrafficBatch.h"
 
 #include <QAbstractSocket>
@@ -43,10 +44,15 @@ public Q_SLOTS:
     // its own. Secrets in the request headers are redacted unless keepSecrets.
     void startRecording(const QString &path, bool keepSecrets);
     void stopRecording();
+    // Sends the plan's messages with their timing once the connection is open.
+    void startReplay(const ReplayPlan &plan);
+    void cancelReplay();
 
 Q_SIGNALS:
     void eventsReady(const TrafficBatch &batch, const LoopLag &lag);
     void stateChanged(ConnectionState state);
+    void replayProgress(int sent, int total);
+    void replayFinished(bool completed, const QString &detail);
 
 private:
     struct CloseRequest
@@ -96,6 +102,8 @@ private:
     EventBatcher *m_batcher = nullptr;
     LoopLagProbe *m_lagProbe = nullptr;
     SessionRecorder *m_recorder = nullptr;
+    Replayer *m_replayer = nullptr;
+    ReplayPlan m_pendingReplay;
 
     CloseRequest m_closeRequest;
     bool m_closeFrameSeen = false; // a close handshake started that we did not ask for

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "RecordingReader.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QUrl>
+
+class QThread;
+class MockServerCore;
+
+// Serves a recording as a mock WebSocket server, in a thread of its own. Each client is served
+// independently:
+//   Timed  the recorded server-to-client messages, with their original timing from the open
+//   Reply  the recorded server messages that came before the first client message at once, then
+//          after each client message the recorded server messages that followed it
+class MockServer : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Mode { Timed, Reply };
+    struct Message
+    {
+        qint64 offsetUs; // after the open
+        bool fromServer;
+        bool binary;
+        QByteArray payload;
+    };
+
+    explicit MockServer(QObject *parent = nullptr);
+    ~MockServer() override; // stops and joins its thread
+
+    // The messages of a recording, timed from its open event (or its first message).
+    static QList<Message> messagesOf(const RecordingReader &reader);
+
+    bool listen(const QList<Message> &messages, Mode mode, const QHostAddress &address = QHostAddress::LocalHost,
+                quint16 port = 0, QString *error = nullptr);
+    void stop();
+    quint16 port() const { return m_port; }
+    QUrl url() const;
+    QStringList clients() const { return m_clients; }
+
+Q_SIGNALS:
+    void clientConnected(const QString &peer);
+    void clientDisconnected(const QString &peer);
+
+private:
+    QThread *m_thread = nullptr;
+    MockServerCore *m_core = nullptr;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+    QStringList m_clients;
+};

@@ -1,0 +1,122 @@
+#include "Replayer.h"
+
+using Kind = TrafficEvent::Kind;
+using Direction = TrafficEvent::Direction;
+
+ReplayPlan ReplayPlan::fromRecording(const RecordingReader &reader, const QList<qint64> &onlyEvents)
+{
+    ReplayPlan plan;
+    qint64 originUs = -1;
+    qint64 index = 0;
+    for (const TrafficBatch &batch : reader.batches()) {
+        for (const TrafficEvent &e : batch.events) {
+            const bool wanted = onlyEvents.isEmpty() || onlyEvents.contains(index);
+            ++index;
+            if (e.kind == Kind::Open && originUs < 0 && onlyEvents.isEmpty())
+                originUs = e.timeUs;
+            if (!wanted || !e.isMessage() || e.direction != Direction::Outgoing)
+                continue;
+            if (originUs < 0)
+                originUs = e.timeUs;
+            plan.items.append({e.timeUs - originUs, e.kind == Kind::Binary, batch.payload(e)});
+        }
+    }
+    return plan;
+}
+
+Replayer::Replayer(const EventClock &clock, QObject *parent)
+    : QObject(parent)
+    , m_clock(clock)
+{
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &Replayer::fire);
+    m_replyTimeout.setSingleShot(true);
+    // No reply in time: go on as if one had arrived now.
+    connect(&m_replyTimeout, &QTimer::timeout, this, &Replayer::messageReceived);
+}
+
+void Replayer::start(const ReplayPlan &plan)
+{
+    m_plan = plan;
+    m_next = 0;
+    m_shiftUs = 0;
+    m_running = true;
+    m_waitingForReply = false;
+    m_startUs = m_clock.elapsedUs();
+    m_lastProgressUs = 0;
+    m_replyTimeout.setInterval(plan.replyTimeoutMs);
+    reportProgress(true);
+    scheduleNext();
+}
+
+void Replayer::cancel()
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    m_timer.stop();
+    m_replyTimeout.stop();
+    reportProgress(true);
+    Q_EMIT finished(false, QStringLiteral("replay cancelled after %1 of %2 messages").arg(m_next).arg(m_plan.items.size()));
+}
+
+qint64 Replayer::dueUs(int index) const
+{
+    const qint64 offset = m_plan.speed > 0 ? qint64(m_plan.items.at(index).offsetUs / m_plan.speed) : 0;
+    return m_startUs + m_shiftUs + offset;
+}
+
+void Replayer::scheduleNext()
+{
+    if (!m_running || m_waitingForReply)
+        return;
+    if (m_next >= m_plan.items.size()) {
+        m_running = false;
+        reportProgress(true);
+        Q_EMIT finished(true, QStringLiteral("replay finished: %1 messages sent").arg(m_plan.items.size()));
+        return;
+    }
+    const qint64 waitUs = dueUs(m_next) - m_clock.elapsedUs();
+    m_timer.start(int(qMax<qint64>(0, waitUs / 1000)));
+}
+
+void Replayer::fire()
+{
+    if (!m_running)
+        return;
+    // A precise timer may fire up to a millisecond early: wait out the rest of it.
+    while (m_clock.elapsedUs() < dueUs(m_next)) {
+    }
+    Q_EMIT sendRequested(m_plan.items.at(m_next));
+    ++m_next;
+    reportProgress(false);
+    if (m_plan.waitForReply && m_next < m_plan.items.size()) {
+        m_waitingForReply = true;
+        m_replyTimeout.start();
+        return;
+    }
+    scheduleNext();
+}
+
+void Replayer::messageReceived()
+{
+    if (!m_waitingForReply || !m_running)
+        return;
+    m_waitingForReply = false;
+    m_replyTimeout.stop();
+    // The next message goes out at its recorded time, or now if the reply took longer.
+    const qint64 lateUs = m_clock.elapsedUs() - dueUs(m_next);
+    if (lateUs > 0)
+        m_shiftUs += lateUs;
+    scheduleNext();
+}
+
+void Replayer::reportProgress(bool force)
+{
+    const qint64 now = m_clock.elapsedUs();
+    if (force || now - m_lastProgressUs >= ProgressIntervalMs * 1000) {
+        m_lastProgressUs = now;
+        Q_EMIT progress(m_next, int(m_plan.items.size()));
+    }
+}
