@@ -2,6 +2,7 @@
 
 #include "ConnectCommand.h"
 #include "ConnectOptions.h"
+#include "ConvertCommand.h"
 #include "ExitStatus.h"
 #include "MockServer.h"
 #include "RecordingReader.h"
@@ -22,7 +23,8 @@ namespace {
 const QStringList &subcommands()
 {
     static const QStringList names = {QStringLiteral("connect"), QStringLiteral("record"), QStringLiteral("show"),
-                                      QStringLiteral("replay"), QStringLiteral("serve")};
+                                      QStringLiteral("replay"), QStringLiteral("serve"),
+                                      QStringLiteral("convert")};
     return names;
 }
 
@@ -43,6 +45,7 @@ QString generalHelp()
                "       sockscope show FILE [--messages]  what a recording holds\n"
                "       sockscope replay FILE [--to URL] [--speed X | --max] [--wait-reply] [--linger SEC]\n"
                "       sockscope serve FILE [--port N] [--mode timed|reply]\n"
+               "       sockscope convert IN OUT          HAR <-> recording, by the extensions\n"
                "       sockscope --help | --version\n"
                "\n"
                "Sockscope is a WebSocket inspector. 'sockscope COMMAND --help' shows a command's "
@@ -55,6 +58,8 @@ QString generalHelp()
                "            closes the connection and finishes the file.\n"
                "  replay    Sends a recording's client messages to a server with their original\n"
                "            timing, prints what is sent and received, closes with 1000.\n"
+               "  convert   Turns a devtools HAR file into recordings, or a recording into a HAR\n"
+               "            file that devtools can import (secrets redacted).\n"
                "  serve     Serves a recording as a mock server on 127.0.0.1: each client gets the\n"
                "            recorded server messages, timed or in reply to its own messages.\n"
                "  show      Prints a recording's URL, duration, counts and bytes; --messages\n"
@@ -255,6 +260,30 @@ int runServe(const QStringList &arguments)
     return QCoreApplication::exec();
 }
 
+int runConvert(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Convert between HAR files from browser devtools and Sockscope recordings, by extension:\n"
+        "IN.har -> OUT (one recording per WebSocket session: OUT, OUT-2, ...), or a recording ->\n"
+        "OUT.har. Exits 0 when IN could be read; skipped lines or entries are reported on stderr."));
+    parser.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("A .har file or a recording."));
+    parser.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("A recording or a .har file."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption keep(QStringLiteral("keep-secrets"),
+                                  QStringLiteral("Keep Authorization, Cookie, ... values in the HAR."));
+    parser.addOptions({help, keep});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("convert"));
+    if (parser.isSet(help)) {
+        print(stdout, parser.helpText());
+        return ExitStatus::Ok;
+    }
+    if (parser.positionalArguments().size() != 2)
+        return usageError(QStringLiteral("convert takes IN and OUT"), QStringLiteral("convert"));
+    return ConvertCommand::run(parser.positionalArguments().at(0), parser.positionalArguments().at(1), parser.isSet(keep));
+}
+
 int runShow(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -314,6 +343,8 @@ int run(const QStringList &arguments)
         return runReplay(rest);
     if (first == QLatin1String("serve"))
         return runServe(rest);
+    if (first == QLatin1String("convert"))
+        return runConvert(rest);
     if (first.startsWith(QLatin1Char('-')))
         return usageError(QStringLiteral("unknown option '%1'").arg(first), {});
     return usageError(
