@@ -10,8 +10,8 @@ namespace RecordingFormat {
 
 namespace {
 
-const char *const kindNames[] = {"text",  "binary", "ping", "pong",      "connecting",  "open",
-                                 "close", "error",  "pong-timeout", "heartbeat", "note"};
+const char *const kindNames[] = {"text", "binary", "ping", "pong", "connecting", "open", "close",
+    "error", "pong-timeout", "heartbeat", "note"};
 static_assert(std::size(kindNames) == int(Kind::Note) + 1, "one file name per kind");
 
 // Appends s as a JSON string literal.
@@ -124,7 +124,8 @@ QByteArray headerLine(const RecordingHeader &header)
     out += "],\"subprotocol\":";
     appendJsonString(out, header.subprotocol);
     out += ",\"startTime\":";
-    appendJsonString(out, QDateTime::fromMSecsSinceEpoch(header.startWallMs, Qt::UTC).toString(Qt::ISODateWithMs));
+    appendJsonString(out,
+        QDateTime::fromMSecsSinceEpoch(header.startWallMs, Qt::UTC).toString(Qt::ISODateWithMs));
     out += ",\"startUnixMs\":" + QByteArray::number(header.startWallMs) + "}\n";
     return out;
 }
@@ -156,7 +157,8 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
         case Kind::PongTimeout:
             out += ",\"sequence\":" + QByteArray::number(e.sequence);
             if (e.durationUs >= 0)
-                out += (e.kind == Kind::Pong ? ",\"rttUs\":" : ",\"waitedUs\":") + QByteArray::number(e.durationUs);
+                out += (e.kind == Kind::Pong ? ",\"rttUs\":" : ",\"waitedUs\":")
+                    + QByteArray::number(e.durationUs);
             break;
         case Kind::Close:
             out += ",\"code\":" + QByteArray::number(e.code) + ",\"reason\":";
@@ -183,7 +185,8 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
 bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
 {
     if (o.value(QStringLiteral("format")).toString() != QLatin1String(FormatName)) {
-        *error = QStringLiteral("it is JSON, but not a Sockscope recording (the first line has no \"format\": \"%1\")")
+        *error = QStringLiteral(
+            "it is JSON, but not a Sockscope recording (the first line has no \"format\": \"%1\")")
                      .arg(QLatin1String(FormatName));
         return false;
     }
@@ -193,7 +196,8 @@ bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
         return false;
     }
     if (version > Version) {
-        *error = QStringLiteral("it is a version %1 recording; this Sockscope reads version %2 (update Sockscope to open it)")
+        *error = QStringLiteral("it is a version %1 recording; this Sockscope reads version %2 "
+                                "(update Sockscope to open it)")
                      .arg(version)
                      .arg(Version);
         return false;
@@ -204,14 +208,16 @@ bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
     header->subprotocol = o.value(QStringLiteral("subprotocol")).toString();
     header->startWallMs = qint64(o.value(QStringLiteral("startUnixMs")).toDouble());
     if (header->startWallMs == 0) {
-        const QDateTime start = QDateTime::fromString(o.value(QStringLiteral("startTime")).toString(), Qt::ISODateWithMs);
+        const QDateTime start = QDateTime::fromString(
+            o.value(QStringLiteral("startTime")).toString(), Qt::ISODateWithMs);
         header->startWallMs = start.isValid() ? start.toMSecsSinceEpoch() : 0;
     }
     header->requestHeaders.clear();
     for (const QJsonValue &pair : o.value(QStringLiteral("requestHeaders")).toArray()) {
         const QJsonArray a = pair.toArray();
         if (a.size() == 2)
-            header->requestHeaders.append({a.at(0).toString().toLatin1(), a.at(1).toString().toUtf8()});
+            header->requestHeaders.append(
+                {a.at(0).toString().toLatin1(), a.at(1).toString().toUtf8()});
     }
     header->offeredSubprotocols.clear();
     for (const QJsonValue &p : o.value(QStringLiteral("offeredSubprotocols")).toArray())
@@ -251,8 +257,8 @@ bool parseEvent(const QJsonObject &o, TrafficEvent *event, QString *error)
             e.text = payload.toString();
             e.size = utf8Size(e.text);
         } else {
-            auto decoded = QByteArray::fromBase64Encoding(payload.toString().toLatin1(),
-                                                          QByteArray::AbortOnBase64DecodingErrors);
+            auto decoded = QByteArray::fromBase64Encoding(
+                payload.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded) {
                 *error = QStringLiteral("the payload of a %1 event is not base64").arg(kind);
                 return false;

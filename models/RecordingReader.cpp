@@ -10,7 +10,8 @@
 
 using Kind = TrafficEvent::Kind;
 
-bool RecordingReader::read(const QString &path, const Progress &progress, const std::atomic<bool> *cancel)
+bool RecordingReader::read(
+    const QString &path, const Progress &progress, const std::atomic<bool> *cancel)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -29,8 +30,8 @@ QStringList RecordingReader::problemLines() const
     return lines;
 }
 
-bool RecordingReader::readData(const QByteArray &data, const QString &name, const Progress &progress,
-                               const std::atomic<bool> *cancel)
+bool RecordingReader::readData(const QByteArray &data, const QString &name,
+    const Progress &progress, const std::atomic<bool> *cancel)
 {
     m_name = name;
     m_batches.clear();
@@ -52,9 +53,11 @@ bool RecordingReader::readData(const QByteArray &data, const QString &name, cons
     if (parseError.error != QJsonParseError::NoError || !headerDocument.isObject()) {
         if (data.trimmed().startsWith('{') && QJsonDocument::fromJson(data).isObject())
             return fail(QJsonDocument::fromJson(data).object().contains(QStringLiteral("log"))
-                            ? QStringLiteral("it is a HAR file (convert it with 'sockscope convert FILE.har OUT.jsonl')")
-                            : QStringLiteral("it is JSON, but not JSON Lines with a recording header"));
-        return fail(QStringLiteral("its first line is not a JSON object (%1)").arg(parseError.errorString()));
+                    ? QStringLiteral(
+                        "it is a HAR file (convert it with 'sockscope convert FILE.har OUT.jsonl')")
+                    : QStringLiteral("it is JSON, but not JSON Lines with a recording header"));
+        return fail(QStringLiteral("its first line is not a JSON object (%1)")
+                        .arg(parseError.errorString()));
     }
     QString why;
     if (!RecordingFormat::parseHeader(headerDocument.object(), &m_header, &why))
@@ -79,8 +82,10 @@ bool RecordingReader::readData(const QByteArray &data, const QString &name, cons
         const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
         TrafficEvent event;
         if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-            m_problems.append({lineNumber, complete ? QStringLiteral("not a JSON object: %1").arg(parseError.errorString())
-                                                    : QStringLiteral("the last line is cut off (the recording ended abruptly)")});
+            m_problems.append({lineNumber,
+                complete
+                    ? QStringLiteral("not a JSON object: %1").arg(parseError.errorString())
+                    : QStringLiteral("the last line is cut off (the recording ended abruptly)")});
             continue;
         }
         if (!RecordingFormat::parseEvent(document.object(), &event, &why)) {
@@ -89,16 +94,19 @@ bool RecordingReader::readData(const QByteArray &data, const QString &name, cons
         }
         event.wallMs = m_header.startWallMs + event.timeUs / 1000;
         // Pack the payload like the engine does, so the log stores it the same compact way.
-        const qsizetype bytes = event.kind == Kind::Text ? event.text.size() * 3 : event.data.size();
+        const qsizetype bytes
+            = event.kind == Kind::Text ? event.text.size() * 3 : event.data.size();
         if (!builder.hasRoomFor(event.hasPayload() ? bytes : 0))
             m_batches.append(builder.take());
         if (event.kind == Kind::Text) {
             const QString text = std::exchange(event.text, {});
-            TrafficEvent &e = builder.append(event.kind, event.direction, event.timeUs, event.wallMs);
+            TrafficEvent &e
+                = builder.append(event.kind, event.direction, event.timeUs, event.wallMs);
             builder.setText(e, text);
         } else if (event.isMessage()) {
             const QByteArray payload = std::exchange(event.data, {});
-            TrafficEvent &e = builder.append(event.kind, event.direction, event.timeUs, event.wallMs);
+            TrafficEvent &e
+                = builder.append(event.kind, event.direction, event.timeUs, event.wallMs);
             builder.setBytes(e, payload);
         } else {
             builder.append(std::move(event));
@@ -112,7 +120,9 @@ bool RecordingReader::readData(const QByteArray &data, const QString &name, cons
     if (progress)
         progress(data.size(), data.size());
     if (m_events == 0 && !m_problems.isEmpty()) {
-        m_error = QStringLiteral("%1: no event could be read (%2 malformed lines)").arg(m_name).arg(m_problems.size());
+        m_error = QStringLiteral("%1: no event could be read (%2 malformed lines)")
+                      .arg(m_name)
+                      .arg(m_problems.size());
         return false;
     }
     return true;

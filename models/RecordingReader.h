@@ -22,9 +22,10 @@ public:
     using Progress = std::function<void(qint64, qint64)>;
 
     // False when nothing usable could be read; error() says why.
-    bool read(const QString &path, const Progress &progress = {}, const std::atomic<bool> *cancel = nullptr);
+    bool read(const QString &path, const Progress &progress = {},
+        const std::atomic<bool> *cancel = nullptr);
     bool readData(const QByteArray &data, const QString &name, const Progress &progress = {},
-                  const std::atomic<bool> *cancel = nullptr);
+        const std::atomic<bool> *cancel = nullptr);
 
     QString error() const { return m_error; }
     const RecordingHeader &header() const { return m_header; }

@@ -15,11 +15,7 @@ public:
     // Larger payloads stay in their implicitly shared Qt container: copying them gains nothing.
     static constexpr qsizetype MaxPackedBytes = 16 * 1024;
 
-    TrafficBatchBuilder()
-        : m_buffer(new char[BufferSize])
-    {
-        m_events.reserve(MaxEvents);
-    }
+    TrafficBatchBuilder() : m_buffer(new char[BufferSize]) { m_events.reserve(MaxEvents); }
     ~TrafficBatchBuilder() { delete[] m_buffer; }
     TrafficBatchBuilder(const TrafficBatchBuilder &) = delete;
     TrafficBatchBuilder &operator=(const TrafficBatchBuilder &) = delete;
@@ -32,7 +28,8 @@ public:
         return !isFull() && (payloadBytes > MaxPackedBytes || m_used + payloadBytes <= BufferSize);
     }
 
-    TrafficEvent &append(TrafficEvent::Kind kind, TrafficEvent::Direction direction, qint64 timeUs, qint64 wallMs)
+    TrafficEvent &append(
+        TrafficEvent::Kind kind, TrafficEvent::Direction direction, qint64 timeUs, qint64 wallMs)
     {
         TrafficEvent &e = m_events.emplace_back();
         e.kind = kind;
@@ -84,5 +81,5 @@ private:
     TrafficEventList m_events;
     char *m_buffer;
     qsizetype m_used = 0;
-    QStringEncoder m_utf8{QStringEncoder::Utf8, QStringEncoder::Flag::Stateless};
+    QStringEncoder m_utf8 {QStringEncoder::Utf8, QStringEncoder::Flag::Stateless};
 };

@@ -6,8 +6,8 @@
 #include "ExitStatus.h"
 #include "MockServer.h"
 #include "RecordingReader.h"
-#include "SignalWatcher.h"
 #include "ShowCommand.h"
+#include "SignalWatcher.h"
 #include "Version.h"
 
 #include <QCommandLineParser>
@@ -22,9 +22,9 @@ namespace {
 
 const QStringList &subcommands()
 {
-    static const QStringList names = {QStringLiteral("connect"), QStringLiteral("record"), QStringLiteral("show"),
-                                      QStringLiteral("replay"), QStringLiteral("serve"),
-                                      QStringLiteral("convert")};
+    static const QStringList names
+        = {QStringLiteral("connect"), QStringLiteral("record"), QStringLiteral("show"),
+            QStringLiteral("replay"), QStringLiteral("serve"), QStringLiteral("convert")};
     return names;
 }
 
@@ -43,7 +43,8 @@ QString generalHelp()
                "terminal\n"
                "       sockscope record URL -o FILE [options]   the same, recording to FILE\n"
                "       sockscope show FILE [--messages]  what a recording holds\n"
-               "       sockscope replay FILE [--to URL] [--speed X | --max] [--wait-reply] [--linger SEC]\n"
+               "       sockscope replay FILE [--to URL] [--speed X | --max] [--wait-reply] "
+               "[--linger SEC]\n"
                "       sockscope serve FILE [--port N] [--mode timed|reply]\n"
                "       sockscope convert IN OUT          HAR <-> recording, by the extensions\n"
                "       sockscope --help | --version\n"
@@ -60,7 +61,8 @@ QString generalHelp()
                "            timing, prints what is sent and received, closes with 1000.\n"
                "  convert   Turns a devtools HAR file into recordings, or a recording into a HAR\n"
                "            file that devtools can import (secrets redacted).\n"
-               "  serve     Serves a recording as a mock server on 127.0.0.1: each client gets the\n"
+               "  serve     Serves a recording as a mock server on 127.0.0.1: each client gets "
+               "the\n"
                "            recorded server messages, timed or in reply to its own messages.\n"
                "  show      Prints a recording's URL, duration, counts and bytes; --messages\n"
                "            prints every message with its time.\n"
@@ -102,7 +104,7 @@ int runConnect(const QStringList &arguments, bool record)
     ConnectOptions options;
     options.addTo(parser);
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("The recording file to write (JSON Lines)."), QStringLiteral("FILE"));
+        QStringLiteral("The recording file to write (JSON Lines)."), QStringLiteral("FILE"));
     if (record)
         parser.addOption(output);
 
@@ -116,14 +118,15 @@ int runConnect(const QStringList &arguments, bool record)
     if (positional.size() != 1)
         return usageError(positional.isEmpty() ? QStringLiteral("%1 needs a URL").arg(command)
                                                : QStringLiteral("%1 takes one URL").arg(command),
-                          command);
+            command);
     if (record && parser.value(output).isEmpty())
         return usageError(QStringLiteral("record needs -o FILE"), command);
     ConnectionSettings settings;
     QString error;
     if (!options.toSettings(parser, positional.first(), &settings, &error))
         return usageError(error, command);
-    ConnectCommand session(settings, options.showPings(parser), record ? parser.value(output) : QString());
+    ConnectCommand session(
+        settings, options.showPings(parser), record ? parser.value(output) : QString());
     return session.exec();
 }
 
@@ -131,23 +134,26 @@ int runReplay(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Replay a recording's client messages against a server with their original timing.\n"
-                       "Prints what it sends ('> ') and receives ('< '), waits --linger seconds for replies\n"
-                       "after the last message, closes with 1000 and exits 0; non-zero if the connection\n"
-                       "fails. Ctrl+C closes at once.\n\n")
+        QStringLiteral(
+            "Replay a recording's client messages against a server with their original timing.\n"
+            "Prints what it sends ('> ') and receives ('< '), waits --linger seconds for replies\n"
+            "after the last message, closes with 1000 and exits 0; non-zero if the connection\n"
+            "fails. Ctrl+C closes at once.\n\n")
         + QString::fromLatin1(ExitStatus::helpText()));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Server to replay to (default: the recorded URL)."),
-                                QStringLiteral("URL"));
-    const QCommandLineOption speed(QStringLiteral("speed"), QStringLiteral("Timing factor, 0.25 to 16 (default 1)."),
-                                   QStringLiteral("X"));
-    const QCommandLineOption max(QStringLiteral("max"), QStringLiteral("Send as fast as possible."));
+    const QCommandLineOption help(
+        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption to(QStringLiteral("to"),
+        QStringLiteral("Server to replay to (default: the recorded URL)."), QStringLiteral("URL"));
+    const QCommandLineOption speed(QStringLiteral("speed"),
+        QStringLiteral("Timing factor, 0.25 to 16 (default 1)."), QStringLiteral("X"));
+    const QCommandLineOption max(
+        QStringLiteral("max"), QStringLiteral("Send as fast as possible."));
     const QCommandLineOption waitReply(QStringLiteral("wait-reply"),
-                                       QStringLiteral("Wait for a reply before sending the next message."));
+        QStringLiteral("Wait for a reply before sending the next message."));
     const QCommandLineOption linger(QStringLiteral("linger"),
-                                    QStringLiteral("Seconds to wait for replies after the last message (default 1)."),
-                                    QStringLiteral("SEC"));
+        QStringLiteral("Seconds to wait for replies after the last message (default 1)."),
+        QStringLiteral("SEC"));
     parser.addOptions({help, to, speed, max, waitReply, linger});
     ConnectOptions options;
     options.addTo(parser);
@@ -174,7 +180,8 @@ int runReplay(const QStringList &arguments)
         bool ok = false;
         plan.speed = parser.value(speed).toDouble(&ok);
         if (!ok || plan.speed < 0.25 || plan.speed > 16)
-            return usageError(QStringLiteral("--speed takes a factor from 0.25 to 16"), QStringLiteral("replay"));
+            return usageError(
+                QStringLiteral("--speed takes a factor from 0.25 to 16"), QStringLiteral("replay"));
     }
     plan.waitForReply = parser.isSet(waitReply);
     int lingerMs = 1000;
@@ -194,19 +201,21 @@ int runServe(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Serve a recording as a mock WebSocket server. Each client that connects gets the recorded\n"
+        "Serve a recording as a mock WebSocket server. Each client that connects gets the "
+        "recorded\n"
         "server-to-client messages: with their original timing (--mode timed, the default), or\n"
         "the next recorded server messages after each of its own messages (--mode reply).\n"
         "Prints the URL it listens on, then clients as they come and go; Ctrl+C stops it."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port to listen on (default: any free one)."),
-                                  QStringLiteral("N"));
-    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("timed or reply (default timed)."),
-                                  QStringLiteral("MODE"));
+    const QCommandLineOption help(
+        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption port(QStringLiteral("port"),
+        QStringLiteral("Port to listen on (default: any free one)."), QStringLiteral("N"));
+    const QCommandLineOption mode(QStringLiteral("mode"),
+        QStringLiteral("timed or reply (default timed)."), QStringLiteral("MODE"));
     const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QStringLiteral("Address to listen on (default 127.0.0.1; others only when asked)."),
-                                    QStringLiteral("ADDRESS"));
+        QStringLiteral("Address to listen on (default 127.0.0.1; others only when asked)."),
+        QStringLiteral("ADDRESS"));
     parser.addOptions({help, port, mode, listen});
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), QStringLiteral("serve"));
@@ -216,16 +225,20 @@ int runServe(const QStringList &arguments)
     }
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("serve takes one FILE"), QStringLiteral("serve"));
-    const QString modeName = parser.value(mode).isEmpty() ? QStringLiteral("timed") : parser.value(mode);
+    const QString modeName
+        = parser.value(mode).isEmpty() ? QStringLiteral("timed") : parser.value(mode);
     if (modeName != QLatin1String("timed") && modeName != QLatin1String("reply"))
-        return usageError(QStringLiteral("--mode takes timed or reply, not '%1'").arg(modeName), QStringLiteral("serve"));
+        return usageError(QStringLiteral("--mode takes timed or reply, not '%1'").arg(modeName),
+            QStringLiteral("serve"));
     bool portOk = true;
     const int portNumber = parser.isSet(port) ? parser.value(port).toInt(&portOk) : 0;
     if (!portOk || portNumber < 0 || portNumber > 65535)
         return usageError(QStringLiteral("--port takes a port number"), QStringLiteral("serve"));
-    const QHostAddress address(parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1"));
+    const QHostAddress address(
+        parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1"));
     if (address.isNull())
-        return usageError(QStringLiteral("'%1' is not an IP address").arg(parser.value(listen)), QStringLiteral("serve"));
+        return usageError(QStringLiteral("'%1' is not an IP address").arg(parser.value(listen)),
+            QStringLiteral("serve"));
 
     const QString file = parser.positionalArguments().first();
     RecordingReader reader;
@@ -239,8 +252,8 @@ int runServe(const QStringList &arguments)
     MockServer server;
     QString error;
     if (!server.listen(MockServer::messagesOf(reader),
-                       modeName == QLatin1String("reply") ? MockServer::Mode::Reply : MockServer::Mode::Timed,
-                       address, quint16(portNumber), &error)) {
+            modeName == QLatin1String("reply") ? MockServer::Mode::Reply : MockServer::Mode::Timed,
+            address, quint16(portNumber), &error)) {
         print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
         return ExitStatus::ConnectFailed;
     }
@@ -249,14 +262,13 @@ int runServe(const QStringList &arguments)
         std::fflush(stdout);
     };
     printNow(QStringLiteral("Serving %1 (%2) on %3").arg(file, modeName, server.url().toString()));
-    QObject::connect(&server, &MockServer::clientConnected, [&](const QString &peer) {
-        printNow(QStringLiteral("client %1 connected").arg(peer));
-    });
-    QObject::connect(&server, &MockServer::clientDisconnected, [&](const QString &peer) {
-        printNow(QStringLiteral("client %1 disconnected").arg(peer));
-    });
+    QObject::connect(&server, &MockServer::clientConnected,
+        [&](const QString &peer) { printNow(QStringLiteral("client %1 connected").arg(peer)); });
+    QObject::connect(&server, &MockServer::clientDisconnected,
+        [&](const QString &peer) { printNow(QStringLiteral("client %1 disconnected").arg(peer)); });
     SignalWatcher signalWatcher({SIGINT, SIGTERM});
-    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, [] { QCoreApplication::exit(ExitStatus::Ok); });
+    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived,
+        [] { QCoreApplication::exit(ExitStatus::Ok); });
     return QCoreApplication::exec();
 }
 
@@ -266,12 +278,16 @@ int runConvert(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Convert between HAR files from browser devtools and Sockscope recordings, by extension:\n"
         "IN.har -> OUT (one recording per WebSocket session: OUT, OUT-2, ...), or a recording ->\n"
-        "OUT.har. Exits 0 when IN could be read; skipped lines or entries are reported on stderr."));
-    parser.addPositionalArgument(QStringLiteral("IN"), QStringLiteral("A .har file or a recording."));
-    parser.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("A recording or a .har file."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+        "OUT.har. Exits 0 when IN could be read; skipped lines or entries are reported on "
+        "stderr."));
+    parser.addPositionalArgument(
+        QStringLiteral("IN"), QStringLiteral("A .har file or a recording."));
+    parser.addPositionalArgument(
+        QStringLiteral("OUT"), QStringLiteral("A recording or a .har file."));
+    const QCommandLineOption help(
+        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption keep(QStringLiteral("keep-secrets"),
-                                  QStringLiteral("Keep Authorization, Cookie, ... values in the HAR."));
+        QStringLiteral("Keep Authorization, Cookie, ... values in the HAR."));
     parser.addOptions({help, keep});
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), QStringLiteral("convert"));
@@ -281,7 +297,8 @@ int runConvert(const QStringList &arguments)
     }
     if (parser.positionalArguments().size() != 2)
         return usageError(QStringLiteral("convert takes IN and OUT"), QStringLiteral("convert"));
-    return ConvertCommand::run(parser.positionalArguments().at(0), parser.positionalArguments().at(1), parser.isSet(keep));
+    return ConvertCommand::run(
+        parser.positionalArguments().at(0), parser.positionalArguments().at(1), parser.isSet(keep));
 }
 
 int runShow(const QStringList &arguments)
@@ -292,8 +309,10 @@ int runShow(const QStringList &arguments)
         "Malformed lines are reported on stderr as FILE:LINE: what is wrong; the exit status is 0\n"
         "when the file could be read, 1 when nothing usable could be read."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption messages(QStringLiteral("messages"), QStringLiteral("Also print every message."));
+    const QCommandLineOption help(
+        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption messages(
+        QStringLiteral("messages"), QStringLiteral("Also print every message."));
     parser.addOptions({help, messages});
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), QStringLiteral("show"));

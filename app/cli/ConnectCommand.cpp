@@ -53,12 +53,9 @@ QString describeClose(const TrafficEvent &e)
 
 } // namespace
 
-ConnectCommand::ConnectCommand(const ConnectionSettings &settings, bool showPings, const QString &recordPath,
-                               QObject *parent)
-    : QObject(parent)
-    , m_settings(settings)
-    , m_showPings(showPings)
-    , m_recordPath(recordPath)
+ConnectCommand::ConnectCommand(
+    const ConnectionSettings &settings, bool showPings, const QString &recordPath, QObject *parent)
+    : QObject(parent), m_settings(settings), m_showPings(showPings), m_recordPath(recordPath)
 {
     m_forceExit.setSingleShot(true);
     connect(&m_forceExit, &QTimer::timeout, this, [this] { quit(ExitStatus::Interrupted); });

@@ -23,8 +23,8 @@ class ConnectCommand : public QObject
 public:
     // With a recordPath, everything is also recorded to that file (`sockscope record`); the file
     // is complete when exec() returns.
-    ConnectCommand(const ConnectionSettings &settings, bool showPings, const QString &recordPath = {},
-                   QObject *parent = nullptr);
+    ConnectCommand(const ConnectionSettings &settings, bool showPings,
+        const QString &recordPath = {}, QObject *parent = nullptr);
     // `sockscope replay`: instead of reading stdin, sends the plan with its timing, prints what it
     // sends and receives, waits lingerMs for replies after the last message, then closes with 1000.
     void setReplay(const ReplayPlan &plan, int lingerMs);

@@ -4,8 +4,8 @@
 #include "HarFormat.h"
 #include "RecordingReader.h"
 
-#include <QFile>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
@@ -59,7 +59,10 @@ int harToRecordings(const QString &input, const QString &output)
         return ExitStatus::ConnectFailed;
     }
     if (har.skippedEntries > 0)
-        say(stderr, QStringLiteral("%1: skipped %2 entries that are not WebSocket sessions").arg(input).arg(har.skippedEntries));
+        say(stderr,
+            QStringLiteral("%1: skipped %2 entries that are not WebSocket sessions")
+                .arg(input)
+                .arg(har.skippedEntries));
     if (har.sessions.isEmpty()) {
         say(stderr, QStringLiteral("sockscope: %1 holds no WebSocket session").arg(input));
         return ExitStatus::ConnectFailed;
@@ -71,7 +74,11 @@ int harToRecordings(const QString &input, const QString &output)
         const QString path = numbered(output, i);
         if (!writeFile(path, bytes))
             return ExitStatus::ConnectFailed;
-        say(stdout, QStringLiteral("%1: %2 messages from %3").arg(path).arg(session.events.events.size()).arg(session.header.url.toString()));
+        say(stdout,
+            QStringLiteral("%1: %2 messages from %3")
+                .arg(path)
+                .arg(session.events.events.size())
+                .arg(session.header.url.toString()));
     }
     return ExitStatus::Ok;
 }
@@ -92,7 +99,8 @@ int recordingToHar(const QString &input, const QString &output, bool keepSecrets
         session.events.events += batch.materialized();
     if (!writeFile(output, HarFormat::exportSessions({session}, keepSecrets)))
         return ExitStatus::ConnectFailed;
-    say(stdout, QStringLiteral("%1: 1 WebSocket session, %2 events").arg(output).arg(reader.eventCount()));
+    say(stdout,
+        QStringLiteral("%1: 1 WebSocket session, %2 events").arg(output).arg(reader.eventCount()));
     return ExitStatus::Ok;
 }
 
@@ -104,7 +112,9 @@ int run(const QString &input, const QString &output, bool keepSecrets)
         return harToRecordings(input, output);
     if (!isHar(input) && isHar(output))
         return recordingToHar(input, output, keepSecrets);
-    say(stderr, QStringLiteral("sockscope: convert turns a .har file into a recording or a recording into a .har file"));
+    say(stderr,
+        QStringLiteral("sockscope: convert turns a .har file into a recording or a recording into "
+                       "a .har file"));
     return ExitStatus::Usage;
 }
 

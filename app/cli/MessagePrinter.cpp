@@ -28,7 +28,8 @@ QByteArray line(const TrafficBatch &batch, const TrafficEvent &e, bool showPings
         if (!showPings)
             return {};
         return "< pong #" + QByteArray::number(e.sequence)
-            + (e.durationUs >= 0 ? " " + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n" : " (unsolicited)\n");
+            + (e.durationUs >= 0 ? " " + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n"
+                                 : " (unsolicited)\n");
     default:
         return {};
     }

@@ -52,7 +52,8 @@ int run(const QString &path, bool messages)
             if (messages) {
                 const QByteArray line = MessagePrinter::line(batch, e, true, true);
                 if (!line.isEmpty())
-                    listing += QByteArray::number(e.timeUs / 1e6, 'f', 6).rightJustified(14) + "  " + line;
+                    listing += QByteArray::number(e.timeUs / 1e6, 'f', 6).rightJustified(14) + "  "
+                        + line;
             }
         }
     }
@@ -61,18 +62,25 @@ int run(const QString &path, bool messages)
     summary += QStringLiteral("File:         %1\n").arg(path);
     summary += QStringLiteral("URL:          %1\n").arg(h.url.toString());
     summary += QStringLiteral("Recorded:     %1 by %2\n")
-                   .arg(QDateTime::fromMSecsSinceEpoch(h.startWallMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")),
-                        h.app.isEmpty() ? QStringLiteral("an unknown program") : h.app);
-    summary += QStringLiteral("Duration:     %1 s\n").arg(firstUs < 0 ? 0.0 : (lastUs - firstUs) / 1e6, 0, 'f', 3);
+                   .arg(QDateTime::fromMSecsSinceEpoch(h.startWallMs, Qt::UTC)
+                            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")),
+                       h.app.isEmpty() ? QStringLiteral("an unknown program") : h.app);
+    summary += QStringLiteral("Duration:     %1 s\n")
+                   .arg(firstUs < 0 ? 0.0 : (lastUs - firstUs) / 1e6, 0, 'f', 3);
     if (!subprotocol.isEmpty())
         summary += QStringLiteral("Subprotocol:  %1\n").arg(subprotocol);
     summary += QStringLiteral("Events:       %1\n").arg(reader.eventCount());
     for (auto it = byKind.cbegin(); it != byKind.cend(); ++it)
-        summary += QStringLiteral("  %1 %2 in, %3 out or local\n").arg(it.key(), -13).arg(it->first).arg(it->second);
-    summary += QStringLiteral("Bytes:        %1 in, %2 out\n")
-                   .arg(MessageLogModel::formatSize(bytesIn), MessageLogModel::formatSize(bytesOut));
+        summary += QStringLiteral("  %1 %2 in, %3 out or local\n")
+                       .arg(it.key(), -13)
+                       .arg(it->first)
+                       .arg(it->second);
+    summary
+        += QStringLiteral("Bytes:        %1 in, %2 out\n")
+               .arg(MessageLogModel::formatSize(bytesIn), MessageLogModel::formatSize(bytesOut));
     if (!reader.problems().isEmpty())
-        summary += QStringLiteral("Skipped:      %1 malformed lines (listed on stderr)\n").arg(reader.problems().size());
+        summary += QStringLiteral("Skipped:      %1 malformed lines (listed on stderr)\n")
+                       .arg(reader.problems().size());
     print(stdout, summary.toUtf8());
     if (messages)
         print(stdout, "\n" + listing);

@@ -223,9 +223,12 @@ void ConnectionWorker::connectNow()
     if (!m_recorder && !m_settings.recording.directory.isEmpty()) {
         const QString name = QStringLiteral("%1-%2-%3.sockscope.jsonl")
                                  .arg(m_settings.url.host())
-                                 .arg(m_settings.url.port(m_settings.url.scheme() == QLatin1String("wss") ? 443 : 80))
-                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
-        startRecording(QDir(m_settings.recording.directory).filePath(name), m_settings.recording.keepSecrets);
+                                 .arg(m_settings.url.port(
+                                     m_settings.url.scheme() == QLatin1String("wss") ? 443 : 80))
+                                 .arg(QDateTime::currentDateTime().toString(
+                                     QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+        startRecording(
+            QDir(m_settings.recording.directory).filePath(name), m_settings.recording.keepSecrets);
     }
     TrafficEvent connecting = makeEvent(Kind::Connecting, Direction::Local);
     connecting.text = m_settings.url.toString();
@@ -320,6 +323,12 @@ void ConnectionWorker::onDisconnected()
     if (!m_socket)
         return;
     if (m_state == ConnectionState::Connecting) {
+        // A refused TCP connect arrives here before its error signal: report the error itself.
+        if (m_socket->error() != QAbstractSocket::UnknownSocketError
+            && m_socket->error() != QAbstractSocket::RemoteHostClosedError) {
+            onSocketError(m_socket->error());
+            return;
+        }
         fail(CloseCause::ConnectFailed,
             QStringLiteral("the server closed the connection during the WebSocket handshake"));
         return;
@@ -645,7 +654,8 @@ void ConnectionWorker::startRecording(const QString &path, bool keepSecrets)
         requestHeaders.prepend({"Origin", m_settings.origin.toUtf8()});
     header.requestHeaders = RecordingFormat::redactedHeaders(requestHeaders, keepSecrets);
     header.offeredSubprotocols = m_settings.subprotocols;
-    header.subprotocol = m_socket && m_state == ConnectionState::Open ? m_socket->subprotocol() : QString();
+    header.subprotocol
+        = m_socket && m_state == ConnectionState::Open ? m_socket->subprotocol() : QString();
     header.startWallMs = m_clock.wallOriginMs();
     m_batcher->flush(); // what happened before is not part of this recording
     m_recorder = new SessionRecorder(path, header, this);
@@ -656,13 +666,15 @@ void ConnectionWorker::startRecording(const QString &path, bool keepSecrets)
             m_recorder = nullptr;
         }
     });
-    connect(m_recorder, &SessionRecorder::backlogChanged, this, [this](bool behind, qint64 waiting) {
-        note(behind ? Kind::Error : Kind::Note,
-             behind ? QStringLiteral("the disk is not keeping up with the recording: %L1 events waiting to be "
-                                     "written (none will be lost)")
-                          .arg(waiting)
-                    : QStringLiteral("the recording caught up with the traffic"));
-    });
+    connect(
+        m_recorder, &SessionRecorder::backlogChanged, this, [this](bool behind, qint64 waiting) {
+            note(behind ? Kind::Error : Kind::Note,
+                behind ? QStringLiteral(
+                    "the disk is not keeping up with the recording: %L1 events waiting to be "
+                    "written (none will be lost)")
+                             .arg(waiting)
+                       : QStringLiteral("the recording caught up with the traffic"));
+        });
     note(Kind::Note, QStringLiteral("recording to %1").arg(path));
 }
 
@@ -682,7 +694,8 @@ void ConnectionWorker::stopRecording()
 void ConnectionWorker::startReplay(const ReplayPlan &plan)
 {
     if (plan.isEmpty()) {
-        note(Kind::Error, QStringLiteral("nothing to replay: the selection has no client messages"));
+        note(
+            Kind::Error, QStringLiteral("nothing to replay: the selection has no client messages"));
         Q_EMIT replayFinished(false, QStringLiteral("nothing to replay"));
         return;
     }

@@ -1,7 +1,6 @@
 #include "EventBatcher.h"
 
-EventBatcher::EventBatcher(QObject *parent)
-    : QObject(parent)
+EventBatcher::EventBatcher(QObject *parent) : QObject(parent)
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(FlushIntervalMs);

@@ -27,8 +27,8 @@ public:
         commit();
     }
     // A text message, built in place at the end of the batch (the hot path of a flood).
-    void appendText(TrafficEvent::Kind kind, TrafficEvent::Direction direction, qint64 timeUs, qint64 wallMs,
-                    const QString &text)
+    void appendText(TrafficEvent::Kind kind, TrafficEvent::Direction direction, qint64 timeUs,
+        qint64 wallMs, const QString &text)
     {
         if (!m_builder.hasRoomFor(text.size() * 3))
             flush();
@@ -36,8 +36,8 @@ public:
         commit();
     }
     // A binary message or a ping/pong payload. Returns the event for extra fields; call commit().
-    TrafficEvent &appendBytes(TrafficEvent::Kind kind, TrafficEvent::Direction direction, qint64 timeUs,
-                              qint64 wallMs, const QByteArray &bytes)
+    TrafficEvent &appendBytes(TrafficEvent::Kind kind, TrafficEvent::Direction direction,
+        qint64 timeUs, qint64 wallMs, const QByteArray &bytes)
     {
         if (!m_builder.hasRoomFor(bytes.size()))
             flush();

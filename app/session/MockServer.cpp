@@ -14,14 +14,13 @@ class MockServerCore : public QObject
     Q_OBJECT
 public:
     MockServerCore(const QList<MockServer::Message> &messages, MockServer::Mode mode)
-        : m_messages(messages)
-        , m_mode(mode)
-    {
-    }
+        : m_messages(messages), m_mode(mode)
+    { }
 
     quint16 listen(const QHostAddress &address, quint16 port, QString *error)
     {
-        m_server = new QWebSocketServer(QStringLiteral("Sockscope mock"), QWebSocketServer::NonSecureMode, this);
+        m_server = new QWebSocketServer(
+            QStringLiteral("Sockscope mock"), QWebSocketServer::NonSecureMode, this);
         if (!m_server->listen(address, port)) {
             *error = m_server->errorString();
             return 0;
@@ -43,7 +42,8 @@ private:
             socket->sendTextMessage(QString::fromUtf8(m.payload));
     }
 
-    // Sends the server messages from index on, up to the next client message; returns where it stopped.
+    // Sends the server messages from index on, up to the next client message; returns where it
+    // stopped.
     int sendServerRun(QWebSocket *socket, int index)
     {
         while (index < m_messages.size() && m_messages.at(index).fromServer)
@@ -55,7 +55,9 @@ private:
     {
         while (QWebSocket *socket = m_server->nextPendingConnection()) {
             socket->setParent(this);
-            const QString peer = QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
+            const QString peer = QStringLiteral("%1:%2")
+                                     .arg(socket->peerAddress().toString())
+                                     .arg(socket->peerPort());
             Q_EMIT clientConnected(peer);
             connect(socket, &QWebSocket::disconnected, this, [this, socket, peer] {
                 Q_EMIT clientDisconnected(peer);
@@ -115,10 +117,7 @@ private:
     QWebSocketServer *m_server = nullptr;
 };
 
-MockServer::MockServer(QObject *parent)
-    : QObject(parent)
-{
-}
+MockServer::MockServer(QObject *parent) : QObject(parent) { }
 
 MockServer::~MockServer()
 {
@@ -137,15 +136,15 @@ QList<MockServer::Message> MockServer::messagesOf(const RecordingReader &reader)
                 continue;
             if (originUs < 0)
                 originUs = e.timeUs;
-            messages.append({e.timeUs - originUs, e.direction == Direction::Incoming, e.kind == Kind::Binary,
-                             batch.payload(e)});
+            messages.append({e.timeUs - originUs, e.direction == Direction::Incoming,
+                e.kind == Kind::Binary, batch.payload(e)});
         }
     }
     return messages;
 }
 
-bool MockServer::listen(const QList<Message> &messages, Mode mode, const QHostAddress &address, quint16 port,
-                        QString *error)
+bool MockServer::listen(const QList<Message> &messages, Mode mode, const QHostAddress &address,
+    quint16 port, QString *error)
 {
     stop();
     m_thread = new QThread;
@@ -163,11 +162,15 @@ bool MockServer::listen(const QList<Message> &messages, Mode mode, const QHostAd
     });
     m_thread->start();
     QString message;
-    QMetaObject::invokeMethod(m_core, [&] { m_port = m_core->listen(address, port, &message); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_core, [&] { m_port = m_core->listen(address, port, &message); },
+        Qt::BlockingQueuedConnection);
     if (m_port == 0) {
         if (error)
-            *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(message);
+            *error = QStringLiteral("cannot listen on %1:%2: %3")
+                         .arg(address.toString())
+                         .arg(port)
+                         .arg(message);
         stop();
         return false;
     }

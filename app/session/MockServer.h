@@ -33,8 +33,9 @@ public:
     // The messages of a recording, timed from its open event (or its first message).
     static QList<Message> messagesOf(const RecordingReader &reader);
 
-    bool listen(const QList<Message> &messages, Mode mode, const QHostAddress &address = QHostAddress::LocalHost,
-                quint16 port = 0, QString *error = nullptr);
+    bool listen(const QList<Message> &messages, Mode mode,
+        const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0,
+        QString *error = nullptr);
     void stop();
     quint16 port() const { return m_port; }
     QUrl url() const;

@@ -24,9 +24,7 @@ ReplayPlan ReplayPlan::fromRecording(const RecordingReader &reader, const QList<
     return plan;
 }
 
-Replayer::Replayer(const EventClock &clock, QObject *parent)
-    : QObject(parent)
-    , m_clock(clock)
+Replayer::Replayer(const EventClock &clock, QObject *parent) : QObject(parent), m_clock(clock)
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -58,12 +56,16 @@ void Replayer::cancel()
     m_timer.stop();
     m_replyTimeout.stop();
     reportProgress(true);
-    Q_EMIT finished(false, QStringLiteral("replay cancelled after %1 of %2 messages").arg(m_next).arg(m_plan.items.size()));
+    Q_EMIT finished(false,
+        QStringLiteral("replay cancelled after %1 of %2 messages")
+            .arg(m_next)
+            .arg(m_plan.items.size()));
 }
 
 qint64 Replayer::dueUs(int index) const
 {
-    const qint64 offset = m_plan.speed > 0 ? qint64(m_plan.items.at(index).offsetUs / m_plan.speed) : 0;
+    const qint64 offset
+        = m_plan.speed > 0 ? qint64(m_plan.items.at(index).offsetUs / m_plan.speed) : 0;
     return m_startUs + m_shiftUs + offset;
 }
 
@@ -74,7 +76,8 @@ void Replayer::scheduleNext()
     if (m_next >= m_plan.items.size()) {
         m_running = false;
         reportProgress(true);
-        Q_EMIT finished(true, QStringLiteral("replay finished: %1 messages sent").arg(m_plan.items.size()));
+        Q_EMIT finished(
+            true, QStringLiteral("replay finished: %1 messages sent").arg(m_plan.items.size()));
         return;
     }
     const qint64 waitUs = dueUs(m_next) - m_clock.elapsedUs();
@@ -86,8 +89,7 @@ void Replayer::fire()
     if (!m_running)
         return;
     // A precise timer may fire up to a millisecond early: wait out the rest of it.
-    while (m_clock.elapsedUs() < dueUs(m_next)) {
-    }
+    while (m_clock.elapsedUs() < dueUs(m_next)) { }
     Q_EMIT sendRequested(m_plan.items.at(m_next));
     ++m_next;
     reportProgress(false);

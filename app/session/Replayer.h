@@ -24,13 +24,15 @@ struct ReplayPlan
 
     // The client messages of a recording (all of them, or those with the given event indexes),
     // timed from the recording's open event, or from the first of them.
-    static ReplayPlan fromRecording(const RecordingReader &reader, const QList<qint64> &onlyEvents = {});
+    static ReplayPlan fromRecording(
+        const RecordingReader &reader, const QList<qint64> &onlyEvents = {});
     bool isEmpty() const { return items.isEmpty(); }
 };
 
 // Sends a replay plan with its original timing. Lives in the connection's thread, next to the
 // socket, so the GUI cannot disturb the schedule: each message is due at start + offset / speed on
-// a precise timer, measured from the start rather than from the previous send, so errors do not add up.
+// a precise timer, measured from the start rather than from the previous send, so errors do not add
+// up.
 class Replayer : public QObject
 {
     Q_OBJECT

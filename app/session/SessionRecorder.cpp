@@ -4,7 +4,8 @@
 #include <QThread>
 #include <QTimer>
 
-SessionRecorder::SessionRecorder(const QString &path, const RecordingHeader &header, QObject *parent)
+SessionRecorder::SessionRecorder(
+    const QString &path, const RecordingHeader &header, QObject *parent)
     : QObject(parent)
     , m_path(path)
     , m_thread(new QThread)
@@ -32,7 +33,8 @@ void SessionRecorder::record(const TrafficBatch &batch)
         return;
     m_recorded += batch.events.size();
     const qint64 pending = m_pending->fetch_add(batch.events.size()) + batch.events.size();
-    QMetaObject::invokeMethod(m_writer, [writer = m_writer, batch] { writer->write(batch); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_writer, [writer = m_writer, batch] { writer->write(batch); }, Qt::QueuedConnection);
     const bool behind = pending > BacklogWarningEvents;
     if (behind != m_fallingBehind) {
         m_fallingBehind = behind;
@@ -40,20 +42,18 @@ void SessionRecorder::record(const TrafficBatch &batch)
     }
 }
 
-RecordingWriter::RecordingWriter(const QString &path, const QByteArray &headerLine,
-                                 std::shared_ptr<std::atomic<qint64>> pending)
-    : m_path(path)
-    , m_header(headerLine)
-    , m_pending(std::move(pending))
-{
-}
+RecordingWriter::RecordingWriter(
+    const QString &path, const QByteArray &headerLine, std::shared_ptr<std::atomic<qint64>> pending)
+    : m_path(path), m_header(headerLine), m_pending(std::move(pending))
+{ }
 
 void RecordingWriter::start()
 {
     m_file = new QFile(m_path, this);
     if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         m_failed = true;
-        Q_EMIT failed(QStringLiteral("cannot write the recording %1: %2").arg(m_path, m_file->errorString()));
+        Q_EMIT failed(
+            QStringLiteral("cannot write the recording %1: %2").arg(m_path, m_file->errorString()));
         return;
     }
     m_buffer = m_header;
@@ -81,7 +81,8 @@ void RecordingWriter::flushToDisk()
     // Straight to the OS: what it holds survives the process being killed.
     if (m_file->write(m_buffer) != m_buffer.size() || !m_file->flush()) {
         m_failed = true;
-        Q_EMIT failed(QStringLiteral("writing the recording %1 failed: %2").arg(m_path, m_file->errorString()));
+        Q_EMIT failed(QStringLiteral("writing the recording %1 failed: %2")
+                          .arg(m_path, m_file->errorString()));
         return;
     }
     m_buffer.clear();

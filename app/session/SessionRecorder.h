@@ -53,7 +53,7 @@ public:
     static constexpr qsizetype FlushBytes = 4 * 1024 * 1024;
 
     RecordingWriter(const QString &path, const QByteArray &headerLine,
-                    std::shared_ptr<std::atomic<qint64>> pending);
+        std::shared_ptr<std::atomic<qint64>> pending);
 
 public Q_SLOTS:
     void start();

@@ -1,10 +1,12 @@
 // `sockscope connect` driven as a user drives it: a subprocess with stdin, stdout, stderr,
 // signals and an exit status.
 #include "PeerProcess.h"
+#include "RecordingReader.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -79,6 +81,18 @@ private Q_SLOTS:
     void connectTimeoutExits3();
     void serverCloseCodeIsReportedAndNonZero();
     void showPingsPrintsRoundTripTimes();
+    void recordThenCtrlCLeavesACompleteFile();
+    void replaySendsAndPrintsThenClosesNormally();
+    void replayToNowhereFails();
+    void serveAnsweringClientsUntilCtrlC();
+    void convertHarAndBack();
+    void showSummarisesAndReportsBadLines();
+    void showRefusesAnEmptyFile();
+
+private:
+    QTemporaryDir m_dir;
+    QString recordSample(); // a short recorded session, made once
+    QString m_sample;
 };
 
 void TestCli::helpAndVersion()
@@ -230,6 +244,177 @@ void TestCli::showPingsPrintsRoundTripTimes()
         QRegularExpression(QStringLiteral("(< pong #\\d+ \\d+\\.\\d{3} ms\n){3}"))));
     cli.process().closeWriteChannel();
     QCOMPARE(cli.waitForExit(), 0);
+}
+
+QString TestCli::recordSample()
+{
+    if (!m_sample.isEmpty())
+        return m_sample;
+    PeerProcess server;
+    if (!server.startPython({QStringLiteral("echo")}))
+        return {};
+    const QString path = m_dir.filePath(QStringLiteral("sample.jsonl"));
+    Cli cli({QStringLiteral("record"), server.url().toString(), QStringLiteral("-o"), path,
+        QStringLiteral("--no-ping"), QStringLiteral("-H"),
+        QStringLiteral("Authorization: Bearer hunter2")});
+    if (!cli.waitForStderr(QStringLiteral("* connected")))
+        return {};
+    // One at a time, so the recording reads request, reply, request, reply.
+    cli.process().write("first\n");
+    if (!cli.waitForStdout(QRegularExpression(QStringLiteral("< first\n"))))
+        return {};
+    cli.process().write("second\n");
+    if (!cli.waitForStdout(QRegularExpression(QStringLiteral("< second\n"))))
+        return {};
+    cli.process().closeWriteChannel();
+    if (cli.waitForExit() != 0)
+        return {};
+    m_sample = path;
+    return path;
+}
+
+void TestCli::recordThenCtrlCLeavesACompleteFile()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    const QString path = m_dir.filePath(QStringLiteral("interrupted.jsonl"));
+    Cli cli({QStringLiteral("record"), server.url().toString(), QStringLiteral("-o"), path});
+    QVERIFY(cli.waitForStderr(QStringLiteral("* connected")));
+    cli.process().write("kept\n");
+    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("< kept\n"))));
+    QElapsedTimer timer;
+    timer.start();
+    cli.signal(SIGINT);
+    QCOMPARE(cli.waitForExit(5000), 0);
+    QVERIFY(timer.elapsed() < 2000);
+    RecordingReader reader;
+    QVERIFY2(reader.read(path), qPrintable(reader.error()));
+    QVERIFY(reader.problems().isEmpty()); // finished cleanly, no cut-off line
+    bool sawClose = false;
+    for (const TrafficBatch &batch : reader.batches()) {
+        for (const TrafficEvent &e : batch.events)
+            sawClose = sawClose || e.kind == TrafficEvent::Kind::Close;
+    }
+    QVERIFY(sawClose);
+    QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
+
+    Cli missing({QStringLiteral("record"), server.url().toString()});
+    QCOMPARE(missing.waitForExit(), 2);
+    QVERIFY(missing.stderrText().contains(QLatin1String("-o FILE")));
+}
+
+void TestCli::replaySendsAndPrintsThenClosesNormally()
+{
+    const QString sample = recordSample();
+    QVERIFY(!sample.isEmpty());
+    PeerProcess target;
+    QVERIFY2(target.startNode({QStringLiteral("echo")}), qPrintable(target.errorText()));
+    Cli cli({QStringLiteral("replay"), sample, QStringLiteral("--to"), target.url().toString(),
+        QStringLiteral("--linger"), QStringLiteral("0.2"), QStringLiteral("--no-ping")});
+    QCOMPARE(cli.waitForExit(), 0);
+    const QString out = cli.stdoutText();
+    QVERIFY2(out.contains(QLatin1String("> first\n")) && out.contains(QLatin1String("> second\n")),
+        qPrintable(out));
+    QVERIFY(out.contains(QLatin1String("< first\n")) && out.contains(QLatin1String("< second\n")));
+    QVERIFY(cli.stderrText().contains(QLatin1String("replay finished: 2 messages sent")));
+    QVERIFY(!target.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
+
+    Cli badSpeed(
+        {QStringLiteral("replay"), sample, QStringLiteral("--speed"), QStringLiteral("100")});
+    QCOMPARE(badSpeed.waitForExit(), 2);
+}
+
+void TestCli::replayToNowhereFails()
+{
+    const QString sample = recordSample();
+    QVERIFY(!sample.isEmpty());
+    Cli cli({QStringLiteral("replay"), sample, QStringLiteral("--to"),
+        QStringLiteral("ws://127.0.0.1:9/")});
+    QCOMPARE(cli.waitForExit(), 1);
+    QVERIFY(cli.stderrText().contains(QLatin1String("refused")));
+}
+
+void TestCli::serveAnsweringClientsUntilCtrlC()
+{
+    const QString sample = recordSample();
+    QVERIFY(!sample.isEmpty());
+    Cli serve({QStringLiteral("serve"), sample, QStringLiteral("--mode"), QStringLiteral("reply")});
+    QVERIFY(serve.waitForStdout(QRegularExpression(
+        QStringLiteral("Serving .* \\(reply\\) on ws://127\\.0\\.0\\.1:\\d+/\n"))));
+    const QString url
+        = QRegularExpression(QStringLiteral("ws://\\S+")).match(serve.stdoutText()).captured(0);
+    Cli client({QStringLiteral("connect"), url, QStringLiteral("--no-ping")});
+    QVERIFY(client.waitForStderr(QStringLiteral("* connected")));
+    client.process().write("hello?\n");
+    QVERIFY(client.waitForStdout(QRegularExpression(QStringLiteral("^< first\n"))));
+    QVERIFY(serve.waitForStdout(
+        QRegularExpression(QStringLiteral("client 127\\.0\\.0\\.1:\\d+ connected"))));
+    client.process().closeWriteChannel();
+    QCOMPARE(client.waitForExit(), 0);
+    QElapsedTimer timer;
+    timer.start();
+    serve.signal(SIGINT);
+    QCOMPARE(serve.waitForExit(5000), 0);
+    QVERIFY(timer.elapsed() < 2000);
+}
+
+void TestCli::convertHarAndBack()
+{
+    const QString sample = recordSample();
+    QVERIFY(!sample.isEmpty());
+    const QString har = m_dir.filePath(QStringLiteral("sample.har"));
+    Cli toHar({QStringLiteral("convert"), sample, har});
+    QCOMPARE(toHar.waitForExit(), 0);
+    QFile harFile(har);
+    QVERIFY(harFile.open(QIODevice::ReadOnly));
+    const QByteArray harBytes = harFile.readAll();
+    QVERIFY(harBytes.contains("\"_webSocketMessages\""));
+    QVERIFY(!harBytes.contains("hunter2"));
+    const QString back = m_dir.filePath(QStringLiteral("back.jsonl"));
+    Cli fromHar({QStringLiteral("convert"), har, back});
+    QCOMPARE(fromHar.waitForExit(), 0);
+    Cli show({QStringLiteral("show"), back, QStringLiteral("--messages")});
+    QCOMPARE(show.waitForExit(), 0);
+    QVERIFY(show.stdoutText().contains(QLatin1String("> first")));
+    QVERIFY(show.stdoutText().contains(QLatin1String("< second")));
+
+    Cli wrong({QStringLiteral("convert"), sample, m_dir.filePath(QStringLiteral("x.jsonl"))});
+    QCOMPARE(wrong.waitForExit(), 2);
+}
+
+void TestCli::showSummarisesAndReportsBadLines()
+{
+    const QString sample = recordSample();
+    QVERIFY(!sample.isEmpty());
+    QFile original(sample);
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = original.readAll().split('\n');
+    lines.insert(2, "this line is broken");
+    const QString broken = m_dir.filePath(QStringLiteral("broken.jsonl"));
+    QFile out(broken);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(lines.join('\n'));
+    out.close();
+    Cli show({QStringLiteral("show"), broken, QStringLiteral("--messages")});
+    QCOMPARE(show.waitForExit(), 0);
+    QVERIFY2(show.stderrText().contains(broken + QStringLiteral(":3: not a JSON object")),
+        qPrintable(show.stderrText()));
+    const QString summary = show.stdoutText();
+    QVERIFY(summary.contains(QLatin1String("URL:          ws://127.0.0.1:")));
+    QVERIFY(summary.contains(QLatin1String("Skipped:      1 malformed lines")));
+    QVERIFY(QRegularExpression(QStringLiteral("text\\s+2 in, 2 out")).match(summary).hasMatch());
+    QVERIFY(summary.contains(QLatin1String("> first")));
+}
+
+void TestCli::showRefusesAnEmptyFile()
+{
+    const QString empty = m_dir.filePath(QStringLiteral("empty.jsonl"));
+    QFile file(empty);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    Cli show({QStringLiteral("show"), empty});
+    QCOMPARE(show.waitForExit(), 1);
+    QVERIFY(show.stderrText().contains(QLatin1String("the file is empty")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -4,6 +4,7 @@
 Prints "PORT <n>" on stdout once listening, then one line per thing a test may want to know
 ("CLOSED <code> <reason>", "CLIENT-GONE"). Modes:
 
+  stamp     like echo, and prints "ARRIVAL <monotonic ns> <message>" for each message
   echo      websockets server that echoes; text commands change its behaviour:
               "stall S"           block the server's event loop for S seconds (pongs stop)
               "close CODE REASON" close with that code and reason
@@ -29,9 +30,14 @@ def say(line):
     print(line, flush=True)
 
 
+STAMP = False
+
+
 async def echo_handler(ws, path=None):
     try:
         async for message in ws:
+            if STAMP:
+                say(f"ARRIVAL {time.monotonic_ns()} {message}")
             if isinstance(message, str) and message.startswith("stall "):
                 time.sleep(float(message.split()[1]))  # deliberately blocks the event loop
                 await ws.send(message)
@@ -106,8 +112,10 @@ async def raw_handler(mode, reader, writer):
 
 
 async def main():
+    global STAMP
     mode = sys.argv[1] if len(sys.argv) > 1 else "echo"
-    if mode == "echo":
+    STAMP = mode == "stamp"
+    if mode in ("echo", "stamp"):
         import websockets
         context = None
         if "--tls" in sys.argv:

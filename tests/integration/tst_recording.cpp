@@ -1,0 +1,351 @@
+// Recording, replay and the mock server through the engine, against real peers: a recorded
+// session replays to another server and records the same conversation; replay keeps the recorded
+// timing; a recording survives kill -9; the mock server serves two clients at once in both modes.
+#include "ConnectionHandle.h"
+#include "EventRecorder.h"
+#include "MockServer.h"
+#include "PeerProcess.h"
+#include "RecordingReader.h"
+#include "TestServer.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using Kind = TrafficEvent::Kind;
+using Direction = TrafficEvent::Direction;
+
+namespace {
+
+ConnectionSettings settingsFor(const QUrl &url)
+{
+    ConnectionSettings s;
+    s.url = url;
+    s.heartbeat.enabled = false;
+    return s;
+}
+
+// The messages of a recording, in order, as "in:text" / "out:binary-hex" lines.
+QStringList messageSequence(const RecordingReader &reader, Direction direction)
+{
+    QStringList sequence;
+    for (const TrafficBatch &batch : reader.batches()) {
+        for (const TrafficEvent &e : batch.events) {
+            if (e.isMessage() && e.direction == direction)
+                sequence << (e.kind == Kind::Text ? batch.text(e)
+                                                  : QString::fromLatin1(batch.payload(e).toHex()));
+        }
+    }
+    return sequence;
+}
+
+// A recording made by hand: client messages at the given times (ms after the open).
+QByteArray recordingWithClientMessages(const QList<std::pair<int, QString>> &messages)
+{
+    RecordingHeader header;
+    header.url = QUrl(QStringLiteral("ws://127.0.0.1:9/"));
+    TrafficBatch batch;
+    TrafficEvent open;
+    open.kind = Kind::Open;
+    open.timeUs = 1000;
+    batch.events << open;
+    for (const auto &[ms, text] : messages) {
+        TrafficEvent e;
+        e.kind = Kind::Text;
+        e.direction = Direction::Outgoing;
+        e.timeUs = 1000 + ms * 1000LL;
+        e.text = text;
+        e.size = utf8Size(text);
+        batch.events << e;
+    }
+    QByteArray file = RecordingFormat::headerLine(header);
+    RecordingFormat::appendEventLines(batch, file);
+    return file;
+}
+
+bool waitForNote(const EventRecorder &recorder, const QString &start)
+{
+    return QTest::qWaitFor(
+        [&] {
+            for (const TrafficEvent &e : recorder.events) {
+                if (e.kind == Kind::Note && e.text.contains(start))
+                    return true;
+            }
+            return false;
+        },
+        10000);
+}
+
+} // namespace
+
+class TestRecording : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void recordReplayAndRecordAgainGivesTheSameConversation();
+    void replayKeepsTheRecordedTiming_data();
+    void replayKeepsTheRecordedTiming();
+    void replayCanWaitForEachReply();
+    void recordingSurvivesKillDashNine();
+    void mockServerTimedServesTwoClientsAtOnce();
+    void mockServerReplyModeAnswersEachMessage();
+    void everyConnectionCanBeRecordedIntoAFolder();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestRecording::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+void TestRecording::recordReplayAndRecordAgainGivesTheSameConversation()
+{
+    PeerProcess python;
+    QVERIFY2(python.startPython({QStringLiteral("echo")}), qPrintable(python.errorText()));
+    const QString first = m_dir.filePath(QStringLiteral("first.jsonl"));
+    {
+        ConnectionHandle connection(settingsFor(python.url()));
+        EventRecorder recorder(&connection);
+        connection.startRecording(first);
+        connection.open();
+        QVERIFY(recorder.waitForState(ConnectionState::Open));
+        connection.sendText(QStringLiteral("{\"op\":\"subscribe\",\"channel\":\"prices\"}"));
+        connection.sendBinary(QByteArray::fromHex("00ff10"));
+        connection.sendText(QStringLiteral("ünïcode ✓"));
+        QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming)
+                + recorder.count(Kind::Binary, Direction::Incoming),
+            3);
+        connection.requestClose(1000);
+        QVERIFY(recorder.waitForState(ConnectionState::Closed));
+        connection.stopRecording();
+        QVERIFY(waitForNote(recorder, QStringLiteral("events written to")));
+    }
+    RecordingReader original;
+    QVERIFY2(original.read(first), qPrintable(original.error()));
+    QCOMPARE(messageSequence(original, Direction::Outgoing).size(), 3);
+
+    PeerProcess node;
+    QVERIFY2(node.startNode({QStringLiteral("echo")}), qPrintable(node.errorText()));
+    const QString second = m_dir.filePath(QStringLiteral("second.jsonl"));
+    {
+        ConnectionHandle connection(settingsFor(node.url()));
+        EventRecorder recorder(&connection);
+        QSignalSpy finished(&connection, &ConnectionHandle::replayFinished);
+        connection.startRecording(second);
+        connection.startReplay(ReplayPlan::fromRecording(original));
+        connection.open();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming)
+                + recorder.count(Kind::Binary, Direction::Incoming),
+            3);
+        connection.stopRecording();
+        QVERIFY(waitForNote(recorder, QStringLiteral("events written to")));
+    }
+    RecordingReader replayed;
+    QVERIFY2(replayed.read(second), qPrintable(replayed.error()));
+    QCOMPARE(messageSequence(replayed, Direction::Outgoing),
+        messageSequence(original, Direction::Outgoing));
+    QCOMPARE(messageSequence(replayed, Direction::Incoming),
+        messageSequence(original, Direction::Incoming));
+}
+
+void TestRecording::replayKeepsTheRecordedTiming_data()
+{
+    QTest::addColumn<double>("speed");
+    QTest::newRow("1x") << 1.0;
+    QTest::newRow("2x") << 2.0;
+}
+
+void TestRecording::replayKeepsTheRecordedTiming()
+{
+    QFETCH(double, speed);
+    const QList<int> at = {0, 40, 100, 250, 300, 420};
+    QList<std::pair<int, QString>> messages;
+    for (int i = 0; i < at.size(); ++i)
+        messages.append({at.at(i), QStringLiteral("m%1").arg(i)});
+    RecordingReader reader;
+    QVERIFY(reader.readData(recordingWithClientMessages(messages), QStringLiteral("timed")));
+    ReplayPlan plan = ReplayPlan::fromRecording(reader);
+    plan.speed = speed;
+
+    PeerProcess peer; // stamps each arrival with its own monotonic clock
+    QVERIFY2(peer.startPython({QStringLiteral("stamp")}), qPrintable(peer.errorText()));
+    ConnectionHandle connection(settingsFor(peer.url()));
+    QSignalSpy finished(&connection, &ConnectionHandle::replayFinished);
+    connection.startReplay(plan);
+    connection.open();
+    QVERIFY(finished.wait(10000));
+    QList<qint64> arrivals;
+    for (int i = 0; i < at.size(); ++i) {
+        const QString line = peer.waitForLine(QStringLiteral("ARRIVAL"));
+        QVERIFY(line.endsWith(QStringLiteral(" m%1").arg(i)));
+        arrivals << line.section(QLatin1Char(' '), 1, 1).toLongLong();
+    }
+    for (int i = 1; i < at.size(); ++i) {
+        const double gapMs = (arrivals.at(i) - arrivals.at(i - 1)) / 1e6;
+        const double expectedMs = (at.at(i) - at.at(i - 1)) / speed;
+        // A generous bound: the precise figures are measured by scripts/bench.
+        QVERIFY2(qAbs(gapMs - expectedMs) < 25,
+            qPrintable(
+                QStringLiteral("gap %1: %2 ms, recorded %3 ms").arg(i).arg(gapMs).arg(expectedMs)));
+    }
+}
+
+void TestRecording::replayCanWaitForEachReply()
+{
+    RecordingReader reader;
+    QVERIFY(reader.readData(recordingWithClientMessages(
+                                {{0, QStringLiteral("stall 0.3")}, {10, QStringLiteral("after")}}),
+        QStringLiteral("wait")));
+    ReplayPlan plan = ReplayPlan::fromRecording(reader);
+    plan.waitForReply = true;
+    PeerProcess peer; // "stall 0.3" blocks the server 0.3 s before it replies
+    QVERIFY2(peer.startPython({QStringLiteral("echo")}), qPrintable(peer.errorText()));
+    ConnectionHandle connection(settingsFor(peer.url()));
+    EventRecorder recorder(&connection);
+    QSignalSpy finished(&connection, &ConnectionHandle::replayFinished);
+    connection.startReplay(plan);
+    connection.open();
+    QVERIFY(finished.wait(10000));
+    QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 2);
+    const QList<TrafficEvent> texts = recorder.ofKind(Kind::Text);
+    qint64 replyUs = -1;
+    qint64 secondSentUs = -1;
+    for (const TrafficEvent &e : texts) {
+        if (e.direction == Direction::Incoming && replyUs < 0)
+            replyUs = e.timeUs;
+        if (e.direction == Direction::Outgoing && e.text == QLatin1String("after"))
+            secondSentUs = e.timeUs;
+    }
+    QVERIFY2(secondSentUs >= replyUs, "the second message waits for the reply to the first");
+}
+
+void TestRecording::recordingSurvivesKillDashNine()
+{
+    TestServer server;
+    const QString path = m_dir.filePath(QStringLiteral("killed.jsonl"));
+    QProcess cli;
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY),
+        {QStringLiteral("record"), server.url().toString(), QStringLiteral("-o"), path,
+            QStringLiteral("--no-ping")});
+    QVERIFY(cli.waitForStarted());
+    cli.write("burst 300000 64\n");
+    // Wait until a good part of the flood is on disk, then kill without warning.
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > 4 * 1024 * 1024, 30000);
+    ::kill(pid_t(cli.processId()), SIGKILL);
+    QVERIFY(cli.waitForFinished(5000));
+
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray content = file.readAll();
+    const qint64 completeLines = content.count('\n');
+    RecordingReader reader;
+    QVERIFY2(reader.read(path), qPrintable(reader.error()));
+    // Every complete record loads; only a cut-off tail, if any, is reported.
+    QCOMPARE(reader.eventCount(), completeLines - 1);
+    QVERIFY(reader.problems().size() <= 1);
+    if (!content.endsWith('\n'))
+        QVERIFY(reader.problems().first().message.contains(QLatin1String("cut off")));
+    QVERIFY(reader.eventCount() > 10000);
+}
+
+void TestRecording::mockServerTimedServesTwoClientsAtOnce()
+{
+    // The server said hello, tick 1 after 100 ms and tick 2 after 200 ms.
+    const QList<MockServer::Message> messages
+        = {{0, true, false, "hello"}, {50, false, false, "client says hi"},
+            {100'000, true, false, "tick 1"}, {200'000, true, true, QByteArray("\x01\x02", 2)}};
+    MockServer server;
+    QString error;
+    QVERIFY2(server.listen(messages, MockServer::Mode::Timed, QHostAddress::LocalHost, 0, &error),
+        qPrintable(error));
+    QVERIFY(server.url().toString().startsWith(QLatin1String("ws://127.0.0.1:")));
+    ConnectionHandle a(settingsFor(server.url()));
+    ConnectionHandle b(settingsFor(server.url()));
+    EventRecorder ra(&a);
+    EventRecorder rb(&b);
+    a.open();
+    b.open();
+    QTRY_COMPARE(server.clients().size(), 2);
+    for (EventRecorder *r : {&ra, &rb}) {
+        QTRY_COMPARE(
+            r->count(Kind::Text, Direction::Incoming) + r->count(Kind::Binary, Direction::Incoming),
+            3);
+        const QList<TrafficEvent> texts = r->ofKind(Kind::Text);
+        QCOMPARE(texts.at(0).text, QStringLiteral("hello"));
+        QCOMPARE(texts.at(1).text, QStringLiteral("tick 1"));
+        const qint64 gapUs = texts.at(1).timeUs - texts.at(0).timeUs;
+        QVERIFY2(gapUs > 60'000 && gapUs < 200'000, qPrintable(QString::number(gapUs)));
+        QCOMPARE(r->ofKind(Kind::Binary).first().data, QByteArray("\x01\x02", 2));
+    }
+    a.requestClose(1000);
+    QTRY_COMPARE(server.clients().size(), 1);
+}
+
+void TestRecording::mockServerReplyModeAnswersEachMessage()
+{
+    const QList<MockServer::Message> messages
+        = {{0, true, false, "welcome"}, {10, false, false, "login"}, {20, true, false, "logged in"},
+            {30, false, false, "list"}, {40, true, false, "item 1"}, {50, true, false, "item 2"}};
+    MockServer server;
+    QVERIFY(server.listen(messages, MockServer::Mode::Reply));
+    ConnectionHandle a(settingsFor(server.url()));
+    ConnectionHandle b(settingsFor(server.url()));
+    EventRecorder ra(&a);
+    EventRecorder rb(&b);
+    a.open();
+    b.open();
+    QVERIFY(ra.waitForState(ConnectionState::Open));
+    QVERIFY(rb.waitForState(ConnectionState::Open));
+    QTRY_COMPARE(ra.count(Kind::Text, Direction::Incoming), 1); // the greeting comes unasked
+    a.sendText(QStringLiteral("anything"));
+    QTRY_COMPARE(ra.count(Kind::Text, Direction::Incoming), 2);
+    QCOMPARE(ra.ofKind(Kind::Text).last().text, QStringLiteral("logged in"));
+    a.sendText(QStringLiteral("more"));
+    QTRY_COMPARE(ra.count(Kind::Text, Direction::Incoming), 4);
+    QCOMPARE(ra.ofKind(Kind::Text).last().text, QStringLiteral("item 2"));
+    // b is served on its own: it is still at the greeting.
+    QTRY_COMPARE(rb.count(Kind::Text, Direction::Incoming), 1);
+    b.sendText(QStringLiteral("x"));
+    QTRY_COMPARE(rb.count(Kind::Text, Direction::Incoming), 2);
+    QCOMPARE(rb.ofKind(Kind::Text).last().text, QStringLiteral("logged in"));
+}
+
+void TestRecording::everyConnectionCanBeRecordedIntoAFolder()
+{
+    TestServer server;
+    const QString folder = m_dir.filePath(QStringLiteral("auto"));
+    QVERIFY(QDir().mkpath(folder));
+    ConnectionSettings s = settingsFor(server.url());
+    s.recording.directory = folder;
+    s.headers = {{"Authorization", "Bearer top-secret"}};
+    {
+        ConnectionHandle connection(s);
+        EventRecorder recorder(&connection);
+        connection.open();
+        QVERIFY(recorder.waitForState(ConnectionState::Open));
+        connection.sendText(QStringLiteral("recorded"));
+        QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
+    } // shutting down finishes the file
+    const QStringList files = QDir(folder).entryList({QStringLiteral("*.sockscope.jsonl")});
+    QCOMPARE(files.size(), 1);
+    RecordingReader reader;
+    QVERIFY2(reader.read(QDir(folder).filePath(files.first())), qPrintable(reader.error()));
+    QCOMPARE(
+        messageSequence(reader, Direction::Incoming), QStringList {QStringLiteral("recorded")});
+    QCOMPARE(reader.header().requestHeaders.first().value, QByteArray(RecordingFormat::Redacted));
+    QFile raw(QDir(folder).filePath(files.first()));
+    QVERIFY(raw.open(QIODevice::ReadOnly));
+    QVERIFY(!raw.readAll().contains("top-secret"));
+}
+
+QTEST_GUILESS_MAIN(TestRecording)
+#include "tst_recording.moc"
