@@ -55,5 +55,14 @@ check "the package has a section and a maintainer" test -n "$(dpkg-deb -f "$deb"
 check "the man page renders" man -l "$work/root/usr/share/man/man1/sockscope.1"
 check "the bash completion loads" bash -c "source /usr/share/bash-completion/bash_completion 2>/dev/null; source '$work/root/usr/share/bash-completion/completions/sockscope' && complete -p sockscope"
 
+# The man page covers every subcommand and every option their --help lists.
+MANWIDTH=200 man -l "$work/root/usr/share/man/man1/sockscope.1" 2>/dev/null | col -b >"$work/man.txt"
+for command in connect record replay serve convert show; do
+    check "the man page documents '$command'" grep -q "^ *$command" "$work/man.txt"
+    for option in $("$work/root/usr/bin/sockscope" "$command" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+        check "the man page documents $command $option" grep -q -- "$option" "$work/man.txt"
+    done
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
