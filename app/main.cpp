@@ -10,9 +10,11 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QStringList>
 
 #include <csignal>
+#include <cstdio>
 
 namespace {
 
@@ -36,11 +38,22 @@ int runWindow(int argc, char *argv[])
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived, &window, &QWidget::close);
     bool demo = false;
     QStringList urls;
+    QStringList files;
     for (const QString &argument : app.arguments().mid(1)) {
         if (argument == QLatin1String("--demo"))
             demo = true;
+        else if (QFileInfo(argument).isFile())
+            files << argument; // a recording (or a HAR file) to open
         else
             urls << argument;
+    }
+    for (const QString &file : std::as_const(files)) {
+        QString error;
+        if (file.endsWith(QLatin1String(".har"), Qt::CaseInsensitive)
+            && !window.importHar(file, &error))
+            std::fprintf(stderr, "sockscope: %s\n", qPrintable(error));
+        else if (!file.endsWith(QLatin1String(".har"), Qt::CaseInsensitive))
+            window.openRecording(file);
     }
     for (const QString &url : std::as_const(urls)) {
         ConnectionSettings settings;
@@ -52,7 +65,7 @@ int runWindow(int argc, char *argv[])
     }
     if (demo)
         window.startDemo();
-    if (window.pages().isEmpty())
+    if (window.pages().isEmpty() && window.recordingPages().isEmpty())
         window.newConnection();
     window.show();
     return app.exec();

@@ -78,6 +78,10 @@ public:
     bool showsWallClock() const { return m_showWallClock; }
 
     TrafficEvent eventAt(int row) const; // with its payload resolved
+    qint64 idAt(int row) const
+    {
+        return m_dropped + sourceRow(row);
+    } // position among all rows ever added
     QByteArray payloadAt(int row) const;
     const Statistics &statistics() const { return m_statistics; }
     qint64 wallMsAt(int row) const;

@@ -10,7 +10,11 @@
 #include "HeartbeatPanel.h"
 #include "MessageDetailView.h"
 #include "RequestPanel.h"
+#include "TrafficLogPane.h"
 #include "TrafficLogView.h"
+
+#include <QDateTime>
+#include <QFileDialog>
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -50,12 +54,8 @@ ConnectionPage::ConnectionPage(
     , m_connectButton(new QToolButton(this))
     , m_stateLabel(new QLabel(this))
     , m_error(new QLabel(this))
-    , m_filter(new FilterBar(m_model, this))
-    , m_log(new TrafficLogView(this))
-    , m_pause(new QToolButton(this))
-    , m_follow(new QToolButton(this))
-    , m_cap(new QSpinBox(this))
-    , m_dropped(new QLabel(this))
+    , m_logPane(new TrafficLogPane(m_model, this))
+    , m_record(new QToolButton(this))
     , m_composer(new Composer(savedMessages, this))
     , m_sideTabs(new QTabWidget(this))
     , m_detail(new MessageDetailView(this))
@@ -81,6 +81,7 @@ ConnectionPage::ConnectionPage(
         fontMetrics().horizontalAdvance(QStringLiteral("Disconnect")) + 40);
     auto *connectMenu = new QMenu(m_connectButton);
     connectMenu->addAction(tr("Close with code\u2026"), this, &ConnectionPage::closeWithCode);
+    connectMenu->addAction(tr("Stop replay"), this, &ConnectionPage::stopReplay);
     m_connectButton->setMenu(connectMenu);
     connect(m_connectButton, &QToolButton::clicked, this, &ConnectionPage::toggleConnection);
     m_stateLabel->setMinimumWidth(
@@ -91,36 +92,21 @@ ConnectionPage::ConnectionPage(
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
 
-    // Log toolbar.
-    auto *clear = new QToolButton(this);
-    clear->setText(tr("Clear"));
-    connect(clear, &QToolButton::clicked, this, &ConnectionPage::clearLog);
-    m_pause->setText(tr("Pause"));
-    m_pause->setCheckable(true);
-    m_pause->setToolTip(tr("Pause the display; capture continues"));
-    connect(m_pause, &QToolButton::toggled, this, &ConnectionPage::setPaused);
-    m_follow->setText(tr("Follow"));
-    m_follow->setCheckable(true);
-    m_follow->setChecked(true);
-    m_follow->setToolTip(tr("Keep the newest row in view (resumes when you scroll to the bottom)"));
-    connect(m_follow, &QToolButton::clicked, m_log, &TrafficLogView::setFollowingTail);
-    connect(m_log, &TrafficLogView::followingTailChanged, m_follow, &QToolButton::setChecked);
-    m_cap->setRange(0, 100000000);
-    m_cap->setSingleStep(10000);
-    m_cap->setSpecialValueText(tr("no limit"));
-    m_cap->setPrefix(tr("keep "));
-    m_cap->setAccessibleName(tr("Row limit"));
-    m_cap->setToolTip(tr("Keep at most this many rows; older ones are dropped"));
-    connect(m_cap, &QSpinBox::valueChanged, this, [this](int cap) { m_model->setRowCap(cap); });
-
-    m_log->setLogModel(m_model);
+    m_filter = m_logPane->filterBar();
+    m_log = m_logPane->view();
+    connect(m_logPane, &TrafficLogPane::cleared, m_detail, &MessageDetailView::clear);
+    m_record->setText(tr("Record"));
+    m_record->setCheckable(true);
+    m_record->setToolTip(tr("Record this connection to a file (written by its own thread)"));
+    connect(m_record, &QToolButton::clicked, this, [this](bool on) {
+        if (on)
+            startRecording();
+        else
+            stopRecording();
+    });
+    m_logPane->toolbar()->insertWidget(3, m_record);
     connect(m_log, &TrafficLogView::currentRowChanged, this,
         [this](int row) { m_detail->showRow(m_model, row); });
-    connect(m_model, &MessageLogModel::pendingCountChanged, this, [this](qint64 pending) {
-        m_pause->setText(pending > 0 ? tr("Paused (%L1 waiting)").arg(pending)
-                                     : (m_pause->isChecked() ? tr("Paused") : tr("Pause")));
-    });
-
     connect(m_composer, &Composer::sendText, this, [this](const QString &text) {
         if (m_connection)
             m_connection->sendText(text);
@@ -153,22 +139,8 @@ ConnectionPage::ConnectionPage(
     urlBar->addWidget(m_url, 1);
     urlBar->addWidget(m_connectButton);
     urlBar->addWidget(m_stateLabel);
-    auto *logBar = new QHBoxLayout;
-    logBar->addWidget(clear);
-    logBar->addWidget(m_pause);
-    logBar->addWidget(m_follow);
-    logBar->addStretch(1);
-    logBar->addWidget(m_dropped);
-    logBar->addWidget(m_cap);
-
-    auto *logPane = new QWidget(this);
-    auto *logLayout = new QVBoxLayout(logPane);
-    logLayout->setContentsMargins(0, 0, 0, 0);
-    logLayout->addWidget(m_filter);
-    logLayout->addWidget(m_log, 1);
-    logLayout->addLayout(logBar);
     auto *leftSplitter = new QSplitter(Qt::Vertical, this);
-    leftSplitter->addWidget(logPane);
+    leftSplitter->addWidget(m_logPane);
     leftSplitter->addWidget(m_composer);
     leftSplitter->setStretchFactor(0, 4);
     leftSplitter->setStretchFactor(1, 1);
@@ -345,9 +317,63 @@ void ConnectionPage::clearLog()
 
 void ConnectionPage::setPaused(bool paused)
 {
-    m_pause->setChecked(paused);
-    m_model->setPaused(paused);
-    m_pause->setText(paused ? tr("Paused") : tr("Pause"));
+    m_logPane->setPaused(paused);
+}
+
+void ConnectionPage::startRecording(const QString &chosenPath)
+{
+    QString path = chosenPath;
+    if (path.isEmpty()) {
+        const QString host = QUrl(urlText()).host();
+        const QString suggested
+            = QStringLiteral("%1-%2.sockscope.jsonl")
+                  .arg(host.isEmpty() ? QStringLiteral("session") : host,
+                      QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+        path = QFileDialog::getSaveFileName(
+            this, tr("Record to"), suggested, tr("Sockscope recordings (*.jsonl)"));
+    }
+    if (path.isEmpty() || !m_connection) {
+        m_record->setChecked(false);
+        if (!m_connection)
+            showError(tr("connect first, then record"));
+        return;
+    }
+    m_connection->startRecording(path);
+    m_recordingPath = path;
+    m_record->setChecked(true);
+    m_record->setText(tr("Recording\u2026"));
+}
+
+bool ConnectionPage::replay(const ReplayPlan &plan)
+{
+    if (!connectNow())
+        return false;
+    if (!m_replayConnected) { // Qt::UniqueConnection does not apply to lambdas
+        m_replayConnected = true;
+        connect(m_connection, &ConnectionHandle::replayProgress, this, [this](int sent, int total) {
+            m_replayStatus = tr("replay: %1 of %2 sent").arg(sent).arg(total);
+        });
+        connect(m_connection, &ConnectionHandle::replayFinished, this,
+            [this](bool, const QString &detail) { m_replayStatus = detail; });
+    }
+    m_replayStatus = tr("replay: waiting for the connection");
+    m_connection->startReplay(plan);
+    return true;
+}
+
+void ConnectionPage::stopReplay()
+{
+    if (m_connection)
+        m_connection->cancelReplay();
+}
+
+void ConnectionPage::stopRecording()
+{
+    if (m_connection)
+        m_connection->stopRecording();
+    m_recordingPath.clear();
+    m_record->setChecked(false);
+    m_record->setText(tr("Record"));
 }
 
 void ConnectionPage::setShowWallClock(bool show)
@@ -457,8 +483,7 @@ void ConnectionPage::tick()
     }
     m_heartbeat->refresh(nowUs);
     m_heartbeat->setThreadLag(m_socketLag, m_guiLag);
-    m_dropped->setText(
-        m_model->droppedRows() > 0 ? tr("%L1 dropped").arg(m_model->droppedRows()) : QString());
+    m_logPane->refresh();
     m_status->setText(statusText());
 }
 
@@ -481,6 +506,8 @@ QString ConnectionPage::statusText() const
         << tr("%L1 msg/s in, %L2 msg/s out").arg(qRound64(m_rateIn)).arg(qRound64(m_rateOut));
     if (m_heartbeat->isStalled())
         parts << m_heartbeat->stallText();
+    if (!m_replayStatus.isEmpty())
+        parts << m_replayStatus;
     return parts.join(QStringLiteral("  \u00b7  "));
 }
 

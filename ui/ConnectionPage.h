@@ -4,6 +4,7 @@
 #include "ConnectionState.h"
 #include "LoopLag.h"
 #include "MessageLogModel.h"
+#include "Replayer.h"
 
 #include <QWidget>
 
@@ -21,6 +22,7 @@ class QTabWidget;
 class QToolButton;
 class RequestPanel;
 class SavedMessages;
+class TrafficLogPane;
 class TrafficLogView;
 
 // Everything about one connection: URL and Connect/Cancel/Disconnect, the traffic log with its
@@ -66,6 +68,13 @@ public Q_SLOTS:
     void setPaused(bool paused);
     void setShowWallClock(bool show);
     void setGuiLag(const LoopLag &lag);
+    // Records the connection to a file, asking where when no path is given.
+    void startRecording(const QString &path = {});
+    void stopRecording();
+    // Connects with the current settings and replays the plan once open; progress in the status
+    // line.
+    bool replay(const ReplayPlan &plan);
+    void stopReplay();
 
 Q_SIGNALS:
     void titleChanged(const QString &title);
@@ -90,11 +99,12 @@ private:
     QLabel *m_stateLabel;
     QLabel *m_error;
     FilterBar *m_filter;
+    TrafficLogPane *m_logPane;
     TrafficLogView *m_log;
-    QToolButton *m_pause;
-    QToolButton *m_follow;
-    QSpinBox *m_cap;
-    QLabel *m_dropped;
+    QToolButton *m_record;
+    QString m_recordingPath;
+    QString m_replayStatus;
+    bool m_replayConnected = false;
     Composer *m_composer;
     QTabWidget *m_sideTabs;
     MessageDetailView *m_detail;

@@ -3,12 +3,17 @@
 #include "ConnectionManager.h"
 #include "ConnectionPage.h"
 #include "DemoServer.h"
+#include "HarFormat.h"
 #include "LoopLagProbe.h"
+#include "RecordingPage.h"
 #include "SavedMessages.h"
 #include "Version.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -152,9 +157,96 @@ void MainWindow::updateTab(ConnectionPage *page)
 QList<ConnectionPage *> MainWindow::pages() const
 {
     QList<ConnectionPage *> result;
-    for (int i = 0; i < m_tabs->count(); ++i)
-        result << qobject_cast<ConnectionPage *>(m_tabs->widget(i));
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (auto *page = qobject_cast<ConnectionPage *>(m_tabs->widget(i)))
+            result << page;
+    }
     return result;
+}
+
+QList<RecordingPage *> MainWindow::recordingPages() const
+{
+    QList<RecordingPage *> result;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (auto *page = qobject_cast<RecordingPage *>(m_tabs->widget(i)))
+            result << page;
+    }
+    return result;
+}
+
+int MainWindow::addTab(QWidget *page, const QString &title)
+{
+    const int index = m_tabs->addTab(page, title);
+    m_tabs->setCurrentIndex(index);
+    return index;
+}
+
+RecordingPage *MainWindow::openRecording(const QString &path)
+{
+    auto *page = new RecordingPage(m_tabs);
+    connect(page, &RecordingPage::titleChanged, this,
+        [this, page](const QString &title) { m_tabs->setTabText(m_tabs->indexOf(page), title); });
+    connect(page, &RecordingPage::replayRequested, this,
+        [this](const ConnectionSettings &settings, const ReplayPlan &plan) {
+            ConnectionSettings s = settings;
+            s.heartbeat = ConnectionSettings().heartbeat;
+            newConnection(s, false)->replay(plan);
+        });
+    addTab(page, QFileInfo(path).fileName());
+    if (!path.isEmpty())
+        page->load(path);
+    return page;
+}
+
+bool MainWindow::importHar(const QString &path, QString *error)
+{
+    QFile file(path);
+    QString problem;
+    HarFormat::ImportResult har;
+    if (!file.open(QIODevice::ReadOnly))
+        problem = tr("%1: %2").arg(path, file.errorString());
+    else
+        har = HarFormat::import(file.readAll());
+    if (problem.isEmpty() && !har.error.isEmpty())
+        problem = tr("%1 is %2").arg(path, har.error);
+    if (problem.isEmpty() && har.sessions.isEmpty())
+        problem = tr("%1 holds no WebSocket session (%2 other entries)")
+                      .arg(path)
+                      .arg(har.skippedEntries);
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    for (int i = 0; i < har.sessions.size(); ++i) {
+        RecordingPage *page = openRecording(QString());
+        const QString name = har.sessions.size() > 1
+            ? QStringLiteral("%1 (%2)").arg(QFileInfo(path).fileName()).arg(i + 1)
+            : QFileInfo(path).fileName();
+        page->showSession(name, har.sessions.at(i).header, {har.sessions.at(i).events});
+    }
+    if (har.skippedEntries > 0)
+        statusBar()->showMessage(tr("%1: %2 entries that are not WebSocket sessions were skipped")
+                                     .arg(path)
+                                     .arg(har.skippedEntries));
+    return true;
+}
+
+void MainWindow::openRecordingDialog()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Open recording"), {}, tr("Sockscope recordings (*.jsonl);;All files (*)"));
+    for (const QString &path : paths)
+        openRecording(path);
+}
+
+void MainWindow::importHarDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import HAR"), {}, tr("HAR files (*.har);;All files (*)"));
+    QString error;
+    if (!path.isEmpty() && !importHar(path, &error))
+        QMessageBox::warning(this, tr("Import HAR"), error);
 }
 
 ConnectionPage *MainWindow::currentPage() const

@@ -10,6 +10,7 @@ class DemoServer;
 class LoopLagProbe;
 class QAction;
 class QTabWidget;
+class RecordingPage;
 class SavedMessages;
 
 // The inspector window: one tab per connection, each independent. Closing the window shuts every
@@ -28,6 +29,11 @@ public:
     ConnectionManager *connectionManager() const { return m_manager; }
     QList<ConnectionPage *> pages() const;
     ConnectionPage *currentPage() const;
+    QList<RecordingPage *> recordingPages() const;
+    // Opens a recording read-only in a new tab; it is read in a thread of its own.
+    RecordingPage *openRecording(const QString &path);
+    // Each WebSocket session of a HAR file in a tab of its own; false (with a message) on failure.
+    bool importHar(const QString &path, QString *error = nullptr);
     // What the About dialog says: version, Qt version, licence and the project link.
     static QString aboutText();
 
@@ -36,6 +42,8 @@ public Q_SLOTS:
     void duplicateConnection();
     void closeCurrentConnection();
     void showAbout();
+    void openRecordingDialog();
+    void importHarDialog();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -44,6 +52,7 @@ private:
     void createMenus();
     void closePage(int index);
     void updateTab(ConnectionPage *page);
+    int addTab(QWidget *page, const QString &title);
     void shutdown();
 
     QTabWidget *m_tabs;

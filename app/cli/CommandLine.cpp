@@ -37,7 +37,8 @@ void print(FILE *stream, const QString &text)
 QString generalHelp()
 {
     return QStringLiteral(
-               "Usage: sockscope [URL...]                open the window, connecting to each URL\n"
+               "Usage: sockscope [URL... | FILE...]      open the window: connect to each URL, "
+               "open each recording\n"
                "       sockscope --demo                  the window on the built-in demo server\n"
                "       sockscope connect URL [options]   talk to a WebSocket server from the "
                "terminal\n"
@@ -251,7 +252,7 @@ int runServe(const QStringList &arguments)
     }
     MockServer server;
     QString error;
-    if (!server.listen(MockServer::messagesOf(reader),
+    if (!server.listen(MockServer::messagesOf(reader.batches()),
             modeName == QLatin1String("reply") ? MockServer::Mode::Reply : MockServer::Mode::Timed,
             address, quint16(portNumber), &error)) {
         print(stderr, QStringLiteral("sockscope: %1\n").arg(error));

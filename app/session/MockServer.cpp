@@ -124,11 +124,11 @@ MockServer::~MockServer()
     stop();
 }
 
-QList<MockServer::Message> MockServer::messagesOf(const RecordingReader &reader)
+QList<MockServer::Message> MockServer::messagesOf(const QList<TrafficBatch> &batches)
 {
     QList<Message> messages;
     qint64 originUs = -1;
-    for (const TrafficBatch &batch : reader.batches()) {
+    for (const TrafficBatch &batch : batches) {
         for (const TrafficEvent &e : batch.events) {
             if (e.kind == Kind::Open && originUs < 0)
                 originUs = e.timeUs;

@@ -30,8 +30,8 @@ public:
     explicit MockServer(QObject *parent = nullptr);
     ~MockServer() override; // stops and joins its thread
 
-    // The messages of a recording, timed from its open event (or its first message).
-    static QList<Message> messagesOf(const RecordingReader &reader);
+    // The messages of recorded events, timed from the open event (or the first message).
+    static QList<Message> messagesOf(const QList<TrafficBatch> &batches);
 
     bool listen(const QList<Message> &messages, Mode mode,
         const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0,

@@ -3,14 +3,16 @@
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 
-ReplayPlan ReplayPlan::fromRecording(const RecordingReader &reader, const QList<qint64> &onlyEvents)
+ReplayPlan ReplayPlan::fromBatches(
+    const QList<TrafficBatch> &batches, const QList<qint64> &onlyEvents)
 {
     ReplayPlan plan;
     qint64 originUs = -1;
     qint64 index = 0;
-    for (const TrafficBatch &batch : reader.batches()) {
+    for (const TrafficBatch &batch : batches) {
         for (const TrafficEvent &e : batch.events) {
-            const bool wanted = onlyEvents.isEmpty() || onlyEvents.contains(index);
+            const bool wanted = onlyEvents.isEmpty()
+                || std::binary_search(onlyEvents.cbegin(), onlyEvents.cend(), index);
             ++index;
             if (e.kind == Kind::Open && originUs < 0 && onlyEvents.isEmpty())
                 originUs = e.timeUs;

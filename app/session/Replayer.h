@@ -22,10 +22,14 @@ struct ReplayPlan
     bool waitForReply = false; // hold each message until a reply to the previous one arrived
     int replyTimeoutMs = 10000; // then go on anyway
 
-    // The client messages of a recording (all of them, or those with the given event indexes),
-    // timed from the recording's open event, or from the first of them.
-    static ReplayPlan fromRecording(
-        const RecordingReader &reader, const QList<qint64> &onlyEvents = {});
+    // The client messages of recorded events (all of them, or those at the given positions, in
+    // ascending order), timed from the recording's open event, or from the first of them.
+    static ReplayPlan fromBatches(
+        const QList<TrafficBatch> &batches, const QList<qint64> &onlyEvents = {});
+    static ReplayPlan fromRecording(const RecordingReader &reader)
+    {
+        return fromBatches(reader.batches());
+    }
     bool isEmpty() const { return items.isEmpty(); }
 };
 

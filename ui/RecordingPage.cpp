@@ -1,0 +1,314 @@
+#include "RecordingPage.h"
+
+#include "HarFormat.h"
+#include "MessageDetailView.h"
+#include "RecordingReader.h"
+#include "TrafficLogPane.h"
+#include "TrafficLogView.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QThread>
+#include <QVBoxLayout>
+
+RecordingPage::RecordingPage(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new MessageLogModel(this))
+    , m_logPane(new TrafficLogPane(m_model, this))
+    , m_detail(new MessageDetailView(this))
+    , m_info(new QLabel(this))
+    , m_problemsLabel(new QLabel(this))
+    , m_serving(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_replay(new QPushButton(tr("Replay\u2026"), this))
+    , m_serve(new QPushButton(tr("Serve as mock server\u2026"), this))
+    , m_export(new QPushButton(tr("Export HAR\u2026"), this))
+    , m_mock(new MockServer(this))
+{
+    m_logPane->setLive(false);
+    m_logPane->view()->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    connect(m_logPane->view(), &TrafficLogView::currentRowChanged, this,
+        [this](int row) { m_detail->showRow(m_model, row); });
+    m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_info->setWordWrap(true);
+    m_problemsLabel->setStyleSheet(QStringLiteral("color: #b35c00"));
+    m_problemsLabel->setWordWrap(true);
+    m_problemsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problemsLabel->hide();
+    m_serving->hide();
+    m_progress->setRange(0, 1000);
+    m_progress->setFormat(tr("Reading %p%"));
+    m_progress->hide();
+    connect(m_replay, &QPushButton::clicked, this, &RecordingPage::askReplay);
+    connect(m_serve, &QPushButton::clicked, this, &RecordingPage::askServe);
+    connect(m_export, &QPushButton::clicked, this, &RecordingPage::askExportHar);
+    connect(m_mock, &MockServer::clientConnected, this, &RecordingPage::updateServing);
+    connect(m_mock, &MockServer::clientDisconnected, this, &RecordingPage::updateServing);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_info, 1);
+    buttons->addWidget(m_replay);
+    buttons->addWidget(m_serve);
+    buttons->addWidget(m_export);
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_logPane);
+    splitter->addWidget(m_detail);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buttons);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_problemsLabel);
+    layout->addWidget(m_serving);
+    layout->addWidget(splitter, 1);
+    for (QPushButton *b : {m_replay, m_serve, m_export})
+        b->setEnabled(false);
+}
+
+RecordingPage::~RecordingPage()
+{
+    m_cancel = true;
+    if (m_loader) {
+        m_loader->wait();
+        delete m_loader;
+    }
+}
+
+QString RecordingPage::title() const
+{
+    return QStringLiteral("\u25b6 %1").arg(QFileInfo(m_name).fileName());
+}
+
+void RecordingPage::load(const QString &path)
+{
+    m_name = path;
+    Q_EMIT titleChanged(title());
+    m_progress->setValue(0);
+    m_progress->show();
+    m_info->setText(tr("Reading %1\u2026").arg(path));
+    auto reader = std::make_shared<RecordingReader>();
+    auto ok = std::make_shared<bool>(false);
+    // Read in a thread of its own: the window stays responsive, and the GUI thread never reads the
+    // file.
+    m_loader = QThread::create([this, path, reader, ok] {
+        *ok = reader->read(
+            path,
+            [this](qint64 done, qint64 total) {
+                const int permille = total > 0 ? int(done * 1000 / total) : 1000;
+                QMetaObject::invokeMethod(
+                    m_progress, [bar = m_progress, permille] { bar->setValue(permille); },
+                    Qt::QueuedConnection);
+            },
+            &m_cancel);
+    });
+    connect(m_loader, &QThread::finished, this, [this, reader, ok] {
+        if (m_cancel)
+            return;
+        m_header = reader->header();
+        m_batches = reader->batches();
+        finishLoading(*ok, reader->error(), reader->problemLines());
+    });
+    m_loader->start();
+}
+
+void RecordingPage::showSession(
+    const QString &name, const RecordingHeader &header, const QList<TrafficBatch> &batches)
+{
+    m_name = name;
+    m_header = header;
+    m_batches = batches;
+    finishLoading(true, {}, {});
+}
+
+void RecordingPage::finishLoading(bool ok, const QString &error, const QStringList &problems)
+{
+    m_progress->hide();
+    m_problems = problems;
+    if (!problems.isEmpty()) {
+        m_problemsLabel->setText(
+            tr("%n line(s) could not be read and were skipped: %1", nullptr, int(problems.size()))
+                .arg(problems.mid(0, 5).join(QStringLiteral("; "))
+                    + (problems.size() > 5 ? QStringLiteral("; \u2026") : QString())));
+        m_problemsLabel->setToolTip(problems.join(QLatin1Char('\n')));
+        m_problemsLabel->show();
+    }
+    if (!ok) {
+        m_errorText = error;
+        m_info->setText(
+            QStringLiteral("<b style='color:#c01c28'>%1</b>").arg(error.toHtmlEscaped()));
+        Q_EMIT loaded(false);
+        return;
+    }
+    m_model->setWallOrigin(m_header.startWallMs);
+    for (const TrafficBatch &batch : std::as_const(m_batches))
+        m_model->enqueue(batch);
+    m_model->commitPending();
+    m_loaded = true;
+    for (QPushButton *b : {m_replay, m_serve, m_export})
+        b->setEnabled(true);
+    updateInfo();
+    Q_EMIT titleChanged(title());
+    Q_EMIT loaded(true);
+}
+
+void RecordingPage::updateInfo()
+{
+    const MessageLogModel::Statistics &st = m_model->statistics();
+    qint64 firstUs = 0;
+    qint64 lastUs = 0;
+    if (!m_batches.isEmpty() && !m_batches.first().events.isEmpty()) {
+        firstUs = m_batches.first().events.first().timeUs;
+        lastUs = m_batches.last().events.last().timeUs;
+    }
+    m_info->setText(tr("<b>%1</b><br>%2 \u00b7 recorded %3 \u00b7 %4 s \u00b7 %L5 events \u00b7 in "
+                       "%L6 msgs (%7) \u00b7 out %L8 msgs (%9)")
+                        .arg(QFileInfo(m_name).fileName().toHtmlEscaped(),
+                            m_header.url.toString().toHtmlEscaped(),
+                            QDateTime::fromMSecsSinceEpoch(m_header.startWallMs)
+                                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
+                        .arg((lastUs - firstUs) / 1e6, 0, 'f', 3)
+                        .arg(m_model->totalRows())
+                        .arg(st.messagesIn)
+                        .arg(MessageLogModel::formatSize(st.bytesIn))
+                        .arg(st.messagesOut)
+                        .arg(MessageLogModel::formatSize(st.bytesOut)));
+}
+
+ReplayPlan RecordingPage::replayPlan(bool selectedOnly) const
+{
+    QList<qint64> ids;
+    if (selectedOnly) {
+        for (const QModelIndex &index : m_logPane->view()->selectionModel()->selectedRows())
+            ids << m_model->idAt(index.row()); // a recording's rows are its events, in order
+        std::sort(ids.begin(), ids.end());
+    }
+    return ReplayPlan::fromBatches(m_batches, ids);
+}
+
+void RecordingPage::askReplay()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Replay to a server"));
+    auto *url = new QLineEdit(m_header.url.toString(), &dialog);
+    auto *speed = new QComboBox(&dialog);
+    for (double factor : {0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0})
+        speed->addItem(QStringLiteral("%1\u00d7").arg(factor), factor);
+    speed->addItem(tr("As fast as possible"), 0.0);
+    speed->setCurrentIndex(2);
+    auto *waitReply = new QCheckBox(tr("Wait for a reply before the next message"), &dialog);
+    auto *selected = new QCheckBox(tr("Only the selected rows"), &dialog);
+    selected->setEnabled(m_logPane->view()->selectionModel()->selectedRows().size() > 1);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("Server:"), url);
+    form->addRow(tr("Speed:"), speed);
+    form->addRow(waitReply);
+    form->addRow(selected);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    ConnectionSettings settings;
+    settings.url = ConnectionSettings::parseUrl(url->text(), &error);
+    if (!settings.url.isValid()) {
+        QMessageBox::warning(this, tr("Replay"), error);
+        return;
+    }
+    settings.subprotocols = m_header.offeredSubprotocols;
+    ReplayPlan plan = replayPlan(selected->isChecked());
+    plan.speed = speed->currentData().toDouble();
+    plan.waitForReply = waitReply->isChecked();
+    if (plan.isEmpty()) {
+        QMessageBox::information(this, tr("Replay"), tr("There are no client messages to replay."));
+        return;
+    }
+    Q_EMIT replayRequested(settings, plan);
+}
+
+bool RecordingPage::serve(MockServer::Mode mode, quint16 port, QString *error)
+{
+    const QList<MockServer::Message> messages = MockServer::messagesOf(m_batches);
+    if (!m_mock->listen(messages, mode, QHostAddress::LocalHost, port, error))
+        return false;
+    m_serve->setText(tr("Stop serving"));
+    updateServing();
+    return true;
+}
+
+void RecordingPage::askServe()
+{
+    if (m_mock->port() != 0) {
+        m_mock->stop();
+        m_serve->setText(tr("Serve as mock server\u2026"));
+        m_serving->hide();
+        return;
+    }
+    bool ok = false;
+    const QString mode = QInputDialog::getItem(this, tr("Serve as mock server"),
+        tr("Each client that connects on 127.0.0.1 gets the recorded server "
+           "messages:"),
+        {tr("with their original timing"), tr("in reply to its own messages")}, 0, false, &ok);
+    if (!ok)
+        return;
+    QString error;
+    if (!serve(mode == tr("with their original timing") ? MockServer::Mode::Timed
+                                                        : MockServer::Mode::Reply,
+            0, &error))
+        QMessageBox::warning(this, tr("Serve as mock server"), error);
+}
+
+void RecordingPage::updateServing()
+{
+    if (m_mock->port() == 0) {
+        m_serving->hide();
+        return;
+    }
+    const QStringList clients = m_mock->clients();
+    m_serving->setText(
+        tr("Serving on <b>%1</b> \u2014 %2")
+            .arg(m_mock->url().toString(),
+                clients.isEmpty() ? tr("no client connected")
+                                  : tr("connected: %1").arg(clients.join(QStringLiteral(", ")))));
+    m_serving->show();
+}
+
+bool RecordingPage::exportHar(const QString &path, QString *error) const
+{
+    HarFormat::Session session;
+    session.header = m_header;
+    for (const TrafficBatch &batch : m_batches)
+        session.events.events += batch.materialized();
+    QSaveFile file(path);
+    const QByteArray har = HarFormat::exportSessions({session});
+    if (file.open(QIODevice::WriteOnly) && file.write(har) == har.size() && file.commit())
+        return true;
+    *error = tr("cannot write %1: %2").arg(path, file.errorString());
+    return false;
+}
+
+void RecordingPage::askExportHar()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export HAR"),
+        QFileInfo(m_name).completeBaseName() + QStringLiteral(".har"), tr("HAR files (*.har)"));
+    QString error;
+    if (!path.isEmpty() && !exportHar(path, &error))
+        QMessageBox::warning(this, tr("Export HAR"), error);
+}

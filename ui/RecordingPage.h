@@ -1,0 +1,85 @@
+#pragma once
+
+#include "MessageLogModel.h"
+#include "MockServer.h"
+#include "RecordingFormat.h"
+#include "Replayer.h"
+
+#include <QWidget>
+
+#include <atomic>
+
+class MessageDetailView;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QThread;
+class TrafficLogPane;
+
+// An opened recording (or a session imported from HAR), read-only, with the same log, filter,
+// detail pane and statistics as a live connection. It is read in a thread of its own with
+// progress shown, so the window stays responsive; malformed lines are listed and the rest loads.
+// From here a recording can be replayed to a server, served as a mock server, or exported as HAR.
+class RecordingPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RecordingPage(QWidget *parent = nullptr);
+    ~RecordingPage() override; // cancels reading, stops serving, joins threads
+
+    void load(const QString &path);
+    void showSession(
+        const QString &name, const RecordingHeader &header, const QList<TrafficBatch> &batches);
+
+    bool isLoaded() const { return m_loaded; }
+    QString title() const;
+    QString errorText() const { return m_errorText; }
+    QStringList problems() const { return m_problems; }
+    const RecordingHeader &header() const { return m_header; }
+    MessageLogModel *logModel() const { return m_model; }
+    TrafficLogPane *logPane() const { return m_logPane; }
+    MessageDetailView *detailView() const { return m_detail; }
+    MockServer *mockServer() const { return m_mock; }
+
+    // All client messages, or only those of the selected rows.
+    ReplayPlan replayPlan(bool selectedOnly) const;
+    bool serve(MockServer::Mode mode, quint16 port, QString *error);
+    bool exportHar(const QString &path, QString *error) const;
+
+public Q_SLOTS:
+    void askReplay();
+    void askServe();
+    void askExportHar();
+
+Q_SIGNALS:
+    void loaded(bool ok);
+    void titleChanged(const QString &title);
+    // The window opens a live connection to settings.url and replays the plan on it.
+    void replayRequested(const ConnectionSettings &settings, const ReplayPlan &plan);
+
+private:
+    void finishLoading(bool ok, const QString &error, const QStringList &problems);
+    void updateInfo();
+    void updateServing();
+
+    QString m_name;
+    RecordingHeader m_header;
+    QList<TrafficBatch> m_batches;
+    QStringList m_problems;
+    QString m_errorText;
+    bool m_loaded = false;
+    std::atomic<bool> m_cancel {false};
+    QThread *m_loader = nullptr;
+
+    MessageLogModel *m_model;
+    TrafficLogPane *m_logPane;
+    MessageDetailView *m_detail;
+    QLabel *m_info;
+    QLabel *m_problemsLabel;
+    QLabel *m_serving;
+    QProgressBar *m_progress;
+    QPushButton *m_replay;
+    QPushButton *m_serve;
+    QPushButton *m_export;
+    MockServer *m_mock;
+};
