@@ -338,7 +338,10 @@ void ConnectionPage::startRecording(const QString &chosenPath)
             showError(tr("connect first, then record"));
         return;
     }
-    m_connection->startRecording(path);
+    ConnectionSettings current;
+    QString ignored;
+    const bool keepSecrets = collectSettings(&current, &ignored) && current.recording.keepSecrets;
+    m_connection->startRecording(path, keepSecrets);
     m_recordingPath = path;
     m_record->setChecked(true);
     m_record->setText(tr("Recording\u2026"));

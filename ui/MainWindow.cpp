@@ -17,8 +17,10 @@
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QSettings>
 #include <QStatusBar>
+#include <QSvgRenderer>
 #include <QTabBar>
 #include <QTabWidget>
 
@@ -31,7 +33,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_guiProbe(new LoopLagProbe(LoopLagProbe::DefaultIntervalMs, this))
 {
     setWindowTitle(QStringLiteral("Sockscope"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/sockscope.svg")));
+    setWindowIcon(applicationIcon());
     m_tabs->setTabsClosable(true);
     m_tabs->setMovable(true);
     m_tabs->setDocumentMode(true);
@@ -309,6 +311,23 @@ bool MainWindow::startDemo()
                                  .arg(m_demo->url(QString()).toString(),
                                      DemoServer::endpoints().join(QStringLiteral("  "))));
     return true;
+}
+
+QIcon MainWindow::applicationIcon()
+{
+    // Rendered here rather than loaded by QIcon: that would need Qt's SVG image plugin at run time.
+    QSvgRenderer svg(QStringLiteral(":/icons/sockscope.svg"));
+    QIcon icon;
+    for (int size : {16, 24, 32, 48, 64, 128, 256}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        svg.render(&painter);
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
 }
 
 QString MainWindow::aboutText()

@@ -36,6 +36,8 @@ public:
     bool importHar(const QString &path, QString *error = nullptr);
     // What the About dialog says: version, Qt version, licence and the project link.
     static QString aboutText();
+    // The application icon, from the SVG compiled into the resources, at the usual sizes.
+    static QIcon applicationIcon();
 
 public Q_SLOTS:
     void newConnectionTab();

@@ -233,6 +233,11 @@ void RecordingPage::askReplay()
         return;
     }
     settings.subprotocols = m_header.offeredSubprotocols;
+    for (const HttpHeader &h : m_header.requestHeaders) {
+        QString ignored; // a redacted secret, or a header the handshake sets itself: leave it out
+        if (h.value != RecordingFormat::Redacted)
+            settings.addHeader(QString::fromLatin1(h.name), QString::fromUtf8(h.value), &ignored);
+    }
     ReplayPlan plan = replayPlan(selected->isChecked());
     plan.speed = speed->currentData().toDouble();
     plan.waitForReply = waitReply->isChecked();

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -22,6 +23,8 @@ RequestPanel::RequestPanel(QWidget *parent)
     , m_caFile(new QLineEdit(this))
     , m_maxSizeMiB(new QSpinBox(this))
     , m_reconnect(new QCheckBox(tr("Reconnect automatically when the connection is lost"), this))
+    , m_recordFolder(new QLineEdit(this))
+    , m_keepSecrets(new QCheckBox(tr("Keep Authorization, Cookie, ... values in recordings"), this))
 {
     m_headers->setHorizontalHeaderLabels({tr("Header"), tr("Value")});
     m_headers->horizontalHeader()->setStretchLastSection(true);
@@ -51,6 +54,19 @@ RequestPanel::RequestPanel(QWidget *parent)
     m_maxSizeMiB->setRange(1, 4096);
     m_maxSizeMiB->setSuffix(tr(" MiB"));
 
+    m_recordFolder->setPlaceholderText(
+        tr("record every connection into this folder (off when empty)"));
+    auto *chooseFolder = new QPushButton(tr("Browse\u2026"), this);
+    connect(chooseFolder, &QPushButton::clicked, this, [this] {
+        const QString folder
+            = QFileDialog::getExistingDirectory(this, tr("Record every connection into"));
+        if (!folder.isEmpty())
+            m_recordFolder->setText(folder);
+    });
+    auto *record = new QHBoxLayout;
+    record->addWidget(m_recordFolder, 1);
+    record->addWidget(chooseFolder);
+
     auto *headerButtons = new QHBoxLayout;
     headerButtons->addWidget(add);
     headerButtons->addWidget(remove);
@@ -67,6 +83,8 @@ RequestPanel::RequestPanel(QWidget *parent)
     form->addRow(tr("TLS:"), m_ignoreTls);
     form->addRow(tr("CA file:"), ca);
     form->addRow(m_reconnect);
+    form->addRow(tr("Auto-record:"), record);
+    form->addRow(m_keepSecrets);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_headers, 1);
@@ -97,6 +115,8 @@ void RequestPanel::setSettings(const ConnectionSettings &s)
     m_caFile->setText(s.tls.caFile);
     m_maxSizeMiB->setValue(int(qMax<qint64>(1, s.maxIncomingMessageSize / (1024 * 1024))));
     m_reconnect->setChecked(s.reconnect.enabled);
+    m_recordFolder->setText(s.recording.directory);
+    m_keepSecrets->setChecked(s.recording.keepSecrets);
 }
 
 bool RequestPanel::applyTo(ConnectionSettings *settings, QString *error) const
@@ -128,6 +148,12 @@ bool RequestPanel::applyTo(ConnectionSettings *settings, QString *error) const
     s.tls.caFile = m_caFile->text().trimmed();
     s.maxIncomingMessageSize = qint64(m_maxSizeMiB->value()) * 1024 * 1024;
     s.reconnect.enabled = m_reconnect->isChecked();
+    s.recording.directory = m_recordFolder->text().trimmed();
+    s.recording.keepSecrets = m_keepSecrets->isChecked();
+    if (!s.recording.directory.isEmpty() && !QFileInfo(s.recording.directory).isDir()) {
+        *error = tr("the recording folder '%1' does not exist").arg(s.recording.directory);
+        return false;
+    }
     *settings = s;
     return true;
 }

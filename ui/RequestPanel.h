@@ -34,4 +34,6 @@ private:
     QLineEdit *m_caFile;
     QSpinBox *m_maxSizeMiB;
     QCheckBox *m_reconnect;
+    QLineEdit *m_recordFolder;
+    QCheckBox *m_keepSecrets;
 };

@@ -106,8 +106,10 @@ int runConnect(const QStringList &arguments, bool record)
     options.addTo(parser);
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
         QStringLiteral("The recording file to write (JSON Lines)."), QStringLiteral("FILE"));
+    const QCommandLineOption keepSecrets(QStringLiteral("keep-secrets"),
+        QStringLiteral("Keep Authorization, Cookie, ... values in the recording."));
     if (record)
-        parser.addOption(output);
+        parser.addOptions({output, keepSecrets});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), command);
@@ -126,6 +128,7 @@ int runConnect(const QStringList &arguments, bool record)
     QString error;
     if (!options.toSettings(parser, positional.first(), &settings, &error))
         return usageError(error, command);
+    settings.recording.keepSecrets = record && parser.isSet(keepSecrets);
     ConnectCommand session(
         settings, options.showPings(parser), record ? parser.value(output) : QString());
     return session.exec();

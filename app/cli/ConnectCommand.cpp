@@ -98,7 +98,7 @@ int ConnectCommand::exec()
 
     writeErr(QStringLiteral("* connecting to %1").arg(m_settings.url.toString()));
     if (!m_recordPath.isEmpty())
-        m_connection->startRecording(m_recordPath);
+        m_connection->startRecording(m_recordPath, m_settings.recording.keepSecrets);
     m_connection->open();
     if (m_stdin)
         m_stdin->start();

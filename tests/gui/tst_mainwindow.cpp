@@ -330,6 +330,12 @@ void TestMainWindow::aboutNamesVersionQtLicenceAndLink()
     QVERIFY(about.contains(QLatin1String(qVersion())));
     QVERIFY(about.contains(QLatin1String("GPL-3.0-or-later")));
     QVERIFY(about.contains(QLatin1String(SOCKSCOPE_HOMEPAGE)));
+    // The window icon comes from the compiled-in SVG, with no image plugin needed.
+    const QIcon icon = MainWindow::applicationIcon();
+    QVERIFY(!icon.isNull());
+    QVERIFY(icon.availableSizes().contains(QSize(48, 48)));
+    MainWindow window;
+    QVERIFY(!window.windowIcon().isNull());
 }
 
 QTEST_MAIN(TestMainWindow)

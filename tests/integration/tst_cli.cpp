@@ -298,6 +298,23 @@ void TestCli::recordThenCtrlCLeavesACompleteFile()
     QVERIFY(sawClose);
     QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
 
+    // Secrets are redacted by default and kept only when asked.
+    const QString kept = m_dir.filePath(QStringLiteral("kept.jsonl"));
+    Cli keep({QStringLiteral("record"), server.url().toString(), QStringLiteral("-o"), kept,
+        QStringLiteral("--keep-secrets"), QStringLiteral("-H"),
+        QStringLiteral("Authorization: Bearer visible")});
+    QVERIFY(keep.waitForStderr(QStringLiteral("* connected")));
+    keep.process().closeWriteChannel();
+    QCOMPARE(keep.waitForExit(), 0);
+    QFile keptFile(kept);
+    QVERIFY(keptFile.open(QIODevice::ReadOnly));
+    QVERIFY(keptFile.readAll().contains("Bearer visible"));
+    QFile redacted(recordSample());
+    QVERIFY(redacted.open(QIODevice::ReadOnly));
+    const QByteArray redactedBytes = redacted.readAll();
+    QVERIFY(!redactedBytes.contains("hunter2"));
+    QVERIFY(redactedBytes.contains("(redacted by Sockscope)"));
+
     Cli missing({QStringLiteral("record"), server.url().toString()});
     QCOMPARE(missing.waitForExit(), 2);
     QVERIFY(missing.stderrText().contains(QLatin1String("-o FILE")));

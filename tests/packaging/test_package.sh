@@ -51,6 +51,7 @@ check "appstreamcli validates the metainfo" appstreamcli validate --no-net "$wor
 check "the package version is the project version ($version)" test "$(dpkg-deb -f "$deb" Version)" = "$version"
 check "the unpacked binary prints that version" grep -q "sockscope $version" <("$work/root/usr/bin/sockscope" --version)
 check "dependencies come from the binary (Qt WebSockets among them)" grep -q libqt6websockets6 <(dpkg-deb -f "$deb" Depends)
+check "the Qt platform plugins the window needs are a dependency too" grep -q qt6-qpa-plugins <(dpkg-deb -f "$deb" Depends)
 check "the package has a section and a maintainer" test -n "$(dpkg-deb -f "$deb" Section)" -a -n "$(dpkg-deb -f "$deb" Maintainer)"
 check "the man page renders" man -l "$work/root/usr/share/man/man1/sockscope.1"
 check "the bash completion loads" bash -c "source /usr/share/bash-completion/bash_completion 2>/dev/null; source '$work/root/usr/share/bash-completion/completions/sockscope' && complete -p sockscope"
