@@ -87,6 +87,25 @@ int usageError(const QString &message, const QString &command)
     return ExitStatus::Usage;
 }
 
+// Adds --help and parses. Returns the exit status when the command ends here (help shown, or the
+// arguments are wrong), or -1 to go on.
+int parseArguments(QCommandLineParser &parser, const QStringList &arguments, const QString &command)
+{
+    const QCommandLineOption help(
+        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), command);
+    if (parser.isSet(help)) {
+        // Name the command, not the path the binary was started from.
+        static const QRegularExpression usage(QStringLiteral("^Usage: \\S+"));
+        print(stdout,
+            parser.helpText().replace(usage, QStringLiteral("Usage: sockscope ") + command));
+        return ExitStatus::Ok;
+    }
+    return -1;
+}
+
 int runConnect(const QStringList &arguments, bool record)
 {
     const QString command = record ? QStringLiteral("record") : QStringLiteral("connect");
@@ -99,9 +118,6 @@ int runConnect(const QStringList &arguments, bool record)
             "SIGTERM closes (or cancels a pending connect) and exits at once.\n\n")
         + QString::fromLatin1(ExitStatus::helpText()));
     parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// URL."));
-    const QCommandLineOption help(
-        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    parser.addOption(help);
     ConnectOptions options;
     options.addTo(parser);
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
@@ -111,12 +127,8 @@ int runConnect(const QStringList &arguments, bool record)
     if (record)
         parser.addOptions({output, keepSecrets});
 
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), command);
-    if (parser.isSet(help)) {
-        print(stdout, parser.helpText());
-        return ExitStatus::Ok;
-    }
+    if (const int status = parseArguments(parser, arguments, command); status >= 0)
+        return status;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
         return usageError(positional.isEmpty() ? QStringLiteral("%1 needs a URL").arg(command)
@@ -145,8 +157,6 @@ int runReplay(const QStringList &arguments)
             "fails. Ctrl+C closes at once.\n\n")
         + QString::fromLatin1(ExitStatus::helpText()));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption help(
-        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption to(QStringLiteral("to"),
         QStringLiteral("Server to replay to (default: the recorded URL)."), QStringLiteral("URL"));
     const QCommandLineOption speed(QStringLiteral("speed"),
@@ -158,15 +168,11 @@ int runReplay(const QStringList &arguments)
     const QCommandLineOption linger(QStringLiteral("linger"),
         QStringLiteral("Seconds to wait for replies after the last message (default 1)."),
         QStringLiteral("SEC"));
-    parser.addOptions({help, to, speed, max, waitReply, linger});
+    parser.addOptions({to, speed, max, waitReply, linger});
     ConnectOptions options;
     options.addTo(parser);
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("replay"));
-    if (parser.isSet(help)) {
-        print(stdout, parser.helpText());
-        return ExitStatus::Ok;
-    }
+    if (const int status = parseArguments(parser, arguments, QStringLiteral("replay")); status >= 0)
+        return status;
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("replay takes one FILE"), QStringLiteral("replay"));
     RecordingReader reader;
@@ -211,8 +217,6 @@ int runServe(const QStringList &arguments)
         "the next recorded server messages after each of its own messages (--mode reply).\n"
         "Prints the URL it listens on, then clients as they come and go; Ctrl+C stops it."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption help(
-        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption port(QStringLiteral("port"),
         QStringLiteral("Port to listen on (default: any free one)."), QStringLiteral("N"));
     const QCommandLineOption mode(QStringLiteral("mode"),
@@ -220,13 +224,9 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption listen(QStringLiteral("listen"),
         QStringLiteral("Address to listen on (default 127.0.0.1; others only when asked)."),
         QStringLiteral("ADDRESS"));
-    parser.addOptions({help, port, mode, listen});
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("serve"));
-    if (parser.isSet(help)) {
-        print(stdout, parser.helpText());
-        return ExitStatus::Ok;
-    }
+    parser.addOptions({port, mode, listen});
+    if (const int status = parseArguments(parser, arguments, QStringLiteral("serve")); status >= 0)
+        return status;
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("serve takes one FILE"), QStringLiteral("serve"));
     const QString modeName
@@ -288,17 +288,12 @@ int runConvert(const QStringList &arguments)
         QStringLiteral("IN"), QStringLiteral("A .har file or a recording."));
     parser.addPositionalArgument(
         QStringLiteral("OUT"), QStringLiteral("A recording or a .har file."));
-    const QCommandLineOption help(
-        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption keep(QStringLiteral("keep-secrets"),
         QStringLiteral("Keep Authorization, Cookie, ... values in the HAR."));
-    parser.addOptions({help, keep});
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("convert"));
-    if (parser.isSet(help)) {
-        print(stdout, parser.helpText());
-        return ExitStatus::Ok;
-    }
+    parser.addOptions({keep});
+    if (const int status = parseArguments(parser, arguments, QStringLiteral("convert"));
+        status >= 0)
+        return status;
     if (parser.positionalArguments().size() != 2)
         return usageError(QStringLiteral("convert takes IN and OUT"), QStringLiteral("convert"));
     return ConvertCommand::run(
@@ -313,17 +308,11 @@ int runShow(const QStringList &arguments)
         "Malformed lines are reported on stderr as FILE:LINE: what is wrong; the exit status is 0\n"
         "when the file could be read, 1 when nothing usable could be read."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption help(
-        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
     const QCommandLineOption messages(
         QStringLiteral("messages"), QStringLiteral("Also print every message."));
-    parser.addOptions({help, messages});
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("show"));
-    if (parser.isSet(help)) {
-        print(stdout, parser.helpText());
-        return ExitStatus::Ok;
-    }
+    parser.addOptions({messages});
+    if (const int status = parseArguments(parser, arguments, QStringLiteral("show")); status >= 0)
+        return status;
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("show takes one FILE"), QStringLiteral("show"));
     return ShowCommand::run(parser.positionalArguments().first(), parser.isSet(messages));

@@ -137,7 +137,9 @@ private:
     QWebSocketServer *m_server = nullptr;
 };
 
-DemoServer::DemoServer(QObject *parent) : QObject(parent) { }
+DemoServer::DemoServer(QObject *parent)
+    : QObject(parent), m_thread(QStringLiteral("sockscope-demo-server"))
+{ }
 
 DemoServer::~DemoServer()
 {
@@ -154,16 +156,9 @@ bool DemoServer::start(QString *error)
 {
     if (isRunning())
         return true;
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("sockscope-demo-server"));
-    m_core = new DemoServerCore;
-    m_core->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_core, &QObject::deleteLater);
-    m_thread->start();
+    auto *core = new DemoServerCore;
     QString message;
-    QMetaObject::invokeMethod(
-        m_core, [this, &message] { m_port = m_core->listen(&message); },
-        Qt::BlockingQueuedConnection);
+    m_thread.start(core, [this, core, &message] { m_port = core->listen(&message); });
     if (m_port == 0) {
         if (error)
             *error = QStringLiteral("the demo server could not listen: %1").arg(message);
@@ -175,14 +170,8 @@ bool DemoServer::start(QString *error)
 
 void DemoServer::stop()
 {
-    if (!m_thread)
-        return;
-    m_thread->quit();
     // A /stall client may be blocking the thread for up to its stall time.
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
-    m_core = nullptr;
+    m_thread.stop();
     m_port = 0;
 }
 

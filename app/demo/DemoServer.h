@@ -1,9 +1,10 @@
 #pragma once
 
+#include "ServerThread.h"
+
 #include <QObject>
 #include <QUrl>
 
-class QThread;
 class DemoServerCore;
 
 // The built-in demo server: a QWebSocketServer on 127.0.0.1 (random port) in its own thread.
@@ -30,7 +31,6 @@ public:
     static QStringList endpoints();
 
 private:
-    QThread *m_thread = nullptr;
-    DemoServerCore *m_core = nullptr;
+    ServerThread m_thread;
     quint16 m_port = 0;
 };

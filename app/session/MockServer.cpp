@@ -117,7 +117,9 @@ private:
     QWebSocketServer *m_server = nullptr;
 };
 
-MockServer::MockServer(QObject *parent) : QObject(parent) { }
+MockServer::MockServer(QObject *parent)
+    : QObject(parent), m_thread(QStringLiteral("sockscope-mock-server"))
+{ }
 
 MockServer::~MockServer()
 {
@@ -147,24 +149,17 @@ bool MockServer::listen(const QList<Message> &messages, Mode mode, const QHostAd
     quint16 port, QString *error)
 {
     stop();
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("sockscope-mock-server"));
-    m_core = new MockServerCore(messages, mode);
-    m_core->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_core, &QObject::deleteLater);
-    connect(m_core, &MockServerCore::clientConnected, this, [this](const QString &peer) {
+    auto *core = new MockServerCore(messages, mode);
+    connect(core, &MockServerCore::clientConnected, this, [this](const QString &peer) {
         m_clients.append(peer);
         Q_EMIT clientConnected(peer);
     });
-    connect(m_core, &MockServerCore::clientDisconnected, this, [this](const QString &peer) {
+    connect(core, &MockServerCore::clientDisconnected, this, [this](const QString &peer) {
         m_clients.removeOne(peer);
         Q_EMIT clientDisconnected(peer);
     });
-    m_thread->start();
     QString message;
-    QMetaObject::invokeMethod(
-        m_core, [&] { m_port = m_core->listen(address, port, &message); },
-        Qt::BlockingQueuedConnection);
+    m_thread.start(core, [&] { m_port = core->listen(address, port, &message); });
     if (m_port == 0) {
         if (error)
             *error = QStringLiteral("cannot listen on %1:%2: %3")
@@ -180,13 +175,7 @@ bool MockServer::listen(const QList<Message> &messages, Mode mode, const QHostAd
 
 void MockServer::stop()
 {
-    if (!m_thread)
-        return;
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
-    m_core = nullptr;
+    m_thread.stop();
     m_port = 0;
     m_clients.clear();
 }

@@ -1,12 +1,12 @@
 #pragma once
 
 #include "RecordingReader.h"
+#include "ServerThread.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QUrl>
 
-class QThread;
 class MockServerCore;
 
 // Serves a recording as a mock WebSocket server, in a thread of its own. Each client is served
@@ -46,8 +46,7 @@ Q_SIGNALS:
     void clientDisconnected(const QString &peer);
 
 private:
-    QThread *m_thread = nullptr;
-    MockServerCore *m_core = nullptr;
+    ServerThread m_thread;
     QHostAddress m_address;
     quint16 m_port = 0;
     QStringList m_clients;

@@ -61,18 +61,10 @@ private:
 };
 
 FloodServer::FloodServer(int messages, int messageSize, QObject *parent)
-    : QObject(parent), m_thread(new QThread), m_core(new FloodServerCore(messages, messageSize))
+    : QObject(parent), m_thread(QStringLiteral("floodserver"))
 {
-    m_core->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_core, &QObject::deleteLater);
-    m_thread->start();
-    QMetaObject::invokeMethod(
-        m_core, [this] { m_port = m_core->listen(); }, Qt::BlockingQueuedConnection);
+    auto *core = new FloodServerCore(messages, messageSize);
+    m_thread.start(core, [this, core] { m_port = core->listen(); });
 }
 
-FloodServer::~FloodServer()
-{
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-}
+FloodServer::~FloodServer() = default;

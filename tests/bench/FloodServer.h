@@ -1,9 +1,10 @@
 #pragma once
 
+#include "ServerThread.h"
 #include <QByteArray>
+
 #include <QObject>
 
-class QThread;
 class FloodServerCore;
 
 // A WebSocket server that answers the upgrade and then sends a fixed number of identical text
@@ -18,7 +19,6 @@ public:
     quint16 port() const { return m_port; }
 
 private:
-    QThread *m_thread;
-    FloodServerCore *m_core;
+    ServerThread m_thread;
     quint16 m_port = 0;
 };

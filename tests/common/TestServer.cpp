@@ -122,21 +122,13 @@ private:
 };
 
 TestServer::TestServer(Mode mode, QObject *parent)
-    : QObject(parent), m_thread(new QThread), m_core(new TestServerCore(mode, this))
+    : QObject(parent), m_thread(QStringLiteral("testserver"))
 {
-    m_core->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_core, &QObject::deleteLater);
-    m_thread->start();
-    QMetaObject::invokeMethod(
-        m_core, [this] { m_port = m_core->listen(); }, Qt::BlockingQueuedConnection);
+    auto *core = new TestServerCore(mode, this);
+    m_thread.start(core, [this, core] { m_port = core->listen(); });
 }
 
-TestServer::~TestServer()
-{
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-}
+TestServer::~TestServer() = default;
 
 QUrl TestServer::url(const QString &path) const
 {

@@ -1,10 +1,11 @@
 #pragma once
 
+#include "ServerThread.h"
 #include <QAtomicInt>
+
 #include <QObject>
 #include <QUrl>
 
-class QThread;
 class TestServerCore;
 
 // An in-process server for engine tests, running in its own thread so that a test may block its
@@ -31,8 +32,7 @@ public:
 
 private:
     friend class TestServerCore;
-    QThread *m_thread;
-    TestServerCore *m_core;
+    ServerThread m_thread;
     quint16 m_port = 0;
     QAtomicInt m_accepted;
     QAtomicInt m_gone;

@@ -4,6 +4,7 @@
 #include "ConnectionHandle.h"
 #include "EventRecorder.h"
 #include "TestServer.h"
+#include "TestSettings.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -13,18 +14,6 @@ using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 using Closer = TrafficEvent::Closer;
 using Cause = TrafficEvent::CloseCause;
-
-namespace {
-
-ConnectionSettings settingsFor(const QUrl &url)
-{
-    ConnectionSettings s;
-    s.url = url;
-    s.heartbeat.enabled = false;
-    return s;
-}
-
-} // namespace
 
 class TestConnectionEngine : public QObject
 {
@@ -61,7 +50,7 @@ void TestConnectionEngine::initTestCase()
 void TestConnectionEngine::messagesBothWaysCarryTimeDirectionTypeAndSize()
 {
     TestServer server;
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     const qint64 before = QDateTime::currentMSecsSinceEpoch();
     connection.open();
@@ -100,7 +89,7 @@ void TestConnectionEngine::messagesBothWaysCarryTimeDirectionTypeAndSize()
 void TestConnectionEngine::eventsArriveInBatchesNotOneSignalPerMessage()
 {
     TestServer server;
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));
@@ -115,7 +104,7 @@ void TestConnectionEngine::eventsArriveInBatchesNotOneSignalPerMessage()
 void TestConnectionEngine::payloadsSurviveBatchBoundariesAndLargeMessages()
 {
     TestServer server;
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));
@@ -142,7 +131,7 @@ void TestConnectionEngine::payloadsSurviveBatchBoundariesAndLargeMessages()
 void TestConnectionEngine::closeWhileOpenYieldsOneCloseEventWithOurCode()
 {
     TestServer server;
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));
@@ -166,7 +155,7 @@ void TestConnectionEngine::closeWhileOpenYieldsOneCloseEventWithOurCode()
 void TestConnectionEngine::serverCloseCodeAndReasonAreReported()
 {
     TestServer server;
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));
@@ -183,7 +172,7 @@ void TestConnectionEngine::serverCloseCodeAndReasonAreReported()
 void TestConnectionEngine::rejectedUpgradeNamesTheStatusAndDropsTcp()
 {
     TestServer server(TestServer::Mode::Redirect);
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
@@ -200,7 +189,7 @@ void TestConnectionEngine::rejectedUpgradeNamesTheStatusAndDropsTcp()
 void TestConnectionEngine::connectTimeoutAbortsAndReports()
 {
     TestServer server(TestServer::Mode::Silent);
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.connectTimeoutMs = 200;
     ConnectionHandle connection(s);
     EventRecorder recorder(&connection);
@@ -224,7 +213,7 @@ void TestConnectionEngine::cancelEndsAPendingConnect()
     TestServer server(TestServer::Mode::Silent);
     QUrl url = server.url();
     url.setScheme(scheme);
-    ConnectionHandle connection(settingsFor(url));
+    ConnectionHandle connection(quietSettings(url));
     EventRecorder recorder(&connection);
     connection.open();
     QTRY_COMPARE(server.accepted(), 1);
@@ -242,7 +231,7 @@ void TestConnectionEngine::cancelEndsAPendingConnect()
 void TestConnectionEngine::closeDuringALargeIncomingMessage()
 {
     TestServer server(TestServer::Mode::Trickle); // a 64 MiB frame arriving slowly
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));
@@ -258,7 +247,7 @@ void TestConnectionEngine::closeDuringALargeIncomingMessage()
 void TestConnectionEngine::tooLargeMessageIsRefusedWithAClearMessage()
 {
     TestServer server;
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.maxIncomingMessageSize = 1024;
     ConnectionHandle connection(s);
     EventRecorder recorder(&connection);
@@ -279,7 +268,7 @@ void TestConnectionEngine::tooLargeMessageIsRefusedWithAClearMessage()
 void TestConnectionEngine::heartbeatMeasuresRoundTrips()
 {
     TestServer server;
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.heartbeat.enabled = true;
     s.heartbeat.intervalMs = 50;
     ConnectionHandle connection(s);
@@ -301,7 +290,7 @@ void TestConnectionEngine::heartbeatMeasuresRoundTrips()
 void TestConnectionEngine::heartbeatChangesApplyWhileOpen()
 {
     TestServer server;
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.heartbeat.enabled = true;
     s.heartbeat.intervalMs = 60000; // nothing would be pinged during this test
     ConnectionHandle connection(s);
@@ -334,7 +323,7 @@ void TestConnectionEngine::heartbeatChangesApplyWhileOpen()
 void TestConnectionEngine::pingNowWorksWithHeartbeatOff()
 {
     TestServer server;
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));
@@ -347,7 +336,7 @@ void TestConnectionEngine::pingNowWorksWithHeartbeatOff()
 void TestConnectionEngine::sendingWhenNotOpenIsReported()
 {
     TestServer server;
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.sendText(QStringLiteral("too early"));
     QVERIFY(recorder.waitFor(Kind::Error));
@@ -371,7 +360,7 @@ void TestConnectionEngine::invalidSettingsFailCleanly()
 void TestConnectionEngine::reconnectsAfterTheServerCloses()
 {
     TestServer server;
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.reconnect.enabled = true;
     s.reconnect.initialDelayMs = 50;
     s.reconnect.maxDelayMs = 200;
@@ -395,7 +384,7 @@ void TestConnectionEngine::reconnectsAfterTheServerCloses()
 void TestConnectionEngine::reopenAfterClose()
 {
     TestServer server;
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));

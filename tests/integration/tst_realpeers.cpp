@@ -4,6 +4,7 @@
 #include "ConnectionHandle.h"
 #include "EventRecorder.h"
 #include "PeerProcess.h"
+#include "TestSettings.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -14,18 +15,6 @@ using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 using Closer = TrafficEvent::Closer;
 using Cause = TrafficEvent::CloseCause;
-
-namespace {
-
-ConnectionSettings settingsFor(const QUrl &url)
-{
-    ConnectionSettings s;
-    s.url = url;
-    s.heartbeat.enabled = false;
-    return s;
-}
-
-} // namespace
 
 class TestRealPeers : public QObject
 {
@@ -85,7 +74,7 @@ void TestRealPeers::echo()
     QVERIFY2(peer == QLatin1String("python") ? server.startPython({QStringLiteral("echo")})
                                              : server.startNode({QStringLiteral("echo")}),
         qPrintable(server.errorText()));
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.heartbeat.enabled = true;
     s.heartbeat.intervalMs = 50;
     ConnectionHandle connection(s);
@@ -112,7 +101,7 @@ void TestRealPeers::serverCloseCodeFromNode()
     QVERIFY2(
         server.startNode({QStringLiteral("close"), QStringLiteral("4001"), QStringLiteral("bye")}),
         qPrintable(server.errorText()));
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
@@ -127,7 +116,7 @@ void TestRealPeers::redirectIsAFailureNamingTheStatus()
 {
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("redirect")}), qPrintable(server.errorText()));
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
@@ -142,7 +131,7 @@ void TestRealPeers::cancelWhileTheServerNeverAnswers()
 {
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("silent")}), qPrintable(server.errorText()));
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(!server.waitForLine(QStringLiteral("ACCEPTED")).isEmpty());
@@ -169,7 +158,7 @@ void TestRealPeers::dropMidMessageIsReportedAs1006Promptly()
     QVERIFY2(server.startPython(
                  {viaWebsocketsLibrary ? QStringLiteral("echo") : QStringLiteral("dropmid")}),
         qPrintable(server.errorText()));
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));
@@ -191,7 +180,7 @@ void TestRealPeers::closeDoesNotWaitForAPeerThatIgnoresIt()
 {
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("deaf")}), qPrintable(server.errorText()));
-    ConnectionHandle connection(settingsFor(server.url()));
+    ConnectionHandle connection(quietSettings(server.url()));
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Open));
@@ -210,7 +199,7 @@ void TestRealPeers::blockedServerStallsPongsThenRecovers()
 {
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.heartbeat = {true, 100, 400, HeartbeatSettings::TimeoutAction::Report};
     ConnectionHandle connection(s);
     EventRecorder recorder(&connection);
@@ -231,7 +220,7 @@ void TestRealPeers::pongTimeoutCloses()
 {
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.heartbeat = {true, 100, 300, HeartbeatSettings::TimeoutAction::Close};
     ConnectionHandle connection(s);
     EventRecorder recorder(&connection);
@@ -249,7 +238,7 @@ void TestRealPeers::pongTimeoutReconnects()
 {
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.heartbeat = {true, 100, 300, HeartbeatSettings::TimeoutAction::Reconnect};
     ConnectionHandle connection(s);
     EventRecorder recorder(&connection);
@@ -266,7 +255,7 @@ void TestRealPeers::heartbeatKeepsItsScheduleWhileTheGuiThreadIsBlocked()
 {
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.heartbeat = {true, 100, 2000, HeartbeatSettings::TimeoutAction::Close};
     ConnectionHandle connection(s);
     EventRecorder recorder(&connection);
@@ -310,7 +299,7 @@ void TestRealPeers::selfSignedCertificate()
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("echo"), QStringLiteral("--tls"), m_cert, m_key}),
         qPrintable(server.errorText()));
-    ConnectionSettings s = settingsFor(server.url(QStringLiteral("wss")));
+    ConnectionSettings s = quietSettings(server.url(QStringLiteral("wss")));
     if (trust == QLatin1String("ca-file"))
         s.tls.caFile = m_cert;
     if (trust == QLatin1String("insecure"))

@@ -7,6 +7,7 @@
 #include "PeerProcess.h"
 #include "RecordingReader.h"
 #include "TestServer.h"
+#include "TestSettings.h"
 
 #include <QDir>
 #include <QProcess>
@@ -20,14 +21,6 @@ using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 
 namespace {
-
-ConnectionSettings settingsFor(const QUrl &url)
-{
-    ConnectionSettings s;
-    s.url = url;
-    s.heartbeat.enabled = false;
-    return s;
-}
 
 // The messages of a recording, in order, as "in:text" / "out:binary-hex" lines.
 QStringList messageSequence(const RecordingReader &reader, Direction direction)
@@ -111,7 +104,7 @@ void TestRecording::recordReplayAndRecordAgainGivesTheSameConversation()
     QVERIFY2(python.startPython({QStringLiteral("echo")}), qPrintable(python.errorText()));
     const QString first = m_dir.filePath(QStringLiteral("first.jsonl"));
     {
-        ConnectionHandle connection(settingsFor(python.url()));
+        ConnectionHandle connection(quietSettings(python.url()));
         EventRecorder recorder(&connection);
         connection.startRecording(first);
         connection.open();
@@ -135,7 +128,7 @@ void TestRecording::recordReplayAndRecordAgainGivesTheSameConversation()
     QVERIFY2(node.startNode({QStringLiteral("echo")}), qPrintable(node.errorText()));
     const QString second = m_dir.filePath(QStringLiteral("second.jsonl"));
     {
-        ConnectionHandle connection(settingsFor(node.url()));
+        ConnectionHandle connection(quietSettings(node.url()));
         EventRecorder recorder(&connection);
         QSignalSpy finished(&connection, &ConnectionHandle::replayFinished);
         connection.startRecording(second);
@@ -178,7 +171,7 @@ void TestRecording::replayKeepsTheRecordedTiming()
 
     PeerProcess peer; // stamps each arrival with its own monotonic clock
     QVERIFY2(peer.startPython({QStringLiteral("stamp")}), qPrintable(peer.errorText()));
-    ConnectionHandle connection(settingsFor(peer.url()));
+    ConnectionHandle connection(quietSettings(peer.url()));
     QSignalSpy finished(&connection, &ConnectionHandle::replayFinished);
     connection.startReplay(plan);
     connection.open();
@@ -209,7 +202,7 @@ void TestRecording::replayCanWaitForEachReply()
     plan.waitForReply = true;
     PeerProcess peer; // "stall 0.3" blocks the server 0.3 s before it replies
     QVERIFY2(peer.startPython({QStringLiteral("echo")}), qPrintable(peer.errorText()));
-    ConnectionHandle connection(settingsFor(peer.url()));
+    ConnectionHandle connection(quietSettings(peer.url()));
     EventRecorder recorder(&connection);
     QSignalSpy finished(&connection, &ConnectionHandle::replayFinished);
     connection.startReplay(plan);
@@ -268,8 +261,8 @@ void TestRecording::mockServerTimedServesTwoClientsAtOnce()
     QVERIFY2(server.listen(messages, MockServer::Mode::Timed, QHostAddress::LocalHost, 0, &error),
         qPrintable(error));
     QVERIFY(server.url().toString().startsWith(QLatin1String("ws://127.0.0.1:")));
-    ConnectionHandle a(settingsFor(server.url()));
-    ConnectionHandle b(settingsFor(server.url()));
+    ConnectionHandle a(quietSettings(server.url()));
+    ConnectionHandle b(quietSettings(server.url()));
     EventRecorder ra(&a);
     EventRecorder rb(&b);
     a.open();
@@ -297,8 +290,8 @@ void TestRecording::mockServerReplyModeAnswersEachMessage()
             {30, false, false, "list"}, {40, true, false, "item 1"}, {50, true, false, "item 2"}};
     MockServer server;
     QVERIFY(server.listen(messages, MockServer::Mode::Reply));
-    ConnectionHandle a(settingsFor(server.url()));
-    ConnectionHandle b(settingsFor(server.url()));
+    ConnectionHandle a(quietSettings(server.url()));
+    ConnectionHandle b(quietSettings(server.url()));
     EventRecorder ra(&a);
     EventRecorder rb(&b);
     a.open();
@@ -324,7 +317,7 @@ void TestRecording::everyConnectionCanBeRecordedIntoAFolder()
     TestServer server;
     const QString folder = m_dir.filePath(QStringLiteral("auto"));
     QVERIFY(QDir().mkpath(folder));
-    ConnectionSettings s = settingsFor(server.url());
+    ConnectionSettings s = quietSettings(server.url());
     s.recording.directory = folder;
     s.headers = {{"Authorization", "Bearer top-secret"}};
     {
