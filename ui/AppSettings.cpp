@@ -48,4 +48,20 @@ void setHeartbeatDefaults(const HeartbeatSettings &h)
     settings.endGroup();
 }
 
+RecordingSettings recordingDefaults()
+{
+    QSettings settings;
+    RecordingSettings r;
+    r.directory = settings.value(QStringLiteral("recording/directory")).toString();
+    r.keepSecrets = settings.value(QStringLiteral("recording/keepSecrets"), false).toBool();
+    return r;
+}
+
+void setRecordingDefaults(const RecordingSettings &r)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("recording/directory"), r.directory);
+    settings.setValue(QStringLiteral("recording/keepSecrets"), r.keepSecrets);
+}
+
 } // namespace AppSettings

@@ -12,5 +12,8 @@ QStringList recentUrls();
 void addRecentUrl(const QString &url);
 HeartbeatSettings heartbeatDefaults();
 void setHeartbeatDefaults(const HeartbeatSettings &settings);
+// Whether (and where) every connection is recorded, and whether secrets are kept.
+RecordingSettings recordingDefaults();
+void setRecordingDefaults(const RecordingSettings &settings);
 
 } // namespace AppSettings

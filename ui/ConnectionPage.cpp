@@ -157,6 +157,10 @@ ConnectionPage::ConnectionPage(
     layout->addWidget(m_status);
 
     m_heartbeat->setSettings(AppSettings::heartbeatDefaults());
+    ConnectionSettings defaults;
+    defaults.recording
+        = AppSettings::recordingDefaults(); // "record every connection" is a preference
+    m_request->setSettings(defaults);
     m_clock->setInterval(ClockIntervalMs);
     connect(m_clock, &QTimer::timeout, this, &ConnectionPage::tick);
     m_clock->start();
@@ -170,8 +174,11 @@ ConnectionPage::~ConnectionPage()
         m_manager->removeConnection(m_connection); // joins the connection thread
 }
 
-void ConnectionPage::setSettings(const ConnectionSettings &settings)
+void ConnectionPage::setSettings(const ConnectionSettings &given)
 {
+    ConnectionSettings settings = given;
+    if (settings.recording.directory.isEmpty())
+        settings.recording = AppSettings::recordingDefaults();
     setUrlText(settings.url.toString());
     m_request->setSettings(settings);
     m_heartbeat->setSettings(settings.heartbeat);
@@ -237,6 +244,7 @@ bool ConnectionPage::connectNow()
     }
     showError({});
     m_lastSettings = settings;
+    AppSettings::setRecordingDefaults(settings.recording);
     if (!m_connection) {
         m_connection = m_manager->createConnection(settings);
         m_model->setWallOrigin(m_connection->clock().wallOriginMs());

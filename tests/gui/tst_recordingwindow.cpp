@@ -1,6 +1,7 @@
 // Recordings in the window (offscreen): open one read-only with the same log, filter and detail
 // pane; bad files are explained; record a live connection; replay a recording to a server; serve it
 // as a mock server; import and export HAR.
+#include "AppSettings.h"
 #include "ConnectionHandle.h"
 #include "ConnectionPage.h"
 #include "DemoServer.h"
@@ -14,6 +15,7 @@
 #include "TrafficLogPane.h"
 #include "TrafficLogView.h"
 
+#include <QDir>
 #include <QFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -84,6 +86,7 @@ private Q_SLOTS:
     void replayARecordingToAServer();
     void serveARecordingAsAMockServer();
     void importAndExportHar();
+    void everyConnectionIsRecordedWhenTheFolderIsSet();
 
 private:
     QTemporaryDir m_dir;
@@ -216,6 +219,28 @@ void TestRecordingWindow::importAndExportHar()
     QVERIFY(!window.importHar(path, &error)); // a recording is not a HAR
     QVERIFY(
         error.contains(QLatin1String("not JSON")) || error.contains(QLatin1String("not a HAR")));
+}
+
+void TestRecordingWindow::everyConnectionIsRecordedWhenTheFolderIsSet()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("every"));
+    QVERIFY(QDir().mkpath(folder));
+    MainWindow window;
+    QVERIFY(window.demoServer()->start());
+    ConnectionSettings first;
+    first.url = window.demoServer()->url(QStringLiteral("/echo"));
+    first.heartbeat.enabled = false;
+    first.recording.directory = folder; // as set in the Request panel
+    ConnectionPage *a = window.newConnection(first, true);
+    QTRY_COMPARE(a->state(), ConnectionState::Open);
+    // A new connection without settings of its own inherits the preference.
+    ConnectionSettings second;
+    second.url = window.demoServer()->url(QStringLiteral("/echo"));
+    second.heartbeat.enabled = false;
+    ConnectionPage *b = window.newConnection(second, true);
+    QTRY_COMPARE(b->state(), ConnectionState::Open);
+    QTRY_COMPARE(QDir(folder).entryList({QStringLiteral("*.sockscope.jsonl")}).size(), 2);
+    AppSettings::setRecordingDefaults({}); // leave no preference for the other tests
 }
 
 QTEST_MAIN(TestRecordingWindow)
