@@ -5,6 +5,7 @@
 #include "ConvertCommand.h"
 #include "ExitStatus.h"
 #include "MockServer.h"
+#include "RecordingInput.h"
 #include "RecordingReader.h"
 #include "ShowCommand.h"
 #include "SignalWatcher.h"
@@ -176,13 +177,8 @@ int runReplay(const QStringList &arguments)
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("replay takes one FILE"), QStringLiteral("replay"));
     RecordingReader reader;
-    const bool read = reader.read(parser.positionalArguments().first());
-    for (const QString &problem : reader.problemLines())
-        print(stderr, problem + QLatin1Char('\n'));
-    if (!read) {
-        print(stderr, QStringLiteral("sockscope: %1\n").arg(reader.error()));
+    if (!RecordingInput::read(parser.positionalArguments().first(), &reader))
         return ExitStatus::ConnectFailed;
-    }
     ReplayPlan plan = ReplayPlan::fromRecording(reader);
     if (parser.isSet(max)) {
         plan.speed = 0;
@@ -246,13 +242,8 @@ int runServe(const QStringList &arguments)
 
     const QString file = parser.positionalArguments().first();
     RecordingReader reader;
-    const bool read = reader.read(file);
-    for (const QString &problem : reader.problemLines())
-        print(stderr, problem + QLatin1Char('\n'));
-    if (!read) {
-        print(stderr, QStringLiteral("sockscope: %1\n").arg(reader.error()));
+    if (!RecordingInput::read(file, &reader))
         return ExitStatus::ConnectFailed;
-    }
     MockServer server;
     QString error;
     if (!server.listen(MockServer::messagesOf(reader.batches()),

@@ -2,6 +2,7 @@
 
 #include "ExitStatus.h"
 #include "HarFormat.h"
+#include "RecordingInput.h"
 #include "RecordingReader.h"
 
 #include <QDir>
@@ -86,13 +87,8 @@ int harToRecordings(const QString &input, const QString &output)
 int recordingToHar(const QString &input, const QString &output, bool keepSecrets)
 {
     RecordingReader reader;
-    const bool read = reader.read(input);
-    for (const QString &problem : reader.problemLines())
-        say(stderr, problem);
-    if (!read) {
-        say(stderr, QStringLiteral("sockscope: %1").arg(reader.error()));
+    if (!RecordingInput::read(input, &reader))
         return ExitStatus::ConnectFailed;
-    }
     HarFormat::Session session;
     session.header = reader.header();
     for (const TrafficBatch &batch : reader.batches())

@@ -3,6 +3,7 @@
 #include "ExitStatus.h"
 #include "MessageLogModel.h"
 #include "MessagePrinter.h"
+#include "RecordingInput.h"
 #include "RecordingReader.h"
 
 #include <QDateTime>
@@ -22,13 +23,8 @@ void print(FILE *stream, const QByteArray &bytes)
 int run(const QString &path, bool messages)
 {
     RecordingReader reader;
-    const bool ok = reader.read(path);
-    for (const QString &problem : reader.problemLines())
-        print(stderr, problem.toLocal8Bit() + '\n');
-    if (!ok) {
-        print(stderr, "sockscope: " + reader.error().toLocal8Bit() + '\n');
+    if (!RecordingInput::read(path, &reader))
         return ExitStatus::ConnectFailed;
-    }
     using Kind = TrafficEvent::Kind;
     using Direction = TrafficEvent::Direction;
     QMap<QString, QPair<qint64, qint64>> byKind; // kind -> (in, out/local)

@@ -1,5 +1,7 @@
 #include "BenchSupport.h"
 
+#include "ConnectionHandle.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -70,6 +72,49 @@ double bareClientRate(quint16 port, int messages)
     thread.quit();
     thread.wait();
     return rate;
+}
+
+IngestResult engineIngest(quint16 port, int messages, const QString &recordTo)
+{
+    ConnectionSettings settings;
+    settings.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    settings.heartbeat.enabled = false;
+    ConnectionHandle connection(settings);
+    qint64 count = 0;
+    qint64 openUs = -1;
+    qint64 endUs = -1;
+    bool written = recordTo.isEmpty();
+    QObject::connect(&connection, &ConnectionHandle::eventsReceived, &connection,
+        [&](const TrafficBatch &batch) {
+            for (const TrafficEvent &e : batch.events) {
+                if (e.kind == TrafficEvent::Kind::Text)
+                    ++count;
+                else if (e.kind == TrafficEvent::Kind::Open)
+                    openUs = e.timeUs;
+                else if (e.kind == TrafficEvent::Kind::Note
+                    && e.text.contains(QLatin1String("events written to")))
+                    written = true;
+            }
+            if (count >= messages && endUs < 0)
+                endUs = connection.clock().elapsedUs();
+        });
+    if (!recordTo.isEmpty())
+        connection.startRecording(recordTo);
+    connection.open();
+    spin([&] { return count >= messages; });
+    if (!recordTo.isEmpty()) {
+        connection.stopRecording(); // the note arrives once the writer has written everything
+        spin([&] { return written; });
+        endUs = connection.clock().elapsedUs();
+    }
+    IngestResult result;
+    result.rate = messages / (double(endUs - openUs) / 1e6);
+    if (!recordTo.isEmpty()) {
+        QFile file(recordTo);
+        file.open(QIODevice::ReadOnly);
+        result.messagesInFile = file.readAll().count("\"kind\":\"text\"");
+    }
+    return result;
 }
 
 qint64 residentBytes()

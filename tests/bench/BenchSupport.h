@@ -19,6 +19,15 @@ double percentile(QList<double> values, double p);
 void spin(const std::function<bool()> &done, int timeoutMs = 120000);
 // msgs/s of a bare QWebSocket in its own thread counting `messages` messages: the baseline.
 double bareClientRate(quint16 port, int messages);
+struct IngestResult
+{
+    double rate = 0; // msgs/s
+    qint64 messagesInFile = 0; // text messages found in the recording, when recording
+};
+// msgs/s of `messages` text messages through the whole engine to a consumer in this (the main)
+// thread: from the open event until the last message arrived, or, when recordTo is given, until
+// the recording of them is complete on disk.
+IngestResult engineIngest(quint16 port, int messages, const QString &recordTo = {});
 // Resident memory of this process, in bytes.
 qint64 residentBytes();
 // One Markdown table row: figure | Sockscope | baseline | ratio | target.

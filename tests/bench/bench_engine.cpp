@@ -33,33 +33,6 @@ int g_messages = 1'000'000;
 constexpr int MessageSize = 64;
 constexpr int Runs = 5;
 
-// msgs/s through the whole engine to a consumer in this (the main) thread.
-double engineRate(quint16 port)
-{
-    ConnectionSettings settings;
-    settings.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
-    settings.heartbeat.enabled = false;
-    ConnectionHandle connection(settings);
-    qint64 count = 0;
-    qint64 openUs = -1;
-    Clock::time_point end;
-    QObject::connect(&connection, &ConnectionHandle::eventsReceived, &connection,
-        [&](const TrafficBatch &batch) {
-            for (const TrafficEvent &e : batch.events) {
-                if (e.kind == TrafficEvent::Kind::Text)
-                    ++count;
-                else if (e.kind == TrafficEvent::Kind::Open)
-                    openUs = e.timeUs;
-            }
-            if (count == g_messages)
-                end = Clock::now();
-        });
-    connection.open();
-    spin([&] { return count >= g_messages; });
-    const double elapsed = double(connection.clock().toUs(end) - openUs) / 1e6;
-    return g_messages / elapsed;
-}
-
 struct IntervalError
 {
     double p50Ms;
@@ -198,7 +171,7 @@ int main(int argc, char *argv[])
     QList<double> engine;
     for (int i = 0; i < Runs; ++i) { // interleaved, so both see the same machine load
         bare << bareClientRate(flood.port(), g_messages);
-        engine << engineRate(flood.port());
+        engine << engineIngest(flood.port(), g_messages).rate;
         std::fprintf(stderr, "run %d: engine %.2f M/s, bare %.2f M/s\n", i + 1, engine.last() / 1e6,
             bare.last() / 1e6);
     }

@@ -27,48 +27,6 @@ using Kind = TrafficEvent::Kind;
 
 namespace {
 
-struct IngestResult
-{
-    double rate = 0;
-    qint64 lines = 0; // text messages in the file
-};
-
-IngestResult ingest(quint16 port, int messages, const QString &recordTo)
-{
-    ConnectionSettings settings;
-    settings.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
-    settings.heartbeat.enabled = false;
-    ConnectionHandle connection(settings);
-    qint64 count = 0;
-    qint64 openUs = -1;
-    bool written = recordTo.isEmpty();
-    QObject::connect(&connection, &ConnectionHandle::eventsReceived, &connection,
-        [&](const TrafficBatch &batch) {
-            for (const TrafficEvent &e : batch.events) {
-                count += e.kind == Kind::Text;
-                if (e.kind == Kind::Open)
-                    openUs = e.timeUs;
-                if (e.kind == Kind::Note && e.text.contains(QLatin1String("events written to")))
-                    written = true;
-            }
-        });
-    if (!recordTo.isEmpty())
-        connection.startRecording(recordTo);
-    connection.open();
-    spin([&] { return count >= messages; });
-    if (!recordTo.isEmpty())
-        connection.stopRecording(); // returns once the writer has written everything
-    spin([&] { return written; });
-    IngestResult result;
-    result.rate = messages / (double(connection.clock().elapsedUs() - openUs) / 1e6);
-    if (!recordTo.isEmpty()) {
-        QFile file(recordTo);
-        file.open(QIODevice::ReadOnly);
-        result.lines = file.readAll().count("\"kind\":\"text\""); // the messages, exactly
-    }
-    return result;
-}
-
 QList<double> gapErrorsMs(const QList<qint64> &plannedUs, const QList<qint64> &actualUs)
 {
     QList<double> errors;
@@ -89,14 +47,14 @@ int main(int argc, char *argv[])
     const QString file = dir.filePath(QStringLiteral("flood.sockscope.jsonl"));
 
     FloodServer flood(messages, 64);
-    const IngestResult plain = ingest(flood.port(), messages, {});
-    const IngestResult recorded = ingest(flood.port(), messages, file);
+    const IngestResult plain = engineIngest(flood.port(), messages);
+    const IngestResult recorded = engineIngest(flood.port(), messages, file);
     row("Engine ingest while recording to a file, 1M x 64 B (msgs/s, until the file is complete)",
         QString::number(recorded.rate / 1e6, 'f', 2) + " M",
         QString::number(plain.rate / 1e6, 'f', 2) + " M (not recording)",
         QString::number(recorded.rate / plain.rate, 'f', 2) + "x",
         qPrintable(QStringLiteral("no event lost (%L1 of %L2 messages in the file)")
-                       .arg(recorded.lines)
+                       .arg(recorded.messagesInFile)
                        .arg(messages)));
 
     QElapsedTimer timer;
