@@ -11,6 +11,9 @@ SessionRecorder::SessionRecorder(
     , m_thread(new QThread)
     , m_pending(std::make_shared<std::atomic<qint64>>(0))
 {
+    m_backlogTimer = new QTimer(this);
+    m_backlogTimer->setInterval(250);
+    connect(m_backlogTimer, &QTimer::timeout, this, &SessionRecorder::checkBacklog);
     m_writer = new RecordingWriter(path, RecordingFormat::headerLine(header), m_pending);
     m_writer->moveToThread(m_thread);
     m_thread->setObjectName(QStringLiteral("sockscope-recorder"));
@@ -32,14 +35,24 @@ void SessionRecorder::record(const TrafficBatch &batch)
     if (batch.isEmpty())
         return;
     m_recorded += batch.events.size();
-    const qint64 pending = m_pending->fetch_add(batch.events.size()) + batch.events.size();
+    m_pending->fetch_add(batch.events.size());
     QMetaObject::invokeMethod(
         m_writer, [writer = m_writer, batch] { writer->write(batch); }, Qt::QueuedConnection);
+    checkBacklog();
+}
+
+void SessionRecorder::checkBacklog()
+{
+    const qint64 pending = m_pending->load();
     const bool behind = pending > BacklogWarningEvents;
-    if (behind != m_fallingBehind) {
-        m_fallingBehind = behind;
-        Q_EMIT backlogChanged(behind, pending);
-    }
+    if (behind == m_fallingBehind)
+        return;
+    m_fallingBehind = behind;
+    if (behind)
+        m_backlogTimer->start();
+    else
+        m_backlogTimer->stop();
+    Q_EMIT backlogChanged(behind, pending);
 }
 
 RecordingWriter::RecordingWriter(

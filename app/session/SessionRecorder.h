@@ -35,8 +35,11 @@ Q_SIGNALS:
     void backlogChanged(bool fallingBehind, qint64 waitingEvents);
 
 private:
+    void checkBacklog();
+
     QString m_path;
     QThread *m_thread;
+    class QTimer *m_backlogTimer; // while behind, notices the catching up even when traffic stops
     RecordingWriter *m_writer;
     std::shared_ptr<std::atomic<qint64>> m_pending;
     qint64 m_recorded = 0;

@@ -6,6 +6,7 @@
 #include "MockServer.h"
 #include "PeerProcess.h"
 #include "RecordingReader.h"
+#include "SessionRecorder.h"
 #include "TestServer.h"
 #include "TestSettings.h"
 
@@ -16,6 +17,9 @@
 #include <QTest>
 
 #include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
@@ -88,6 +92,7 @@ private Q_SLOTS:
     void mockServerTimedServesTwoClientsAtOnce();
     void mockServerReplyModeAnswersEachMessage();
     void everyConnectionCanBeRecordedIntoAFolder();
+    void aDiskThatFallsBehindIsReportedAndNothingIsLost();
 
 private:
     QTemporaryDir m_dir;
@@ -338,6 +343,45 @@ void TestRecording::everyConnectionCanBeRecordedIntoAFolder()
     QFile raw(QDir(folder).filePath(files.first()));
     QVERIFY(raw.open(QIODevice::ReadOnly));
     QVERIFY(!raw.readAll().contains("top-secret"));
+}
+
+void TestRecording::aDiskThatFallsBehindIsReportedAndNothingIsLost()
+{
+    // A named pipe that nobody reads yet is a disk that stops keeping up: the writer blocks.
+    const QString fifo = m_dir.filePath(QStringLiteral("slow-disk"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const int reader = ::open(QFile::encodeName(fifo).constData(), O_RDONLY | O_NONBLOCK);
+    QVERIFY(reader >= 0);
+    TestServer server;
+    ConnectionHandle connection(quietSettings(server.url()));
+    EventRecorder recorder(&connection);
+    connection.startRecording(fifo);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    const int messages = int(SessionRecorder::BacklogWarningEvents) + 100'000;
+    connection.sendText(QStringLiteral("burst %1 16").arg(messages));
+    auto noted = [&](Kind kind, const QString &part) {
+        return std::any_of(recorder.events.cbegin(), recorder.events.cend(),
+            [&](const TrafficEvent &e) { return e.kind == kind && e.text.contains(part); });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(
+        noted(Kind::Error, QStringLiteral("the disk is not keeping up")), 60000);
+    // Drain the pipe: the recording catches up and every message is in it.
+    QByteArray data;
+    char buffer[1 << 16];
+    auto drain = [&] {
+        ssize_t n;
+        while ((n = ::read(reader, buffer, sizeof(buffer))) > 0)
+            data.append(buffer, n);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT((drain(), noted(Kind::Note, QStringLiteral("caught up"))), 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.count(Kind::Text, Direction::Incoming), messages, 60000);
+    connection.stopRecording();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (drain(), noted(Kind::Note, QStringLiteral("events written to"))), 60000);
+    drain();
+    ::close(reader);
+    QCOMPARE(data.count("\"direction\":\"in\",\"kind\":\"text\""), messages);
 }
 
 QTEST_GUILESS_MAIN(TestRecording)
