@@ -42,15 +42,55 @@ QString HeartbeatSettings::validate() const
         return QStringLiteral("pong timeout %1 ms is too short: the minimum is %2 ms")
             .arg(timeoutMs)
             .arg(MinimumIntervalMs);
+    if (pongDelayMs < 0 || pongDelayMs > 3'600'000)
+        return QStringLiteral("pong delay %1 ms is out of range (0 to 3600000)").arg(pongDelayMs);
     return {};
 }
 
 QString HeartbeatSettings::describe() const
 {
-    if (!enabled)
-        return QStringLiteral("heartbeat off");
-    return QStringLiteral("ping every %1, pong timeout %2, on timeout: %3")
-        .arg(formatDuration(intervalMs), formatDuration(timeoutMs), actionName(onTimeout));
+    QString text = enabled
+        ? QStringLiteral("ping every %1, pong timeout %2, on timeout: %3")
+              .arg(formatDuration(intervalMs), formatDuration(timeoutMs), actionName(onTimeout))
+        : QStringLiteral("heartbeat off");
+    if (pong == PongPolicy::Off)
+        text += QStringLiteral("; server pings are not answered");
+    else if (pong == PongPolicy::Delay)
+        text += QStringLiteral("; server pings answered after %1").arg(formatDuration(pongDelayMs));
+    return text;
+}
+
+QString HeartbeatSettings::pongPolicyName(PongPolicy policy, int delayMs)
+{
+    switch (policy) {
+    case PongPolicy::Auto:
+        return QStringLiteral("auto");
+    case PongPolicy::Off:
+        return QStringLiteral("off");
+    case PongPolicy::Delay:
+        return QStringLiteral("delay:%1").arg(delayMs);
+    }
+    return {};
+}
+
+bool HeartbeatSettings::parsePongPolicy(const QString &text, PongPolicy *policy, int *delayMs)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == QLatin1String("auto") || t == QLatin1String("off")) {
+        *policy = t == QLatin1String("auto") ? PongPolicy::Auto : PongPolicy::Off;
+        *delayMs = 0;
+        return true;
+    }
+    if (!t.startsWith(QLatin1String("delay:")))
+        return false;
+    bool ok = false;
+    const int ms = t.mid(6).toInt(&ok);
+    // An hour is far past any server's keepalive timeout; more is a typo.
+    if (!ok || ms < 0 || ms > 3'600'000)
+        return false;
+    *policy = PongPolicy::Delay;
+    *delayMs = ms;
+    return true;
 }
 
 QString HeartbeatSettings::actionName(TimeoutAction action)
@@ -196,6 +236,8 @@ QString ConnectionSettings::validate() const
         return error;
     if (connectTimeoutMs <= 0)
         return QStringLiteral("the connect timeout must be positive");
+    if (closeTimeoutMs < 0 || closeTimeoutMs > 600'000)
+        return QStringLiteral("the close timeout must be between 0 and 600 s");
     if (heartbeat.enabled) {
         error = heartbeat.validate();
         if (!error.isEmpty())

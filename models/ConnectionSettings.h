@@ -17,17 +17,25 @@ struct HeartbeatSettings
     int intervalMs = 20000;
     int timeoutMs = 20000;
     TimeoutAction onTimeout = TimeoutAction::Report;
+    // How the server's pings are answered: at once (as RFC 6455 asks), never (to watch the
+    // server's own keepalive fire), or after pongDelayMs.
+    enum class PongPolicy : quint8 { Auto, Off, Delay };
+    PongPolicy pong = PongPolicy::Auto;
+    int pongDelayMs = 0;
 
     QString validate() const; // empty when valid
     QString describe() const; // "ping every 100 ms, pong timeout 2 s, on timeout: close"
 
     static QString actionName(TimeoutAction action);
     static bool parseAction(const QString &name, TimeoutAction *action);
+    // "auto", "off", "delay:250"
+    static QString pongPolicyName(PongPolicy policy, int delayMs);
+    static bool parsePongPolicy(const QString &text, PongPolicy *policy, int *delayMs);
 
     bool operator==(const HeartbeatSettings &o) const
     {
         return enabled == o.enabled && intervalMs == o.intervalMs && timeoutMs == o.timeoutMs
-            && onTimeout == o.onTimeout;
+            && onTimeout == o.onTimeout && pong == o.pong && pongDelayMs == o.pongDelayMs;
     }
     bool operator!=(const HeartbeatSettings &o) const { return !(*this == o); }
 };
@@ -67,6 +75,7 @@ struct ConnectionSettings
 {
     static constexpr int DefaultConnectTimeoutMs = 10000;
     static constexpr qint64 DefaultMaxIncomingMessageSize = 64 * 1024 * 1024;
+    static constexpr int DefaultCloseTimeoutMs = 1000;
 
     QUrl url;
     QList<HttpHeader> headers; // extra handshake headers, validated by addHeader()
@@ -78,6 +87,8 @@ struct ConnectionSettings
     TlsSettings tls;
     RecordingSettings recording;
     qint64 maxIncomingMessageSize = DefaultMaxIncomingMessageSize;
+    bool deflate = true; // offer permessage-deflate, as browsers do
+    int closeTimeoutMs = DefaultCloseTimeoutMs; // wait for the peer's close frame, then cut TCP
 
     // Parses a ws:// or wss:// URL ("host:port/path" alone means ws://). On failure returns an
     // invalid QUrl and says what is wrong in *error.

@@ -351,12 +351,26 @@ QString MessageLogModel::preview(const TrafficEvent &e, QByteArrayView payload)
         return payload.size() > Shown ? hex + QStringLiteral(" \u2026") : hex;
     }
     case Kind::Ping:
+        if (e.direction == TrafficEvent::Direction::Incoming)
+            return QStringLiteral("server ping (%1 bytes)").arg(e.size);
         return QStringLiteral("ping #%1").arg(e.sequence);
     case Kind::Pong:
+        if (e.direction == TrafficEvent::Direction::Outgoing)
+            return e.durationUs >= 0 ? QStringLiteral("pong to server ping after %1 ms")
+                                           .arg(e.durationUs / 1000.0, 0, 'f', 3)
+                                     : QStringLiteral("pong to server ping");
         return e.durationUs >= 0 ? QStringLiteral("pong #%1  %2 ms")
                                        .arg(e.sequence)
                                        .arg(e.durationUs / 1000.0, 0, 'f', 3)
                                  : QStringLiteral("pong (not ours)");
+    case Kind::Handshake:
+        return e.text.left(e.text.indexOf(QLatin1Char('\r')));
+    case Kind::CloseFrame: {
+        QString line = QStringLiteral("close frame ") + CloseCode::describe(e.code);
+        if (!e.text.isEmpty())
+            line += QStringLiteral(": ") + e.text;
+        return line;
+    }
     case Kind::Open:
         return e.text.isEmpty() ? QStringLiteral("connected")
                                 : QStringLiteral("connected, subprotocol %1").arg(e.text);
@@ -375,6 +389,7 @@ QString MessageLogModel::preview(const TrafficEvent &e, QByteArrayView payload)
     case Kind::PongTimeout:
     case Kind::HeartbeatChange:
     case Kind::Note:
+    case Kind::Fault:
         return e.text;
     }
     return {};
@@ -409,9 +424,14 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         case PreviewColumn:
             if (r.chunk == InDetails)
                 return preview(detail(r), QByteArrayView(detail(r).data));
-            return preview(
-                TrafficEvent {r.timeUs, 0, {}, {}, -1, r.size, -1, 0, 0, kind, direction},
-                payloadView(r));
+            {
+                TrafficEvent e;
+                e.timeUs = r.timeUs;
+                e.size = r.size;
+                e.kind = kind;
+                e.direction = direction;
+                return preview(e, payloadView(r));
+            }
         }
         break;
     case Qt::ToolTipRole:

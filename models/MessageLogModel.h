@@ -39,7 +39,7 @@ public:
         bool regex = false;
         bool caseSensitive = false;
 
-        static constexpr quint32 AllKinds = 0x7ff;
+        static constexpr quint32 AllKinds = (1u << (int(TrafficEvent::Kind::Fault) + 1)) - 1;
         bool isActive() const
         {
             return direction != Direction::Any || kinds != AllKinds || !text.isEmpty();

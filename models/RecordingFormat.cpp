@@ -11,8 +11,8 @@ namespace RecordingFormat {
 namespace {
 
 const char *const kindNames[] = {"text", "binary", "ping", "pong", "connecting", "open", "close",
-    "error", "pong-timeout", "heartbeat", "note"};
-static_assert(std::size(kindNames) == int(Kind::Note) + 1, "one file name per kind");
+    "error", "pong-timeout", "heartbeat", "note", "handshake", "close-frame", "fault"};
+static_assert(std::size(kindNames) == int(Kind::Fault) + 1, "one file name per kind");
 
 // Appends s as a JSON string literal.
 void appendJsonString(QByteArray &out, QByteArrayView utf8)

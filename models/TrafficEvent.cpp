@@ -25,6 +25,12 @@ QString TrafficEvent::kindName(Kind kind)
         return QStringLiteral("heartbeat");
     case Kind::Note:
         return QStringLiteral("note");
+    case Kind::Handshake:
+        return QStringLiteral("handshake");
+    case Kind::CloseFrame:
+        return QStringLiteral("close frame");
+    case Kind::Fault:
+        return QStringLiteral("fault");
     }
     return {};
 }
@@ -53,6 +59,25 @@ QString TrafficEvent::closerName(Closer closer)
         return QStringLiteral("server");
     case Closer::Network:
         return QStringLiteral("network");
+    }
+    return {};
+}
+
+QString TrafficEvent::transportEndName(TransportEnd end)
+{
+    switch (end) {
+    case TransportEnd::Unknown:
+        return {};
+    case TransportEnd::Fin:
+        return QStringLiteral("FIN");
+    case TransportEnd::Reset:
+        return QStringLiteral("RST");
+    case TransportEnd::TlsCloseNotify:
+        return QStringLiteral("TLS close_notify");
+    case TransportEnd::LocalClose:
+        return QStringLiteral("closed by us");
+    case TransportEnd::Timeout:
+        return QStringLiteral("timeout");
     }
     return {};
 }

@@ -23,9 +23,35 @@ struct TrafficEvent
         PongTimeout, // sequence of the unanswered ping; durationUs: how long we waited
         HeartbeatChange, // text: the new settings
         Note, // text: anything else worth a line in the log (reconnect scheduled, ...)
+        // The HTTP upgrade as it happened: data holds the request head as sent, text the response
+        // head as received (status line and every header, CRLF-separated); code: HTTP status.
+        Handshake,
+        // A close frame on the wire, either way: code (1005 when it carried none), text: reason.
+        // The Close event that ends the attempt says who closed and why.
+        CloseFrame,
+        // Faults and interventions (proxy): text says what was done.
+        Fault,
     };
     enum class Direction : quint8 { Incoming, Outgoing, Local };
     enum class Closer : quint8 { None, Local, Peer, Network };
+    // How the transport under the WebSocket ended (Close events).
+    enum class TransportEnd : quint8 {
+        Unknown,
+        Fin, // the peer closed TCP in order (FIN)
+        Reset, // the peer reset TCP (RST)
+        TlsCloseNotify, // the peer sent TLS close_notify
+        LocalClose, // we closed TCP after the close handshake or on error
+        Timeout, // we cut TCP because the peer did not answer in time
+    };
+    // How a message, ping, pong or close frame arrived on the wire (frameFlags bits).
+    enum FrameFlag : quint8 {
+        Rsv1 = 0x01, // on the first frame: for permessage-deflate, "compressed"
+        Rsv2 = 0x02,
+        Rsv3 = 0x04,
+        Masked = 0x08, // the frames carried a masking key
+        Compressed = 0x10, // permessage-deflate: the payload was inflated
+        WireInfo = 0x80, // frames, wireSize and the bits above are known
+    };
     enum class CloseCause : quint8 {
         None,
         Requested, // the user asked to close (code and reason are ours)
@@ -35,7 +61,7 @@ struct TrafficEvent
         ConnectTimeout,
         Dropped, // the TCP connection ended without a close frame (1006)
         HeartbeatTimeout, // closed with 1011 because pongs stopped
-        ProtocolError, // Qt closed because the peer broke the protocol or a size limit
+        ProtocolError, // we closed because the peer broke the protocol or a size limit
         Shutdown, // the application shut the connection down
     };
 
@@ -49,12 +75,17 @@ struct TrafficEvent
     qint64 payloadOffset = -1;
     qint64 size = 0; // payload bytes on the wire (UTF-8 bytes for text)
     qint64 durationUs = -1; // Pong: round-trip time; PongTimeout: time waited
+    qint64 wireSize = -1; // bytes on the wire, frame headers included (-1: not known)
+    quint32 frames = 0; // frames the message arrived in (0: not known)
     quint32 sequence = 0; // heartbeat sequence number of a ping, pong or pong timeout
     quint16 code = 0; // Close: close code; Error: HTTP status of a rejected upgrade
     Kind kind = Kind::Note;
     Direction direction = Direction::Local;
     Closer closedBy = Closer::None;
     CloseCause cause = CloseCause::None;
+    TransportEnd transportEnd = TransportEnd::Unknown;
+    quint8 frameFlags = 0; // FrameFlag bits
+    quint8 opcode = 0; // the first frame's opcode, when WireInfo is set
 
     bool isMessage() const { return kind == Kind::Text || kind == Kind::Binary; }
     bool hasPayload() const { return isMessage() || kind == Kind::Ping || kind == Kind::Pong; }
@@ -62,6 +93,8 @@ struct TrafficEvent
     static QString kindName(Kind kind);
     static QString directionName(Direction direction);
     static QString closerName(Closer closer);
+    static QString transportEndName(TransportEnd end);
+    bool hasWireInfo() const { return frameFlags & WireInfo; }
 };
 
 using TrafficEventList = QList<TrafficEvent>;
