@@ -66,6 +66,23 @@ public:
         m_used += bytes.size();
     }
 
+    // Sets a payload from raw bytes (UTF-8 for a text message). Needs hasRoomFor(size).
+    void setRaw(TrafficEvent &e, const char *data, qsizetype size)
+    {
+        e.size = size;
+        if (size > MaxPackedBytes) {
+            if (e.kind == TrafficEvent::Kind::Text)
+                e.text = QString::fromUtf8(data, size);
+            else
+                e.data = QByteArray(data, size);
+            return;
+        }
+        if (size > 0)
+            memcpy(m_buffer + m_used, data, size_t(size));
+        e.payloadOffset = m_used;
+        m_used += size;
+    }
+
     TrafficBatch take()
     {
         TrafficBatch batch;
