@@ -151,7 +151,23 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
                 out += '"' + batch.payloadView(e).toByteArray().toBase64() + '"';
             }
         }
+        if (e.hasWireInfo()) {
+            // How it was framed: [frames, bytes on the wire, first opcode, FrameFlag bits].
+            out += ",\"wire\":[" + QByteArray::number(e.frames) + ','
+                + QByteArray::number(e.wireSize) + ',' + QByteArray::number(e.opcode) + ','
+                + QByteArray::number(e.frameFlags) + ']';
+        }
         switch (e.kind) {
+        case Kind::CloseFrame:
+            out += ",\"code\":" + QByteArray::number(e.code) + ",\"reason\":";
+            appendJsonString(out, e.text);
+            break;
+        case Kind::Handshake:
+            out += ",\"httpStatus\":" + QByteArray::number(e.code) + ",\"request\":";
+            appendJsonString(out, QString::fromLatin1(e.data));
+            out += ",\"response\":";
+            appendJsonString(out, e.text);
+            break;
         case Kind::Ping:
         case Kind::Pong:
         case Kind::PongTimeout:
@@ -166,6 +182,10 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
             out += ",\"closedBy\":\"";
             out += TrafficEvent::closerName(e.closedBy).toLatin1();
             out += '"';
+            if (e.transportEnd != TrafficEvent::TransportEnd::Unknown) {
+                out += ",\"transport\":";
+                appendJsonString(out, TrafficEvent::transportEndName(e.transportEnd));
+            }
             break;
         case Kind::Error:
             if (e.code)
@@ -283,8 +303,28 @@ bool parseEvent(const QJsonObject &o, TrafficEvent *event, QString *error)
     } else if (!e.hasPayload() && o.contains(QStringLiteral("text"))) {
         e.text = o.value(QStringLiteral("text")).toString();
     }
-    if (e.kind == Kind::Error)
+    if (e.kind == Kind::Error || e.kind == Kind::Handshake)
         e.code = quint16(o.value(QStringLiteral("httpStatus")).toInt());
+    if (e.kind == Kind::Handshake) {
+        e.data = o.value(QStringLiteral("request")).toString().toLatin1();
+        e.text = o.value(QStringLiteral("response")).toString();
+    } else if (e.kind == Kind::CloseFrame) {
+        e.code = quint16(o.value(QStringLiteral("code")).toInt());
+        e.text = o.value(QStringLiteral("reason")).toString();
+    } else if (e.kind == Kind::Close) {
+        const QString transport = o.value(QStringLiteral("transport")).toString();
+        for (int i = 1; i <= int(TrafficEvent::TransportEnd::Timeout); ++i) {
+            if (transport == TrafficEvent::transportEndName(TrafficEvent::TransportEnd(i)))
+                e.transportEnd = TrafficEvent::TransportEnd(i);
+        }
+    }
+    const QJsonArray wire = o.value(QStringLiteral("wire")).toArray();
+    if (wire.size() == 4) {
+        e.frames = quint32(qBound<qint64>(0, wire.at(0).toInteger(), 0xffffffff));
+        e.wireSize = qMax<qint64>(0, wire.at(1).toInteger());
+        e.opcode = quint8(wire.at(2).toInt() & 0x0f);
+        e.frameFlags = quint8(wire.at(3).toInt() & 0xff) | TrafficEvent::WireInfo;
+    }
     *event = e;
     return true;
 }
