@@ -83,6 +83,38 @@ QList<HttpHeader> redactedHeaders(const QList<HttpHeader> &headers, bool keepSec
     return result;
 }
 
+QByteArray redactedHead(const QByteArray &head, bool keepSecrets)
+{
+    if (keepSecrets)
+        return head;
+    QList<QByteArray> lines = head.split('\n');
+    for (QByteArray &line : lines) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed();
+        if (isSecretHeader(name) || name.compare("set-cookie", Qt::CaseInsensitive) == 0)
+            line = name + ": " + Redacted + (line.endsWith('\r') ? "\r" : "");
+    }
+    return lines.join('\n');
+}
+
+TrafficBatch redactedForRecording(const TrafficBatch &batch, bool keepSecrets)
+{
+    if (keepSecrets)
+        return batch;
+    TrafficBatch result = batch;
+    bool changed = false;
+    for (TrafficEvent &e : result.events) {
+        if (e.kind != Kind::Handshake)
+            continue;
+        e.data = redactedHead(e.data, false);
+        e.text = QString::fromLatin1(redactedHead(e.text.toLatin1(), false));
+        changed = true;
+    }
+    return changed ? result : batch;
+}
+
 QString kindName(Kind kind)
 {
     return QString::fromLatin1(kindNames[int(kind)]);

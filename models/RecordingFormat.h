@@ -32,6 +32,12 @@ inline constexpr char Redacted[] = "(redacted by Sockscope)";
 // saying so, unless keepSecrets.
 QList<HttpHeader> redactedHeaders(const QList<HttpHeader> &headers, bool keepSecrets);
 bool isSecretHeader(const QByteArray &name);
+// An HTTP head (a handshake's request or response) with the values of secret headers (and
+// Set-Cookie) replaced by the same note, unless keepSecrets.
+QByteArray redactedHead(const QByteArray &head, bool keepSecrets);
+// The batch as a recording keeps it: handshake events redacted unless keepSecrets. Returns the
+// batch itself (shared, not copied) when it holds no handshake.
+TrafficBatch redactedForRecording(const TrafficBatch &batch, bool keepSecrets);
 
 QByteArray headerLine(const RecordingHeader &header);
 // Appends one line per event of the batch to out.

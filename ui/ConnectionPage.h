@@ -4,7 +4,7 @@
 #include "ConnectionState.h"
 #include "LoopLag.h"
 #include "MessageLogModel.h"
-#include "Replayer.h"
+#include "ReplayPlan.h"
 
 #include <QWidget>
 

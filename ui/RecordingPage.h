@@ -3,7 +3,7 @@
 #include "MessageLogModel.h"
 #include "MockServer.h"
 #include "RecordingFormat.h"
-#include "Replayer.h"
+#include "ReplayPlan.h"
 
 #include <QWidget>
 

@@ -3,7 +3,7 @@
 #include "ConnectionSettings.h"
 #include "ConnectionState.h"
 #include "LoopLag.h"
-#include "Replayer.h"
+#include "ReplayPlan.h"
 #include "TrafficBatch.h"
 
 #include <QObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ServerThread.h"
+#include "OwnedThread.h"
 
 #include <QObject>
 #include <QUrl>
@@ -31,6 +31,6 @@ public:
     static QStringList endpoints();
 
 private:
-    ServerThread m_thread;
+    OwnedThread m_thread;
     quint16 m_port = 0;
 };

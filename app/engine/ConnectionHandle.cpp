@@ -2,8 +2,6 @@
 
 #include "ConnectionWorker.h"
 
-#include <QThread>
-
 namespace {
 void registerMetaTypes()
 {
@@ -22,17 +20,10 @@ void registerMetaTypes()
 ConnectionHandle::ConnectionHandle(const ConnectionSettings &settings, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
-    , m_thread(new QThread)
+    , m_thread(QStringLiteral("sockscope-connection"))
     , m_worker(new ConnectionWorker(settings, m_clock))
 {
     registerMetaTypes();
-    m_thread->setObjectName(QStringLiteral("sockscope-connection"));
-    m_worker->moveToThread(m_thread);
-    // The socket and the timers are created by initialize(), in the worker thread.
-    connect(m_thread, &QThread::started, m_worker, &ConnectionWorker::initialize);
-    // deleteLater from finished() runs the delete inside the finishing thread, where the
-    // worker's timers live.
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &ConnectionWorker::eventsReady, this, &ConnectionHandle::eventsReceived);
     connect(m_worker, &ConnectionWorker::replayProgress, this, &ConnectionHandle::replayProgress);
     connect(m_worker, &ConnectionWorker::replayFinished, this, &ConnectionHandle::replayFinished);
@@ -40,18 +31,17 @@ ConnectionHandle::ConnectionHandle(const ConnectionSettings &settings, QObject *
         m_state = state;
         Q_EMIT stateChanged(state);
     });
-    m_thread->start();
+    // The transport and the timers are created by initialize(), in the worker thread; the
+    // worker is deleted there when the thread ends.
+    ConnectionWorker *worker = m_worker;
+    m_thread.start(
+        m_worker, [worker] { worker->initialize(); }, false);
 }
 
 ConnectionHandle::~ConnectionHandle()
 {
     beginShutdown();
-    if (!waitForShutdown(5000)) {
-        // Deleting a running QThread would abort the process; leaking it lets the app exit.
-        qCritical("sockscope: a connection thread did not stop in 5 s");
-        return;
-    }
-    delete m_thread;
+    waitForShutdown(QDeadlineTimer(OwnedThread::DefaultStopTimeoutMs));
 }
 
 template<typename F> void ConnectionHandle::post(F &&call)
@@ -66,19 +56,18 @@ void ConnectionHandle::beginShutdown()
     if (m_shutdownBegun)
         return;
     ConnectionWorker *worker = m_worker;
-    QMetaObject::invokeMethod(
-        worker, [worker] { worker->shutdown(); }, Qt::QueuedConnection);
+    m_thread.requestStop([worker] { worker->shutdown(); });
     m_shutdownBegun = true;
 }
 
-bool ConnectionHandle::waitForShutdown(int timeoutMs)
+bool ConnectionHandle::waitForShutdown(QDeadlineTimer deadline)
 {
-    return m_thread->wait(QDeadlineTimer(timeoutMs));
+    return m_thread.join(deadline);
 }
 
 bool ConnectionHandle::isShutDown() const
 {
-    return m_shutdownBegun && m_thread->isFinished();
+    return m_shutdownBegun && !m_thread.isRunning();
 }
 
 void ConnectionHandle::open()

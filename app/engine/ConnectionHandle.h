@@ -4,13 +4,13 @@
 #include "ConnectionState.h"
 #include "EventClock.h"
 #include "LoopLag.h"
-#include "Replayer.h"
+#include "OwnedThread.h"
+#include "ReplayPlan.h"
 #include "TrafficBatch.h"
 
 #include <QObject>
 
 class ConnectionWorker;
-class QThread;
 
 // The GUI-side face of one connection, and the thread boundary: it owns the connection's QThread
 // and its ConnectionWorker, forwards requests to the worker as queued calls, and re-emits what the
@@ -29,7 +29,7 @@ public:
 
     // Shutting down many connections in parallel: begin on all, then wait on all.
     void beginShutdown();
-    bool waitForShutdown(int timeoutMs);
+    bool waitForShutdown(QDeadlineTimer deadline); // joins the thread: isShutDown() after
     bool isShutDown() const;
 
 public Q_SLOTS:
@@ -57,7 +57,7 @@ private:
 
     ConnectionSettings m_settings;
     EventClock m_clock;
-    QThread *m_thread;
+    OwnedThread m_thread;
     ConnectionWorker *m_worker;
     ConnectionState m_state = ConnectionState::Idle;
     bool m_shutdownBegun = false;

@@ -35,7 +35,7 @@ bool ConnectionManager::shutdownAll(int timeoutMs)
     const QDeadlineTimer deadline(timeoutMs);
     bool allJoined = true;
     for (ConnectionHandle *c : connections) {
-        allJoined = c->waitForShutdown(int(qMax<qint64>(0, deadline.remainingTime()))) && allJoined;
+        allJoined = c->waitForShutdown(deadline) && allJoined;
         Q_EMIT connectionRemoved(c);
         delete c;
     }

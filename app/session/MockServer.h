@@ -1,7 +1,7 @@
 #pragma once
 
+#include "OwnedThread.h"
 #include "RecordingReader.h"
-#include "ServerThread.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -47,7 +47,7 @@ Q_SIGNALS:
     void clientDisconnected(const QString &peer, const QString &why);
 
 private:
-    ServerThread m_thread;
+    OwnedThread m_thread;
     QHostAddress m_address;
     quint16 m_port = 0;
     QStringList m_clients;

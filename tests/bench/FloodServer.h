@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ServerThread.h"
+#include "OwnedThread.h"
 #include <QByteArray>
 
 #include <QObject>
@@ -19,6 +19,6 @@ public:
     quint16 port() const { return m_port; }
 
 private:
-    ServerThread m_thread;
+    OwnedThread m_thread;
     quint16 m_port = 0;
 };

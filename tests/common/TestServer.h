@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ServerThread.h"
+#include "OwnedThread.h"
 #include <QAtomicInt>
 
 #include <QObject>
@@ -32,7 +32,7 @@ public:
 
 private:
     friend class TestServerCore;
-    ServerThread m_thread;
+    OwnedThread m_thread;
     quint16 m_port = 0;
     QAtomicInt m_accepted;
     QAtomicInt m_gone;

@@ -14,6 +14,7 @@ class TestRecordingWire : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void wireEventsReadBackTheSame();
+    void handshakeSecretsAreRedactedUnlessKept();
 };
 
 void TestRecordingWire::wireEventsReadBackTheSame()
@@ -84,6 +85,34 @@ void TestRecordingWire::wireEventsReadBackTheSame()
     QCOMPARE(read.at(4).transportEnd, TrafficEvent::TransportEnd::Reset);
     // Without wire info nothing is claimed.
     QVERIFY(!read.at(2).hasWireInfo());
+}
+
+void TestRecordingWire::handshakeSecretsAreRedactedUnlessKept()
+{
+    TrafficBatch batch;
+    TrafficEvent handshake;
+    handshake.kind = Kind::Handshake;
+    handshake.data = "GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer hunter2\r\n"
+                     "Cookie: session=top-secret\r\nSec-WebSocket-Key: abc==\r\n\r\n";
+    handshake.text = QStringLiteral("HTTP/1.1 101 Switching Protocols\r\nSet-Cookie: "
+                                    "id=server-secret\r\nUpgrade: websocket\r\n\r\n");
+    TrafficEvent text;
+    text.kind = Kind::Text;
+    text.text = QStringLiteral("Authorization: in a message stays as sent");
+    batch.events = {handshake, text};
+    const TrafficBatch redacted = RecordingFormat::redactedForRecording(batch, false);
+    const QByteArray request = redacted.events.at(0).data;
+    QVERIFY(!request.contains("hunter2"));
+    QVERIFY(!request.contains("top-secret"));
+    QVERIFY(request.contains("Authorization: " + QByteArray(RecordingFormat::Redacted) + "\r\n"));
+    QVERIFY(request.contains("Host: x\r\n"));
+    QVERIFY(request.endsWith("\r\n\r\n"));
+    QVERIFY(!redacted.events.at(0).text.contains(QLatin1String("server-secret")));
+    QVERIFY(redacted.events.at(0).text.contains(QLatin1String("Upgrade: websocket")));
+    QCOMPARE(redacted.events.at(1).text, text.text);
+    // Kept when asked, and the original batch is never changed.
+    QCOMPARE(RecordingFormat::redactedForRecording(batch, true).events.at(0).data, handshake.data);
+    QCOMPARE(batch.events.at(0).data, handshake.data);
 }
 
 QTEST_APPLESS_MAIN(TestRecordingWire)

@@ -4,30 +4,33 @@
 #include <QThread>
 #include <QTimer>
 
+namespace {
+// The writer finishes what it was given before its thread ends: a slow disk gets this long.
+constexpr int WriterStopTimeoutMs = 30000;
+} // namespace
+
 SessionRecorder::SessionRecorder(
     const QString &path, const RecordingHeader &header, QObject *parent)
     : QObject(parent)
     , m_path(path)
-    , m_thread(new QThread)
+    , m_thread(QStringLiteral("sockscope-recorder"))
     , m_pending(std::make_shared<std::atomic<qint64>>(0))
 {
     m_backlogTimer = new QTimer(this);
     m_backlogTimer->setInterval(250);
     connect(m_backlogTimer, &QTimer::timeout, this, &SessionRecorder::checkBacklog);
     m_writer = new RecordingWriter(path, RecordingFormat::headerLine(header), m_pending);
-    m_writer->moveToThread(m_thread);
-    m_thread->setObjectName(QStringLiteral("sockscope-recorder"));
-    connect(m_thread, &QThread::started, m_writer, &RecordingWriter::start);
-    connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
     connect(m_writer, &RecordingWriter::failed, this, &SessionRecorder::failed);
-    m_thread->start();
+    RecordingWriter *writer = m_writer;
+    m_thread.start(
+        m_writer, [writer] { writer->start(); }, false);
 }
 
 SessionRecorder::~SessionRecorder()
 {
-    QMetaObject::invokeMethod(m_writer, &RecordingWriter::finish, Qt::QueuedConnection);
-    m_thread->wait();
-    delete m_thread;
+    RecordingWriter *writer = m_writer;
+    m_thread.requestStop([writer] { writer->finish(); });
+    m_thread.join(QDeadlineTimer(WriterStopTimeoutMs));
 }
 
 void SessionRecorder::record(const TrafficBatch &batch)

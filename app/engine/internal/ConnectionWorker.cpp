@@ -70,7 +70,7 @@ void ConnectionWorker::initialize()
     m_batcher = new EventBatcher(this);
     connect(m_batcher, &EventBatcher::batchReady, this, [this](const TrafficBatch &batch) {
         if (m_recorder)
-            m_recorder->record(batch);
+            m_recorder->record(RecordingFormat::redactedForRecording(batch, m_recordSecrets));
         m_lastReportUs = m_clock.elapsedUs();
         Q_EMIT eventsReady(batch, m_lagProbe->take());
     });
@@ -812,6 +812,7 @@ void ConnectionWorker::startRecording(const QString &path, bool keepSecrets)
 {
     if (m_recorder)
         stopRecording();
+    m_recordSecrets = keepSecrets;
     RecordingHeader header;
     header.app = QStringLiteral("sockscope " SOCKSCOPE_VERSION);
     header.url = m_settings.url;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "OwnedThread.h"
+
 #include "RecordingFormat.h"
 
 #include <QObject>
@@ -7,7 +9,6 @@
 #include <atomic>
 #include <memory>
 
-class QThread;
 class RecordingWriter;
 
 // Records a live connection to a file. Lives in the connection's thread; the file is written by a
@@ -38,7 +39,7 @@ private:
     void checkBacklog();
 
     QString m_path;
-    QThread *m_thread;
+    OwnedThread m_thread;
     class QTimer *m_backlogTimer; // while behind, notices the catching up even when traffic stops
     RecordingWriter *m_writer;
     std::shared_ptr<std::atomic<qint64>> m_pending;
