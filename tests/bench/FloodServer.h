@@ -8,13 +8,15 @@
 class FloodServerCore;
 
 // A WebSocket server that answers the upgrade and then sends a fixed number of identical text
-// messages as fast as the client reads them: the frames are built once and written as one block,
-// so the client, not the server, sets the pace. Runs in its own thread.
+// messages (then a close frame) as fast as the client reads them: the frames are built once and
+// written as one block, so the client, not the server, sets the pace. Runs in its own thread.
 class FloodServer : public QObject
 {
     Q_OBJECT
 public:
-    FloodServer(int messages, int messageSize, QObject *parent = nullptr);
+    // With deflate, a client that offers permessage-deflate gets the same messages compressed
+    // (one deflate stream, context takeover, as browsers and servers do by default).
+    FloodServer(int messages, int messageSize, bool deflate = false, QObject *parent = nullptr);
     ~FloodServer() override;
     quint16 port() const { return m_port; }
 

@@ -7,6 +7,8 @@
 #include "PeerProcess.h"
 #include "TestSettings.h"
 
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using Kind = TrafficEvent::Kind;
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void slowButLiveSenderIsNotAnError();
     void endingsWithoutACloseFrame_data();
     void endingsWithoutACloseFrame();
+    void tlsCloseNotifyWithoutACloseFrame();
     void handshakeAnswersAreEachNamed_data();
     void handshakeAnswersAreEachNamed();
     void refusedTcpStaysRefused();
@@ -44,14 +47,15 @@ struct Session
     std::unique_ptr<ConnectionHandle> connection;
     std::unique_ptr<EventRecorder> recorder;
 
-    bool start(const QString &scenario, ConnectionSettings settings = {})
+    bool start(const QString &scenario, ConnectionSettings settings = {},
+        const QStringList &extra = {}, const QString &scheme = QStringLiteral("ws"))
     {
-        if (!peer.startPythonScript(QStringLiteral("raw_peer.py"), {scenario}))
+        if (!peer.startPythonScript(QStringLiteral("raw_peer.py"), QStringList {scenario} + extra))
             return false;
         if (settings.url.isEmpty())
-            settings = quietSettings(peer.url());
+            settings = quietSettings(peer.url(scheme));
         else
-            settings.url = peer.url();
+            settings.url = peer.url(scheme);
         connection = std::make_unique<ConnectionHandle>(settings);
         recorder = std::make_unique<EventRecorder>(connection.get());
         connection->open();
@@ -222,6 +226,36 @@ void TestConformance::endingsWithoutACloseFrame()
     QCOMPARE(close.cause, Cause::Dropped);
     QCOMPARE(int(close.transportEnd), transport);
     QVERIFY2(close.text.contains(says), qPrintable(close.text));
+}
+
+void TestConformance::tlsCloseNotifyWithoutACloseFrame()
+{
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+            QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
+    QVERIFY(openssl.waitForFinished(60000));
+    QCOMPARE(openssl.exitCode(), 0);
+    ConnectionSettings settings;
+    settings.url = QUrl(QStringLiteral("wss://127.0.0.1:1/"));
+    settings.heartbeat.enabled = false;
+    settings.tls.ignoreCertificateErrors = true;
+    Session s;
+    // The server ends TLS properly (close_notify), then TCP, but sends no close frame.
+    QVERIFY2(s.start(QStringLiteral("fin-no-close"), settings, {QStringLiteral("--tls"), cert, key},
+                 QStringLiteral("wss")),
+        qPrintable(s.peer.errorText()));
+    QVERIFY(s.recorder->waitForState(ConnectionState::Closed));
+    const TrafficEvent close = s.close();
+    QCOMPARE(close.code, quint16(1006));
+    QCOMPARE(close.closedBy, Closer::Network);
+    QCOMPARE(close.transportEnd, TransportEnd::TlsCloseNotify);
+    QVERIFY2(close.text.contains(QLatin1String("close_notify")), qPrintable(close.text));
 }
 
 void TestConformance::handshakeAnswersAreEachNamed_data()

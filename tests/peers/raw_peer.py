@@ -9,12 +9,13 @@ did, for the test to wait on:
   CLIENT-GONE                    the client closed TCP
   REQUEST <header line>          each line of the client's upgrade request
 
-Usage: raw_peer.py SCENARIO   (see SCENARIOS below)
+Usage: raw_peer.py SCENARIO [--tls CERT KEY]   (see scenario() and HANDSHAKES below)
 """
 import asyncio
 import base64
 import hashlib
 import socket
+import ssl
 import struct
 import sys
 
@@ -230,7 +231,12 @@ async def handle(name, reader, writer):
 
 async def main():
     name = sys.argv[1]
-    server = await asyncio.start_server(lambda r, w: handle(name, r, w), "127.0.0.1", 0)
+    context = None
+    if "--tls" in sys.argv:
+        i = sys.argv.index("--tls")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
+    server = await asyncio.start_server(lambda r, w: handle(name, r, w), "127.0.0.1", 0, ssl=context)
     say(f"PORT {server.sockets[0].getsockname()[1]}")
     await asyncio.Future()
 

@@ -126,6 +126,12 @@ void TlsTransport::onError()
     } else {
         setEnded(TransportEnd::Reset, m_socket->errorString());
     }
+    // QSslSocket stays "connected" after the peer's close_notify: the stream has ended all the
+    // same.
+    if (!m_endedEmitted) {
+        m_endedEmitted = true;
+        QMetaObject::invokeMethod(this, &Transport::ended, Qt::QueuedConnection);
+    }
 }
 
 void TlsTransport::onDisconnected()
