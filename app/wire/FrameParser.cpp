@@ -258,6 +258,21 @@ bool FrameParser::validateText(const char *data, qint64 size)
     return true;
 }
 
+bool FrameParser::inflated(MessageInflater::Result result)
+{
+    switch (result) {
+    case MessageInflater::Result::Ok:
+        return true;
+    case MessageInflater::Result::TooBig:
+        return fail(1009,
+            QStringLiteral("a compressed message inflates past the %1 limit")
+                .arg(sizeText(m_maxMessageSize)));
+    case MessageInflater::Result::Corrupt:
+        break;
+    }
+    return fail(1007, QStringLiteral("a compressed message is not valid deflate data"));
+}
+
 bool FrameParser::appendData(const char *data, qint64 size)
 {
     if (!m_compressed) {
@@ -268,16 +283,8 @@ bool FrameParser::appendData(const char *data, qint64 size)
     }
     m_compressedSize += size;
     const qsizetype before = m_message.size();
-    switch (m_inflater->inflate(QByteArrayView(data, size), m_message, m_maxMessageSize)) {
-    case MessageInflater::Result::Ok:
-        break;
-    case MessageInflater::Result::TooBig:
-        return fail(1009,
-            QStringLiteral("a compressed message inflates past the %1 limit")
-                .arg(sizeText(m_maxMessageSize)));
-    case MessageInflater::Result::Corrupt:
-        return fail(1007, QStringLiteral("a compressed message is not valid deflate data"));
-    }
+    if (!inflated(m_inflater->inflate(QByteArrayView(data, size), m_message, m_maxMessageSize)))
+        return false;
     return validateText(m_message.constData() + before, m_message.size() - before);
 }
 
@@ -297,16 +304,8 @@ bool FrameParser::endFrame()
         return true;
     if (m_compressed) {
         const qsizetype before = m_message.size();
-        switch (m_inflater->finishMessage(m_message, m_maxMessageSize)) {
-        case MessageInflater::Result::Ok:
-            break;
-        case MessageInflater::Result::TooBig:
-            return fail(1009,
-                QStringLiteral("a compressed message inflates past the %1 limit")
-                    .arg(sizeText(m_maxMessageSize)));
-        case MessageInflater::Result::Corrupt:
-            return fail(1007, QStringLiteral("a compressed message is not valid deflate data"));
-        }
+        if (!inflated(m_inflater->finishMessage(m_message, m_maxMessageSize)))
+            return false;
         if (!validateText(m_message.constData() + before, m_message.size() - before))
             return false;
     }

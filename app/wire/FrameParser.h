@@ -74,6 +74,7 @@ private:
     bool beginFrame(const unsigned char *h, int headerLength);
     bool endFrame();
     bool appendData(const char *data, qint64 size);
+    bool inflated(MessageInflater::Result result); // false (and failed) unless Ok
     bool deliverMessage(const char *data, qint64 size);
     bool fail(quint16 code, const QString &text);
     bool validateText(const char *data, qint64 size);

@@ -61,6 +61,36 @@ bool windowBits(const Parameter &p, int *bits)
     return true;
 }
 
+// Reads one offer's or answer's parameters. A client's offer may give client_max_window_bits
+// without a value; a server's answer must give one. On failure *bad names the parameter.
+bool readParameters(const Offer &offer, bool isOffer, DeflateParameters *out, QByteArray *bad)
+{
+    DeflateParameters p;
+    QList<QByteArray> seen;
+    for (const Parameter &param : offer.parameters) {
+        bool ok = true;
+        if (seen.contains(param.name))
+            ok = false; // given twice
+        else if (param.name == "server_no_context_takeover")
+            ok = !param.hasValue, p.serverNoContextTakeover = true;
+        else if (param.name == "client_no_context_takeover")
+            ok = !param.hasValue, p.clientNoContextTakeover = true;
+        else if (param.name == "server_max_window_bits")
+            ok = windowBits(param, &p.serverMaxWindowBits);
+        else if (param.name == "client_max_window_bits")
+            ok = (isOffer && !param.hasValue) || windowBits(param, &p.clientMaxWindowBits);
+        else
+            ok = false;
+        seen.append(param.name);
+        if (!ok) {
+            *bad = (param.name + (param.hasValue ? "=" + param.value : "")).left(100);
+            return false;
+        }
+    }
+    *out = p;
+    return true;
+}
+
 } // namespace
 
 QByteArray DeflateParameters::toHeaderValue() const
@@ -96,34 +126,13 @@ bool parseServerAnswer(const QByteArray &headerValue, DeflateParameters *agreed,
                      .arg(QString::fromLatin1(headerValue.simplified().left(200)));
         return false;
     }
-    DeflateParameters p;
-    QList<QByteArray> seen;
-    for (const Parameter &param : answers.first().parameters) {
-        if (seen.contains(param.name)) {
-            *error = QStringLiteral("permessage-deflate parameter %1 given twice")
-                         .arg(QString::fromLatin1(param.name));
-            return false;
-        }
-        seen.append(param.name);
-        bool ok = true;
-        if (param.name == "server_no_context_takeover")
-            ok = !param.hasValue, p.serverNoContextTakeover = true;
-        else if (param.name == "client_no_context_takeover")
-            ok = !param.hasValue, p.clientNoContextTakeover = true;
-        else if (param.name == "server_max_window_bits")
-            ok = windowBits(param, &p.serverMaxWindowBits);
-        else if (param.name == "client_max_window_bits")
-            ok = windowBits(param, &p.clientMaxWindowBits); // we offered it, a value is required
-        else
-            ok = false;
-        if (!ok) {
-            *error = QStringLiteral("the server's permessage-deflate parameter '%1' is not valid")
-                         .arg(QString::fromLatin1(
-                             (param.name + (param.hasValue ? "=" + param.value : "")).left(100)));
-            return false;
-        }
+    QByteArray bad;
+    if (!readParameters(answers.first(), false, agreed, &bad)) {
+        *error = QStringLiteral(
+            "the server's permessage-deflate parameter '%1' is not valid (or given twice)")
+                     .arg(QString::fromLatin1(bad));
+        return false;
     }
-    *agreed = p;
     return true;
 }
 
@@ -132,32 +141,9 @@ bool acceptClientOffer(const QByteArray &headerValue, DeflateParameters *agreed)
     for (const Offer &offer : parseExtensions(headerValue)) {
         if (offer.name != ExtensionName)
             continue;
-        DeflateParameters p;
-        QList<QByteArray> seen;
-        bool ok = true;
-        for (const Parameter &param : offer.parameters) {
-            if (seen.contains(param.name)) {
-                ok = false;
-                break;
-            }
-            seen.append(param.name);
-            if (param.name == "server_no_context_takeover")
-                ok = !param.hasValue, p.serverNoContextTakeover = true;
-            else if (param.name == "client_no_context_takeover")
-                ok = !param.hasValue, p.clientNoContextTakeover = true;
-            else if (param.name == "server_max_window_bits")
-                ok = windowBits(param, &p.serverMaxWindowBits);
-            else if (param.name == "client_max_window_bits")
-                ok = !param.hasValue || windowBits(param, &p.clientMaxWindowBits);
-            else
-                ok = false;
-            if (!ok)
-                break;
-        }
-        if (ok) {
-            *agreed = p;
+        QByteArray bad;
+        if (readParameters(offer, true, agreed, &bad))
             return true;
-        }
     }
     return false;
 }

@@ -85,7 +85,7 @@ void WireConnection::controlReceived(
     }
 }
 
-WireFrameInfo WireConnection::sendData(quint8 opcode, QByteArrayView payload)
+WireFrameInfo WireConnection::sendFrame(quint8 opcode, QByteArrayView payload, bool compress)
 {
     WireFrameInfo info;
     if (m_closeSent)
@@ -94,7 +94,7 @@ WireFrameInfo WireConnection::sendData(quint8 opcode, QByteArrayView payload)
     info.frames = 1;
     info.masked = m_role == Role::Client;
     const qsizetype before = m_output.size();
-    if (m_deflater && !payload.isEmpty()) {
+    if (compress) {
         const QByteArray compressed = m_deflater->compress(payload);
         FrameWriter::appendFrame(m_output, opcode, true, compressed, info.masked, 0x40);
         info.rsv = 0x40;
@@ -106,19 +106,14 @@ WireFrameInfo WireConnection::sendData(quint8 opcode, QByteArrayView payload)
     return info;
 }
 
+WireFrameInfo WireConnection::sendData(quint8 opcode, QByteArrayView payload)
+{
+    return sendFrame(opcode, payload, m_deflater && !payload.isEmpty());
+}
+
 WireFrameInfo WireConnection::sendControl(quint8 opcode, QByteArrayView payload)
 {
-    WireFrameInfo info;
-    if (m_closeSent)
-        return info;
-    info.opcode = opcode;
-    info.frames = 1;
-    info.masked = m_role == Role::Client;
-    const qsizetype before = m_output.size();
-    FrameWriter::appendFrame(
-        m_output, opcode, true, payload.first(qMin<qsizetype>(payload.size(), 125)), info.masked);
-    info.wireSize = m_output.size() - before;
-    return info;
+    return sendFrame(opcode, payload.first(qMin<qsizetype>(payload.size(), 125)), false);
 }
 
 WireFrameInfo WireConnection::sendText(QByteArrayView utf8)

@@ -79,6 +79,7 @@ private:
         quint8 opcode, const char *data, qint64 size, const WireFrameInfo &info) override;
     void controlReceived(
         quint8 opcode, const char *data, qint64 size, const WireFrameInfo &info) override;
+    WireFrameInfo sendFrame(quint8 opcode, QByteArrayView payload, bool compress);
     WireFrameInfo sendData(quint8 opcode, QByteArrayView payload);
     WireFrameInfo sendControl(quint8 opcode, QByteArrayView payload);
 

@@ -12,18 +12,12 @@ did, for the test to wait on:
 Usage: raw_peer.py SCENARIO [--tls CERT KEY]   (see scenario() and HANDSHAKES below)
 """
 import asyncio
-import base64
-import hashlib
 import socket
 import ssl
 import struct
 import sys
 
-GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-
-def say(line):
-    print(line, flush=True)
+from py_peer import accept_key, read_request, say  # the same HTTP reading as the library peers
 
 
 def frame(opcode, payload=b"", fin=True, rsv=0, mask=None, length=None):
@@ -45,27 +39,9 @@ def close_frame(code, reason=b""):
     return frame(0x8, struct.pack("!H", code) + reason)
 
 
-async def read_request(reader):
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = await reader.read(4096)
-        if not chunk:
-            return None
-        data += chunk
-    return data
-
-
-def accept_for(request):
-    for line in request.split(b"\r\n"):
-        if line.lower().startswith(b"sec-websocket-key:"):
-            key = line.split(b":", 1)[1].strip()
-            return base64.b64encode(hashlib.sha1(key + GUID).digest())
-    return b""
-
-
 def upgrade(request, extra=b""):
     return (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            b"Sec-WebSocket-Accept: " + accept_for(request) + b"\r\n" + extra + b"\r\n")
+            b"Sec-WebSocket-Accept: " + accept_key(request) + b"\r\n" + extra + b"\r\n")
 
 
 async def read_client_frames(reader):
