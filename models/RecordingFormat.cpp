@@ -66,18 +66,40 @@ const char *directionName(Direction d)
 
 bool isSecretHeader(const QByteArray &name)
 {
-    const QByteArray lower = name.toLower();
-    return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie"
-        || lower == "sec-websocket-key";
+    return SecretRedaction::isSecretHeader(name);
 }
 
 QList<HttpHeader> redactedHeaders(const QList<HttpHeader> &headers, bool keepSecrets)
 {
-    QList<HttpHeader> result = headers;
-    if (!keepSecrets) {
-        for (HttpHeader &h : result) {
-            if (isSecretHeader(h.name))
-                h.value = Redacted;
+    return keepSecrets ? headers : SecretRedaction::headers(headers);
+}
+
+RecordingHeader redacted(const RecordingHeader &header, SecretRedaction::Policy policy)
+{
+    if (policy == SecretRedaction::Policy::Keep)
+        return header;
+    RecordingHeader result = header;
+    result.url = SecretRedaction::url(header.url);
+    result.requestHeaders = SecretRedaction::headers(header.requestHeaders);
+    return result;
+}
+
+TrafficBatch redacted(const TrafficBatch &batch, SecretRedaction::Policy policy)
+{
+    if (policy == SecretRedaction::Policy::Keep)
+        return batch;
+    auto holdsSecrets = [](const TrafficEvent &e) {
+        return e.kind == Kind::Connecting || e.kind == Kind::Handshake;
+    };
+    if (std::none_of(batch.events.cbegin(), batch.events.cend(), holdsSecrets))
+        return batch;
+    TrafficBatch result = batch;
+    for (TrafficEvent &e : result.events) {
+        if (e.kind == Kind::Connecting) {
+            e.text = SecretRedaction::urlText(e.text);
+        } else if (e.kind == Kind::Handshake) {
+            e.data = SecretRedaction::httpHead(e.data);
+            e.text = QString::fromUtf8(SecretRedaction::httpHead(e.text.toUtf8()));
         }
     }
     return result;
@@ -97,6 +119,20 @@ bool kindFromName(const QString &name, Kind *kind)
         }
     }
     return false;
+}
+
+RecordingHeader headerFor(
+    const ConnectionSettings &settings, const QString &app, qint64 startWallMs)
+{
+    RecordingHeader header;
+    header.app = app;
+    header.url = settings.url;
+    header.requestHeaders = settings.headers;
+    if (!settings.origin.isEmpty())
+        header.requestHeaders.prepend({"Origin", settings.origin.toUtf8()});
+    header.offeredSubprotocols = settings.subprotocols;
+    header.startWallMs = startWallMs;
+    return header;
 }
 
 QByteArray headerLine(const RecordingHeader &header)
@@ -159,6 +195,10 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
             if (e.durationUs >= 0)
                 out += (e.kind == Kind::Pong ? ",\"rttUs\":" : ",\"waitedUs\":")
                     + QByteArray::number(e.durationUs);
+            if (e.kind == Kind::PongTimeout && !e.text.isEmpty()) {
+                out += ",\"text\":";
+                appendJsonString(out, e.text);
+            }
             break;
         case Kind::Close:
             out += ",\"code\":" + QByteArray::number(e.code) + ",\"reason\":";
@@ -182,7 +222,8 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
     }
 }
 
-bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
+bool parseHeader(
+    const QJsonObject &o, RecordingHeader *header, QString *error, QStringList *warnings)
 {
     if (o.value(QStringLiteral("format")).toString() != QLatin1String(FormatName)) {
         *error = QStringLiteral(
@@ -202,15 +243,36 @@ bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
                      .arg(Version);
         return false;
     }
+    auto warn = [warnings](const QString &text) {
+        if (warnings)
+            warnings->append(text);
+    };
     header->version = version;
     header->app = o.value(QStringLiteral("app")).toString();
-    header->url = QUrl(o.value(QStringLiteral("url")).toString());
+    const QString urlText = o.value(QStringLiteral("url")).toString();
+    header->url = QUrl(urlText, QUrl::StrictMode);
+    if (!urlText.isEmpty() && !header->url.isValid()) {
+        warn(QStringLiteral("the header's \"url\" '%1' is not a valid URL (%2)")
+                 .arg(urlText, header->url.errorString()));
+        header->url = QUrl();
+    }
     header->subprotocol = o.value(QStringLiteral("subprotocol")).toString();
-    header->startWallMs = qint64(o.value(QStringLiteral("startUnixMs")).toDouble());
+    header->startWallMs = 0;
+    const QJsonValue unixMs = o.value(QStringLiteral("startUnixMs"));
+    if (!unixMs.isUndefined()) {
+        const double ms = unixMs.toDouble(-1);
+        if (ms >= 0 && ms <= double(MaxWallMs))
+            header->startWallMs = qint64(ms);
+        else
+            warn(QStringLiteral("the header's \"startUnixMs\" is not a time between 1970 and "
+                                "9999: the start time is unknown"));
+    }
     if (header->startWallMs == 0) {
         const QDateTime start = QDateTime::fromString(
             o.value(QStringLiteral("startTime")).toString(), Qt::ISODateWithMs);
-        header->startWallMs = start.isValid() ? start.toMSecsSinceEpoch() : 0;
+        if (start.isValid() && start.toMSecsSinceEpoch() >= 0
+            && start.toMSecsSinceEpoch() <= MaxWallMs)
+            header->startWallMs = start.toMSecsSinceEpoch();
     }
     header->requestHeaders.clear();
     for (const QJsonValue &pair : o.value(QStringLiteral("requestHeaders")).toArray()) {
@@ -225,67 +287,388 @@ bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
     return true;
 }
 
-bool parseEvent(const QJsonObject &o, TrafficEvent *event, QString *error)
+namespace {
+
+using Field = EventFields::String;
+
+bool isUtf8(QByteArrayView bytes)
+{
+    const auto *p = reinterpret_cast<const uchar *>(bytes.data());
+    const auto *end = p + bytes.size();
+    while (p < end) {
+        const uchar c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int more = 0;
+        uint code = 0;
+        if (c >= 0xc2 && c <= 0xdf) {
+            more = 1;
+            code = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            more = 2;
+            code = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            more = 3;
+            code = c & 0x07;
+        } else {
+            return false;
+        }
+        if (end - p <= more)
+            return false;
+        for (int i = 1; i <= more; ++i) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            code = (code << 6) | (p[i] & 0x3f);
+        }
+        // Overlong forms, surrogates and code points past U+10FFFF.
+        if ((more == 2 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff)))
+            || (more == 3 && (code < 0x10000 || code > 0x10ffff)))
+            return false;
+        p += more + 1;
+    }
+    return true;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// A JSON string starting after its opening quote; pos ends after the closing quote. Escapes are
+// decoded into *decoded (untouched when there are none). False when the line needs Qt's parser.
+bool scanString(QByteArrayView line, qsizetype &pos, QByteArrayView *view, QByteArray *decoded)
+{
+    const qsizetype start = pos;
+    const char *data = line.data();
+    const qsizetype size = line.size();
+    qsizetype i = start;
+    while (i < size && data[i] != '"' && data[i] != '\\' && uchar(data[i]) >= 0x20)
+        ++i;
+    if (i < size && data[i] == '"') {
+        *view = line.sliced(start, i - start);
+        pos = i + 1;
+        return isUtf8(*view);
+    }
+    if (i >= size || data[i] != '\\')
+        return false;
+    decoded->clear();
+    decoded->append(data + start, i - start);
+    while (i < size) {
+        const char c = data[i];
+        if (c == '"') {
+            pos = i + 1;
+            *view = QByteArrayView(*decoded);
+            return isUtf8(*view);
+        }
+        if (uchar(c) < 0x20)
+            return false;
+        if (c != '\\') {
+            decoded->append(c);
+            ++i;
+            continue;
+        }
+        if (i + 1 >= size)
+            return false;
+        const char e = data[i + 1];
+        i += 2;
+        switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+            decoded->append(e);
+            break;
+        case 'b':
+            decoded->append('\b');
+            break;
+        case 'f':
+            decoded->append('\f');
+            break;
+        case 'n':
+            decoded->append('\n');
+            break;
+        case 'r':
+            decoded->append('\r');
+            break;
+        case 't':
+            decoded->append('\t');
+            break;
+        case 'u': {
+            if (i + 4 > size)
+                return false;
+            uint code = 0;
+            for (int k = 0; k < 4; ++k) {
+                const int v = hexValue(data[i + k]);
+                if (v < 0)
+                    return false;
+                code = code * 16 + uint(v);
+            }
+            i += 4;
+            if (code >= 0xd800 && code <= 0xdfff)
+                return false; // surrogate pairs: left to Qt
+            const char32_t c32 = code;
+            decoded->append(QString::fromUcs4(&c32, 1).toUtf8());
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+    return false;
+}
+
+bool scanInteger(QByteArrayView line, qsizetype &pos, qint64 *value)
+{
+    const char *data = line.data();
+    const qsizetype size = line.size();
+    qsizetype i = pos;
+    const bool negative = i < size && data[i] == '-';
+    if (negative)
+        ++i;
+    const qsizetype digitsStart = i;
+    quint64 v = 0;
+    while (i < size && data[i] >= '0' && data[i] <= '9') {
+        if (i - digitsStart >= 17)
+            return false; // large numbers: left to Qt (as doubles)
+        v = v * 10 + quint64(data[i] - '0');
+        ++i;
+    }
+    if (i == digitsStart || (data[digitsStart] == '0' && i - digitsStart > 1))
+        return false;
+    if (i < size && (data[i] == '.' || data[i] == 'e' || data[i] == 'E'))
+        return false;
+    *value = negative ? -qint64(v) : qint64(v);
+    pos = i;
+    return true;
+}
+
+void skipSpace(QByteArrayView line, qsizetype &pos)
+{
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r'))
+        ++pos;
+}
+
+int stringField(QByteArrayView key)
+{
+    static const struct
+    {
+        const char *name;
+        Field field;
+    } names[]
+        = {{"kind", Field::Kind}, {"direction", Field::Direction}, {"payload", Field::Payload},
+            {"reason", Field::Reason}, {"closedBy", Field::ClosedBy}, {"text", Field::Text}};
+    for (const auto &n : names) {
+        if (key == QByteArrayView(n.name))
+            return n.field;
+    }
+    return -1;
+}
+
+qint64 *integerField(QByteArrayView key, EventFields *f)
+{
+    if (key == "sequence")
+        return &f->sequence;
+    if (key == "code")
+        return &f->code;
+    if (key == "httpStatus")
+        return &f->httpStatus;
+    if (key == "rttUs")
+        return &f->rttUs;
+    if (key == "waitedUs")
+        return &f->waitedUs;
+    return nullptr;
+}
+
+} // namespace
+
+bool scanEventLine(QByteArrayView line, EventFields *f)
+{
+    qsizetype pos = 0;
+    skipSpace(line, pos);
+    if (pos >= line.size() || line[pos] != '{')
+        return false;
+    ++pos;
+    QByteArray keyStorage;
+    QByteArray scratch;
+    for (;;) {
+        skipSpace(line, pos);
+        if (pos >= line.size() || line[pos] != '"')
+            return false;
+        ++pos;
+        QByteArrayView key;
+        if (!scanString(line, pos, &key, &keyStorage) || key.data() == keyStorage.constData())
+            return false; // escaped keys: left to Qt
+        skipSpace(line, pos);
+        if (pos >= line.size() || line[pos] != ':')
+            return false;
+        ++pos;
+        skipSpace(line, pos);
+        if (pos >= line.size())
+            return false;
+        const char c = line[pos];
+        const int field = stringField(key);
+        if (c == '"') {
+            ++pos;
+            QByteArray &storage = field >= 0 ? f->owned[field] : scratch;
+            QByteArrayView value;
+            if (!scanString(line, pos, &value, &storage))
+                return false;
+            if (field >= 0) {
+                f->strings[field] = value;
+                f->hasString[field] = true;
+                if (field == Field::Payload)
+                    f->payloadIsString = true;
+            }
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            qint64 value = 0;
+            if (!scanInteger(line, pos, &value))
+                return false;
+            if (key == "timeUs") {
+                f->timeUs = double(value);
+                f->hasTime = true;
+            } else if (qint64 *target = integerField(key, f)) {
+                *target = value;
+            } else if (field >= 0) {
+                return false; // a number where a string belongs: left to Qt
+            }
+        } else {
+            return false; // true, false, null, nested values: left to Qt
+        }
+        skipSpace(line, pos);
+        if (pos >= line.size())
+            return false;
+        if (line[pos] == ',') {
+            ++pos;
+            continue;
+        }
+        if (line[pos] != '}')
+            return false;
+        ++pos;
+        skipSpace(line, pos);
+        return pos == line.size();
+    }
+}
+
+bool fieldsFromObject(const QJsonObject &o, EventFields *f)
 {
     const QJsonValue time = o.value(QStringLiteral("timeUs"));
-    if (!time.isDouble()) {
+    f->hasTime = time.isDouble();
+    f->timeUs = time.toDouble();
+    static const char *const stringNames[]
+        = {"kind", "direction", "payload", "reason", "closedBy", "text"};
+    for (int i = 0; i < Field::StringCount; ++i) {
+        const QJsonValue v = o.value(QLatin1String(stringNames[i]));
+        if (v.isUndefined())
+            continue;
+        f->hasString[i] = true;
+        if (i == Field::Payload)
+            f->payloadIsString = v.isString();
+        f->owned[i] = v.toString().toUtf8();
+        f->strings[i] = QByteArrayView(f->owned[i]);
+    }
+    auto integer = [&o](const char *name, qint64 fallback) {
+        const QJsonValue v = o.value(QLatin1String(name));
+        return v.isUndefined() ? fallback : v.toInteger(fallback);
+    };
+    f->sequence = integer("sequence", 0);
+    f->code = integer("code", 0);
+    f->httpStatus = integer("httpStatus", 0);
+    f->rttUs = integer("rttUs", -1);
+    f->waitedUs = integer("waitedUs", -1);
+    return true;
+}
+
+bool eventFromFields(const EventFields &f, TrafficEvent *event, QString *error)
+{
+    if (!f.hasTime) {
         *error = QStringLiteral("no \"timeUs\" number");
         return false;
     }
+    if (!(f.timeUs >= 0 && f.timeUs <= double(MaxTimeUs))) {
+        *error = QStringLiteral("\"timeUs\" %1 is out of range (0 to 100 years in µs)")
+                     .arg(f.timeUs, 0, 'g', 17);
+        return false;
+    }
     TrafficEvent e;
-    e.timeUs = qint64(time.toDouble());
-    const QString kind = o.value(QStringLiteral("kind")).toString();
-    if (!kindFromName(kind, &e.kind)) {
+    e.timeUs = qint64(f.timeUs);
+    const QByteArrayView kind = f.strings[Field::Kind];
+    bool known = false;
+    for (int i = 0; i < int(std::size(kindNames)); ++i) {
+        if (kind == QByteArrayView(kindNames[i])) {
+            e.kind = Kind(i);
+            known = true;
+            break;
+        }
+    }
+    if (!known) {
         if (kind.isEmpty()) {
             *error = QStringLiteral("no \"kind\"");
             return false;
         }
         e.kind = Kind::Note; // a kind from a later version 1 writer: keep it as a note
-        e.text = QStringLiteral("%1 event").arg(kind);
+        e.text = QStringLiteral("%1 event").arg(QString::fromUtf8(kind));
     }
-    const QString direction = o.value(QStringLiteral("direction")).toString();
-    e.direction = direction == QLatin1String("in") ? Direction::Incoming
-        : direction == QLatin1String("out")        ? Direction::Outgoing
-                                                   : Direction::Local;
+    const QByteArrayView direction = f.strings[Field::Direction];
+    e.direction = direction == "in" ? Direction::Incoming
+        : direction == "out"        ? Direction::Outgoing
+                                    : Direction::Local;
     if (e.hasPayload()) {
-        const QJsonValue payload = o.value(QStringLiteral("payload"));
-        if (!payload.isString()) {
-            *error = QStringLiteral("a %1 event without a \"payload\" string").arg(kind);
+        if (!f.hasString[Field::Payload] || !f.payloadIsString) {
+            *error = QStringLiteral("a %1 event without a \"payload\" string")
+                         .arg(QString::fromUtf8(kind));
             return false;
         }
         if (e.kind == Kind::Text) {
-            e.text = payload.toString();
-            e.size = utf8Size(e.text);
+            e.size = f.strings[Field::Payload].size();
         } else {
             auto decoded = QByteArray::fromBase64Encoding(
-                payload.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+                f.strings[Field::Payload].toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded) {
-                *error = QStringLiteral("the payload of a %1 event is not base64").arg(kind);
+                *error = QStringLiteral("the payload of a %1 event is not base64")
+                             .arg(QString::fromUtf8(kind));
                 return false;
             }
             e.data = *decoded;
             e.size = e.data.size();
         }
     }
-    e.sequence = quint32(o.value(QStringLiteral("sequence")).toInteger());
-    if (o.contains(QStringLiteral("rttUs")))
-        e.durationUs = o.value(QStringLiteral("rttUs")).toInteger();
-    if (o.contains(QStringLiteral("waitedUs")))
-        e.durationUs = o.value(QStringLiteral("waitedUs")).toInteger();
+    e.sequence = quint32(f.sequence);
+    if (f.rttUs >= 0)
+        e.durationUs = f.rttUs;
+    if (f.waitedUs >= 0)
+        e.durationUs = f.waitedUs;
     if (e.kind == Kind::Close) {
-        e.code = quint16(o.value(QStringLiteral("code")).toInt());
-        e.text = o.value(QStringLiteral("reason")).toString();
-        const QString by = o.value(QStringLiteral("closedBy")).toString();
-        e.closedBy = by == QLatin1String("client") ? TrafficEvent::Closer::Local
-            : by == QLatin1String("server")        ? TrafficEvent::Closer::Peer
-            : by == QLatin1String("network")       ? TrafficEvent::Closer::Network
-                                                   : TrafficEvent::Closer::None;
-    } else if (!e.hasPayload() && o.contains(QStringLiteral("text"))) {
-        e.text = o.value(QStringLiteral("text")).toString();
+        e.code = quint16(f.code);
+        e.text = QString::fromUtf8(f.strings[Field::Reason]);
+        const QByteArrayView by = f.strings[Field::ClosedBy];
+        e.closedBy = by == "client" ? TrafficEvent::Closer::Local
+            : by == "server"        ? TrafficEvent::Closer::Peer
+            : by == "network"       ? TrafficEvent::Closer::Network
+                                    : TrafficEvent::Closer::None;
+    } else if (!e.hasPayload() && f.hasString[Field::Text]) {
+        e.text = QString::fromUtf8(f.strings[Field::Text]);
     }
     if (e.kind == Kind::Error)
-        e.code = quint16(o.value(QStringLiteral("httpStatus")).toInt());
+        e.code = quint16(f.httpStatus);
     *event = e;
+    return true;
+}
+
+bool parseEvent(const QJsonObject &o, TrafficEvent *event, QString *error)
+{
+    EventFields fields;
+    fieldsFromObject(o, &fields);
+    if (!eventFromFields(fields, event, error))
+        return false;
+    if (event->kind == Kind::Text)
+        event->text = QString::fromUtf8(fields.strings[EventFields::Payload]);
     return true;
 }
 

@@ -53,6 +53,18 @@ public:
         e.size = m_utf8.appendToBuffer(begin, text) - begin;
         m_used += e.size;
     }
+    // Sets a text payload that is already valid UTF-8. Needs hasRoomFor(utf8.size()).
+    void setUtf8Text(TrafficEvent &e, QByteArrayView utf8)
+    {
+        e.size = utf8.size();
+        if (utf8.size() > MaxPackedBytes) {
+            e.text = QString::fromUtf8(utf8);
+            return;
+        }
+        memcpy(m_buffer + m_used, utf8.data(), size_t(utf8.size()));
+        e.payloadOffset = m_used;
+        m_used += utf8.size();
+    }
     // Sets a binary payload. Needs hasRoomFor(bytes.size()).
     void setBytes(TrafficEvent &e, const QByteArray &bytes)
     {
