@@ -125,7 +125,14 @@ bool RecordingReader::readDevice(QIODevice &device, const QString &name, const P
             }
             ++lineNumber;
             const QByteArrayView line = QByteArrayView(buffer).sliced(pos, end - pos);
-            if (!headerRead) {
+            if (line.size() > m_maxLineBytes) {
+                if (!headerRead)
+                    return fail(QStringLiteral("its first line is longer than %1")
+                                    .arg(megabytes(m_maxLineBytes)));
+                m_problems.append({lineNumber,
+                    QStringLiteral("the line is longer than %1: skipped")
+                        .arg(megabytes(m_maxLineBytes))});
+            } else if (!headerRead) {
                 if (!sawContent)
                     return fail(QStringLiteral("the file is empty"));
                 if (!readHeader(device, line.toByteArray(), buffer))
