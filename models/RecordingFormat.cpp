@@ -3,6 +3,9 @@
 #include <QDateTime>
 #include <QJsonArray>
 
+#include <array>
+#include <cstring>
+
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 
@@ -342,6 +345,17 @@ int hexValue(char c)
     return -1;
 }
 
+// True when none of the 8 bytes needs a closer look in a JSON string: no byte below 0x20, none
+// from 0x80 (UTF-8 to validate), no quote and no backslash.
+inline bool isPlainAscii8(quint64 w)
+{
+    constexpr quint64 ones = 0x0101010101010101ULL;
+    constexpr quint64 highs = 0x8080808080808080ULL;
+    auto hasZeroByte = [](quint64 v) { return (v - ones) & ~v & highs; };
+    return !((w | ((w & ~highs) + ones * (0x80 - 0x20)) ^ highs) & highs) // < 0x20 or >= 0x80
+        && !hasZeroByte(w ^ (ones * '"')) && !hasZeroByte(w ^ (ones * '\\'));
+}
+
 // A JSON string starting after its opening quote; pos ends after the closing quote. Escapes are
 // decoded into *decoded (untouched when there are none). False when the line needs Qt's parser.
 bool scanString(QByteArrayView line, qsizetype &pos, QByteArrayView *view, QByteArray *decoded)
@@ -350,12 +364,25 @@ bool scanString(QByteArrayView line, qsizetype &pos, QByteArrayView *view, QByte
     const char *data = line.data();
     const qsizetype size = line.size();
     qsizetype i = start;
-    while (i < size && data[i] != '"' && data[i] != '\\' && uchar(data[i]) >= 0x20)
-        ++i;
+    bool ascii = true;
+    // Eight bytes at a time through plain ASCII, the bulk of every payload.
+    while (i + 8 <= size) {
+        quint64 w;
+        memcpy(&w, data + i, 8);
+        if (!isPlainAscii8(w))
+            break;
+        i += 8;
+    }
+    for (; i < size; ++i) {
+        const uchar c = uchar(data[i]);
+        if (c == '"' || c == '\\' || c < 0x20)
+            break;
+        ascii = ascii && c < 0x80;
+    }
     if (i < size && data[i] == '"') {
         *view = line.sliced(start, i - start);
         pos = i + 1;
-        return isUtf8(*view);
+        return ascii || isUtf8(*view);
     }
     if (i >= size || data[i] != '\\')
         return false;
@@ -455,35 +482,52 @@ void skipSpace(QByteArrayView line, qsizetype &pos)
         ++pos;
 }
 
-int stringField(QByteArrayView key)
+// The fields an event line can have: their index in EventFields::strings, or one of these.
+enum : int {
+    UnknownField = -1,
+    TimeField = 100,
+    SequenceField,
+    CodeField,
+    HttpStatusField,
+    RttField,
+    WaitedField
+};
+
+int fieldOf(QByteArrayView key)
 {
-    static const struct
+    static constexpr struct
     {
-        const char *name;
-        Field field;
-    } names[]
-        = {{"kind", Field::Kind}, {"direction", Field::Direction}, {"payload", Field::Payload},
-            {"reason", Field::Reason}, {"closedBy", Field::ClosedBy}, {"text", Field::Text}};
+        QByteArrayView name;
+        int field;
+    } names[] = {{"timeUs", TimeField}, {"direction", Field::Direction}, {"kind", Field::Kind},
+        {"size", UnknownField}, {"payload", Field::Payload}, {"sequence", SequenceField},
+        {"rttUs", RttField}, {"waitedUs", WaitedField}, {"code", CodeField},
+        {"reason", Field::Reason}, {"closedBy", Field::ClosedBy}, {"text", Field::Text},
+        {"httpStatus", HttpStatusField}};
     for (const auto &n : names) {
-        if (key == QByteArrayView(n.name))
+        if (n.name.size() == key.size()
+            && memcmp(n.name.data(), key.data(), size_t(key.size())) == 0)
             return n.field;
     }
-    return -1;
+    return UnknownField;
 }
 
-qint64 *integerField(QByteArrayView key, EventFields *f)
+qint64 *integerField(int field, EventFields *f)
 {
-    if (key == "sequence")
+    switch (field) {
+    case SequenceField:
         return &f->sequence;
-    if (key == "code")
+    case CodeField:
         return &f->code;
-    if (key == "httpStatus")
+    case HttpStatusField:
         return &f->httpStatus;
-    if (key == "rttUs")
+    case RttField:
         return &f->rttUs;
-    if (key == "waitedUs")
+    case WaitedField:
         return &f->waitedUs;
-    return nullptr;
+    default:
+        return nullptr;
+    }
 }
 
 } // namespace
@@ -513,14 +557,15 @@ bool scanEventLine(QByteArrayView line, EventFields *f)
         if (pos >= line.size())
             return false;
         const char c = line[pos];
-        const int field = stringField(key);
+        const int field = fieldOf(key);
+        const bool isString = field >= 0 && field < Field::StringCount;
         if (c == '"') {
             ++pos;
-            QByteArray &storage = field >= 0 ? f->owned[field] : scratch;
+            QByteArray &storage = isString ? f->owned[field] : scratch;
             QByteArrayView value;
             if (!scanString(line, pos, &value, &storage))
                 return false;
-            if (field >= 0) {
+            if (isString) {
                 f->strings[field] = value;
                 f->hasString[field] = true;
                 if (field == Field::Payload)
@@ -530,12 +575,12 @@ bool scanEventLine(QByteArrayView line, EventFields *f)
             qint64 value = 0;
             if (!scanInteger(line, pos, &value))
                 return false;
-            if (key == "timeUs") {
+            if (field == TimeField) {
                 f->timeUs = double(value);
                 f->hasTime = true;
-            } else if (qint64 *target = integerField(key, f)) {
+            } else if (qint64 *target = integerField(field, f)) {
                 *target = value;
-            } else if (field >= 0) {
+            } else if (isString) {
                 return false; // a number where a string belongs: left to Qt
             }
         } else {
@@ -598,10 +643,16 @@ bool eventFromFields(const EventFields &f, TrafficEvent *event, QString *error)
     }
     TrafficEvent e;
     e.timeUs = qint64(f.timeUs);
+    static const auto kindViews = [] {
+        std::array<QByteArrayView, std::size(kindNames)> views;
+        for (size_t i = 0; i < views.size(); ++i)
+            views[i] = QByteArrayView(kindNames[i], qsizetype(strlen(kindNames[i])));
+        return views;
+    }();
     const QByteArrayView kind = f.strings[Field::Kind];
     bool known = false;
-    for (int i = 0; i < int(std::size(kindNames)); ++i) {
-        if (kind == QByteArrayView(kindNames[i])) {
+    for (int i = 0; i < int(kindViews.size()); ++i) {
+        if (kind == kindViews[size_t(i)]) {
             e.kind = Kind(i);
             known = true;
             break;
