@@ -190,7 +190,23 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
                 out += '"' + batch.payloadView(e).toByteArray().toBase64() + '"';
             }
         }
+        if (e.hasWireInfo()) {
+            // How it was framed: [frames, bytes on the wire, first opcode, FrameFlag bits].
+            out += ",\"wire\":[" + QByteArray::number(e.frames) + ','
+                + QByteArray::number(e.wireSize) + ',' + QByteArray::number(e.opcode) + ','
+                + QByteArray::number(e.frameFlags) + ']';
+        }
         switch (e.kind) {
+        case Kind::CloseFrame:
+            out += ",\"code\":" + QByteArray::number(e.code) + ",\"reason\":";
+            appendJsonString(out, e.text);
+            break;
+        case Kind::Handshake:
+            out += ",\"httpStatus\":" + QByteArray::number(e.code) + ",\"request\":";
+            appendJsonString(out, QString::fromLatin1(e.data));
+            out += ",\"response\":";
+            appendJsonString(out, e.text);
+            break;
         case Kind::Ping:
         case Kind::Pong:
         case Kind::PongTimeout:
@@ -209,6 +225,10 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
             out += ",\"closedBy\":\"";
             out += TrafficEvent::closerName(e.closedBy).toLatin1();
             out += '"';
+            if (e.transportEnd != TrafficEvent::TransportEnd::Unknown) {
+                out += ",\"transport\":";
+                appendJsonString(out, TrafficEvent::transportEndName(e.transportEnd));
+            }
             break;
         case Kind::Error:
             if (e.code)
@@ -352,7 +372,7 @@ inline bool isPlainAscii8(quint64 w)
     constexpr quint64 ones = 0x0101010101010101ULL;
     constexpr quint64 highs = 0x8080808080808080ULL;
     auto hasZeroByte = [](quint64 v) { return (v - ones) & ~v & highs; };
-    return !((w | ((w & ~highs) + ones * (0x80 - 0x20)) ^ highs) & highs) // < 0x20 or >= 0x80
+    return !((w | (((w & ~highs) + ones * (0x80 - 0x20)) ^ highs)) & highs) // < 0x20 or >= 0x80
         && !hasZeroByte(w ^ (ones * '"')) && !hasZeroByte(w ^ (ones * '\\'));
 }
 
@@ -490,7 +510,8 @@ enum : int {
     CodeField,
     HttpStatusField,
     RttField,
-    WaitedField
+    WaitedField,
+    WireField
 };
 
 int fieldOf(QByteArrayView key)
@@ -503,7 +524,8 @@ int fieldOf(QByteArrayView key)
         {"size", UnknownField}, {"payload", Field::Payload}, {"sequence", SequenceField},
         {"rttUs", RttField}, {"waitedUs", WaitedField}, {"code", CodeField},
         {"reason", Field::Reason}, {"closedBy", Field::ClosedBy}, {"text", Field::Text},
-        {"httpStatus", HttpStatusField}};
+        {"httpStatus", HttpStatusField}, {"wire", WireField}, {"request", Field::Request},
+        {"response", Field::Response}, {"transport", Field::Transport}};
     for (const auto &n : names) {
         if (n.name.size() == key.size()
             && memcmp(n.name.data(), key.data(), size_t(key.size())) == 0)
@@ -583,8 +605,20 @@ bool scanEventLine(QByteArrayView line, EventFields *f)
             } else if (isString) {
                 return false; // a number where a string belongs: left to Qt
             }
+        } else if (c == '[' && field == WireField) { // [frames, wire bytes, opcode, flags]
+            ++pos;
+            for (int i = 0; i < 4; ++i) {
+                skipSpace(line, pos);
+                if (!scanInteger(line, pos, &f->wire[i]))
+                    return false;
+                skipSpace(line, pos);
+                if (pos >= line.size() || line[pos] != (i < 3 ? ',' : ']'))
+                    return false;
+                ++pos;
+            }
+            f->hasWire = true;
         } else {
-            return false; // true, false, null, nested values: left to Qt
+            return false; // true, false, null, other nested values: left to Qt
         }
         skipSpace(line, pos);
         if (pos >= line.size())
@@ -606,8 +640,9 @@ bool fieldsFromObject(const QJsonObject &o, EventFields *f)
     const QJsonValue time = o.value(QStringLiteral("timeUs"));
     f->hasTime = time.isDouble();
     f->timeUs = time.toDouble();
-    static const char *const stringNames[]
-        = {"kind", "direction", "payload", "reason", "closedBy", "text"};
+    static const char *const stringNames[] = {"kind", "direction", "payload", "reason", "closedBy",
+        "text", "request", "response", "transport"};
+    static_assert(std::size(stringNames) == Field::StringCount, "a name per string field");
     for (int i = 0; i < Field::StringCount; ++i) {
         const QJsonValue v = o.value(QLatin1String(stringNames[i]));
         if (v.isUndefined())
@@ -627,6 +662,10 @@ bool fieldsFromObject(const QJsonObject &o, EventFields *f)
     f->httpStatus = integer("httpStatus", 0);
     f->rttUs = integer("rttUs", -1);
     f->waitedUs = integer("waitedUs", -1);
+    const QJsonArray wire = o.value(QStringLiteral("wire")).toArray();
+    f->hasWire = wire.size() == 4;
+    for (int i = 0; f->hasWire && i < 4; ++i)
+        f->wire[i] = wire.at(i).toInteger();
     return true;
 }
 
@@ -706,8 +745,27 @@ bool eventFromFields(const EventFields &f, TrafficEvent *event, QString *error)
     } else if (!e.hasPayload() && f.hasString[Field::Text]) {
         e.text = QString::fromUtf8(f.strings[Field::Text]);
     }
-    if (e.kind == Kind::Error)
+    if (e.kind == Kind::Error || e.kind == Kind::Handshake)
         e.code = quint16(f.httpStatus);
+    if (e.kind == Kind::Handshake) {
+        e.data = f.strings[Field::Request].toByteArray();
+        e.text = QString::fromUtf8(f.strings[Field::Response]);
+    } else if (e.kind == Kind::CloseFrame) {
+        e.code = quint16(f.code);
+        e.text = QString::fromUtf8(f.strings[Field::Reason]);
+    } else if (e.kind == Kind::Close) {
+        const QString transport = QString::fromUtf8(f.strings[Field::Transport]);
+        for (int i = 1; i <= int(TrafficEvent::TransportEnd::Timeout); ++i) {
+            if (transport == TrafficEvent::transportEndName(TrafficEvent::TransportEnd(i)))
+                e.transportEnd = TrafficEvent::TransportEnd(i);
+        }
+    }
+    if (f.hasWire) {
+        e.frames = quint32(qBound<qint64>(0, f.wire[0], 0xffffffff));
+        e.wireSize = qMax<qint64>(0, f.wire[1]);
+        e.opcode = quint8(f.wire[2] & 0x0f);
+        e.frameFlags = quint8(f.wire[3] & 0xff) | TrafficEvent::WireInfo;
+    }
     *event = e;
     return true;
 }

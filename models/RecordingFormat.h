@@ -58,7 +58,18 @@ bool kindFromName(const QString &name, TrafficEvent::Kind *kind);
 // are UTF-8 views into the line, or into owned when they had to be unescaped.
 struct EventFields
 {
-    enum String : int { Kind, Direction, Payload, Reason, ClosedBy, Text, StringCount };
+    enum String : int {
+        Kind,
+        Direction,
+        Payload,
+        Reason,
+        ClosedBy,
+        Text,
+        Request, // handshake: the request head
+        Response, // handshake: the response head
+        Transport, // close: how TCP ended
+        StringCount
+    };
     QByteArrayView strings[StringCount];
     bool hasString[StringCount] = {};
     QByteArray owned[StringCount];
@@ -70,6 +81,8 @@ struct EventFields
     qint64 httpStatus = 0;
     qint64 rttUs = -1;
     qint64 waitedUs = -1;
+    qint64 wire[4] = {}; // frames, bytes on the wire, first opcode, FrameFlag bits
+    bool hasWire = false;
 };
 
 // Reads a line as Sockscope writes it (one flat object, integers, plain or escaped strings)

@@ -126,12 +126,8 @@ bool RecordingReader::readDevice(QIODevice &device, const QString &name, const P
             ++lineNumber;
             const QByteArrayView line = QByteArrayView(buffer).sliced(pos, end - pos);
             if (line.size() > m_maxLineBytes) {
-                if (!headerRead)
-                    return fail(QStringLiteral("its first line is longer than %1")
-                                    .arg(megabytes(m_maxLineBytes)));
-                m_problems.append({lineNumber,
-                    QStringLiteral("the line is longer than %1: skipped")
-                        .arg(megabytes(m_maxLineBytes))});
+                if (!skipLongLine(lineNumber, headerRead))
+                    return false;
             } else if (!headerRead) {
                 if (!sawContent)
                     return fail(QStringLiteral("the file is empty"));
@@ -145,14 +141,9 @@ bool RecordingReader::readDevice(QIODevice &device, const QString &name, const P
         }
         consumed += qMin(pos, buffer.size());
         buffer = pos >= buffer.size() ? QByteArray() : buffer.mid(pos);
-        if (buffer.size() > m_maxLineBytes) {
-            ++lineNumber;
-            if (!headerRead)
-                return fail(QStringLiteral("its first line is longer than %1")
-                                .arg(megabytes(m_maxLineBytes)));
-            m_problems.append({lineNumber,
-                QStringLiteral("the line is longer than %1: skipped")
-                    .arg(megabytes(m_maxLineBytes))});
+        if (buffer.size() > m_maxLineBytes) { // no end in sight: report it and drop what is read
+            if (!skipLongLine(++lineNumber, headerRead))
+                return false;
             consumed += buffer.size();
             buffer.clear();
             skippingLongLine = true;
@@ -174,6 +165,16 @@ bool RecordingReader::readDevice(QIODevice &device, const QString &name, const P
                       .arg(m_problems.size());
         return false;
     }
+    return true;
+}
+
+bool RecordingReader::skipLongLine(qint64 lineNumber, bool headerRead)
+{
+    const QString limit = megabytes(m_maxLineBytes);
+    if (!headerRead)
+        return fail(QStringLiteral("its first line is longer than %1").arg(limit));
+    m_problems.append(
+        {lineNumber, QStringLiteral("the line is longer than %1: skipped").arg(limit)});
     return true;
 }
 
@@ -250,7 +251,8 @@ void RecordingReader::readEvent(QByteArrayView line, qint64 lineNumber, bool com
         m_batches.append(builder.take());
     if (event.kind == Kind::Text) {
         TrafficEvent &e = builder.append(event.kind, event.direction, event.timeUs, event.wallMs);
-        builder.setUtf8Text(e, fields.strings[RecordingFormat::EventFields::Payload]);
+        const QByteArrayView utf8 = fields.strings[RecordingFormat::EventFields::Payload];
+        builder.setRaw(e, utf8.data(), utf8.size());
     } else if (event.isMessage()) {
         TrafficEvent &e = builder.append(event.kind, event.direction, event.timeUs, event.wallMs);
         builder.setBytes(e, event.data);

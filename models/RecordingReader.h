@@ -51,6 +51,8 @@ private:
     bool readHeader(QIODevice &device, const QByteArray &line, QByteArray &start);
     void readEvent(QByteArrayView line, qint64 lineNumber, bool complete);
     bool fail(const QString &why);
+    // Reports a line past the limit; false (and the error set) when it is the first line.
+    bool skipLongLine(qint64 lineNumber, bool headerRead);
 
     QString m_name;
     QString m_error;

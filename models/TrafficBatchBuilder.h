@@ -53,18 +53,6 @@ public:
         e.size = m_utf8.appendToBuffer(begin, text) - begin;
         m_used += e.size;
     }
-    // Sets a text payload that is already valid UTF-8. Needs hasRoomFor(utf8.size()).
-    void setUtf8Text(TrafficEvent &e, QByteArrayView utf8)
-    {
-        e.size = utf8.size();
-        if (utf8.size() > MaxPackedBytes) {
-            e.text = QString::fromUtf8(utf8);
-            return;
-        }
-        memcpy(m_buffer + m_used, utf8.data(), size_t(utf8.size()));
-        e.payloadOffset = m_used;
-        m_used += utf8.size();
-    }
     // Sets a binary payload. Needs hasRoomFor(bytes.size()).
     void setBytes(TrafficEvent &e, const QByteArray &bytes)
     {
@@ -76,6 +64,23 @@ public:
         memcpy(m_buffer + m_used, bytes.constData(), size_t(bytes.size()));
         e.payloadOffset = m_used;
         m_used += bytes.size();
+    }
+
+    // Sets a payload from raw bytes (UTF-8 for a text message). Needs hasRoomFor(size).
+    void setRaw(TrafficEvent &e, const char *data, qsizetype size)
+    {
+        e.size = size;
+        if (size > MaxPackedBytes) {
+            if (e.kind == TrafficEvent::Kind::Text)
+                e.text = QString::fromUtf8(data, size);
+            else
+                e.data = QByteArray(data, size);
+            return;
+        }
+        if (size > 0)
+            memcpy(m_buffer + m_used, data, size_t(size));
+        e.payloadOffset = m_used;
+        m_used += size;
     }
 
     TrafficBatch take()

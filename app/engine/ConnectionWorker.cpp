@@ -1,91 +1,58 @@
 #include "ConnectionWorker.h"
 
+#include "ClientHandshake.h"
 #include "CloseCode.h"
 #include "EventBatcher.h"
+#include "FrameWriter.h"
 #include "Heartbeat.h"
 #include "LoopLagProbe.h"
 #include "SessionRecorder.h"
+#include "TcpTransport.h"
+#include "TlsTransport.h"
 #include "Version.h"
 
 #include <QDateTime>
 #include <QDir>
-
-#include <QFile>
-#include <QNetworkRequest>
-#include <QRegularExpression>
 #include <QSslCertificate>
 #include <QSslConfiguration>
-#include <QSslError>
 #include <QThread>
 #include <QTimer>
-#include <QWebSocket>
-#include <QWebSocketHandshakeOptions>
 
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 using Closer = TrafficEvent::Closer;
 using CloseCause = TrafficEvent::CloseCause;
+using TransportEnd = TrafficEvent::TransportEnd;
+using LocalReason = ConnectionEnding::LocalReason;
 
 namespace {
 
-// After our close frame, how long the TCP connection may take to flush before it is cut.
-constexpr int CloseGraceMs = 250;
 // With no traffic, the loop-lag readings still go out this often.
 constexpr qint64 IdleReportIntervalUs = 200'000;
+// One read from the transport; a flood is parsed in pieces of this size.
+constexpr qint64 ReadBufferSize = 256 * 1024;
+// Reads per wake-up before other events (timers: the heartbeat) get their turn.
+constexpr int ReadsPerWakeUp = 16;
+// Server pings whose delayed answer is still pending; older ones are answered by newer pongs.
+constexpr int MaxDelayedPongs = 64;
 
-// Qt 6.4 reports a rejected upgrade only as text: "...Unhandled http status code: 302 (Found)."
-QString describeHandshakeFailure(const QString &qtMessage, int *status)
+void setWireInfo(TrafficEvent &e, const WireFrameInfo &info)
 {
-    static const QRegularExpression statusPattern(
-        QStringLiteral("status code: (\\d{3}) \\(([^)]*)\\)"));
-    const QRegularExpressionMatch match = statusPattern.match(qtMessage);
-    if (match.hasMatch()) {
-        *status = match.captured(1).toInt();
-        return QStringLiteral(
-            "the server answered HTTP %1 %2 instead of upgrading to WebSocket (101)")
-            .arg(match.captured(1), match.captured(2));
-    }
-    QString message = qtMessage;
-    message.remove(QRegularExpression(QStringLiteral("^QWebSocketPrivate::\\w+: ")));
-    return message;
-}
-
-// Qt closes the connection itself, with its own code and one of these reasons, when the peer
-// breaks the protocol or a size limit. Those closes are ours, not the server's.
-bool isLocalProtocolClose(quint16 code, const QString &reason)
-{
-    static const QStringList qtReasons = {
-        QStringLiteral("Received message is too big."),
-        QStringLiteral("Maximum framesize exceeded."),
-        QStringLiteral("Timeout when reading data from socket."),
-        QStringLiteral("Invalid UTF-8 code encountered."),
-        QStringLiteral("Received Continuation frame, while there is nothing to continue."),
-        QStringLiteral(
-            "All data frames after the initial data frame must have opcode 0 (continuation)."),
-        QStringLiteral("Rsv field is non-zero"),
-        QStringLiteral("Used reserved opcode"),
-        QStringLiteral("Control frame is larger than 125 bytes"),
-        QStringLiteral("Control frames cannot be fragmented"),
-        QStringLiteral("Payload of close frame is too small."),
-    };
-    if (code != CloseCode::ProtocolError && code != CloseCode::InvalidPayload
-        && code != CloseCode::TooBig && code != CloseCode::GoingAway)
-        return false;
-    for (const QString &r : qtReasons) {
-        if (reason.startsWith(r.left(r.size() - 1)))
-            return true;
-    }
-    return reason.startsWith(QLatin1String("Invalid close code"))
-        || reason.startsWith(QLatin1String("Invalid opcode detected"));
-}
-
-QString formatBytes(qint64 bytes)
-{
-    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
-        return QStringLiteral("%1 MiB").arg(bytes / (1024 * 1024));
-    if (bytes >= 1024 && bytes % 1024 == 0)
-        return QStringLiteral("%1 KiB").arg(bytes / 1024);
-    return QStringLiteral("%1 bytes").arg(bytes);
+    e.frames = info.frames;
+    e.wireSize = info.wireSize;
+    e.opcode = info.opcode;
+    quint8 flags = TrafficEvent::WireInfo;
+    if (info.rsv & 0x40)
+        flags |= TrafficEvent::Rsv1;
+    if (info.rsv & 0x20)
+        flags |= TrafficEvent::Rsv2;
+    if (info.rsv & 0x10)
+        flags |= TrafficEvent::Rsv3;
+    if (info.masked)
+        flags |= TrafficEvent::Masked;
+    if (info.compressed)
+        flags |= TrafficEvent::Compressed;
+    e.frameFlags = flags;
 }
 
 } // namespace
@@ -99,6 +66,7 @@ ConnectionWorker::~ConnectionWorker() = default;
 void ConnectionWorker::initialize()
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    m_readBuffer.reset(new char[ReadBufferSize]);
     m_batcher = new EventBatcher(this);
     connect(m_batcher, &EventBatcher::batchReady, this, [this](const TrafficBatch &batch) {
         if (m_recorder)
@@ -114,6 +82,7 @@ void ConnectionWorker::initialize()
             TrafficEvent &e = m_batcher->appendBytes(
                 Kind::Ping, Direction::Outgoing, atUs, m_clock.wallMsAt(atUs), payload);
             e.sequence = sequence;
+            setWireInfo(e, m_controlInfo);
             m_batcher->commit();
         });
     connect(m_heartbeat, &Heartbeat::pongReceived, this,
@@ -122,6 +91,7 @@ void ConnectionWorker::initialize()
                 Kind::Pong, Direction::Incoming, atUs, m_clock.wallMsAt(atUs), payload);
             e.sequence = sequence;
             e.durationUs = rttUs;
+            setWireInfo(e, m_controlInfo);
             m_batcher->commit();
         });
     connect(m_heartbeat, &Heartbeat::pongOverdue, this, &ConnectionWorker::onPongOverdue);
@@ -144,22 +114,17 @@ void ConnectionWorker::initialize()
     connect(m_lagProbe, &LoopLagProbe::sampled, this, &ConnectionWorker::onLoopSampled);
     m_lagProbe->start();
 
-    m_connectTimer = new QTimer(this);
-    m_connectTimer->setSingleShot(true);
-    connect(m_connectTimer, &QTimer::timeout, this, &ConnectionWorker::onConnectTimeout);
-
-    m_reconnectTimer = new QTimer(this);
-    m_reconnectTimer->setSingleShot(true);
-    connect(m_reconnectTimer, &QTimer::timeout, this, &ConnectionWorker::connectNow);
-
-    m_closeGraceTimer = new QTimer(this);
-    m_closeGraceTimer->setSingleShot(true);
-    connect(m_closeGraceTimer, &QTimer::timeout, this, [this] {
-        // The close frame is written; a peer that does not take the rest of the bytes does not
-        // get to keep us waiting.
-        if (m_state == ConnectionState::Closing)
-            finish(Closer::Local, m_closeRequest.code, m_closeRequest.reason, m_closeRequest.cause);
-    });
+    const auto singleShot = [this](auto slot) {
+        auto *timer = new QTimer(this);
+        timer->setSingleShot(true);
+        connect(timer, &QTimer::timeout, this, slot);
+        return timer;
+    };
+    m_connectTimer = singleShot(&ConnectionWorker::onConnectTimeout);
+    m_reconnectTimer = singleShot(&ConnectionWorker::connectNow);
+    m_closeTimer = singleShot(&ConnectionWorker::onCloseTimeout);
+    m_pongTimer = singleShot(&ConnectionWorker::sendDuePongs);
+    m_pongTimer->setTimerType(Qt::PreciseTimer);
 }
 
 TrafficEvent ConnectionWorker::makeEvent(Kind kind, Direction direction) const
@@ -214,11 +179,11 @@ void ConnectionWorker::open(const ConnectionSettings &settings)
 
 void ConnectionWorker::connectNow()
 {
-    m_closeRequest = {};
-    m_closeFrameSeen = false;
-    m_connectionLost = false;
+    m_localReason = LocalReason::None;
+    m_sentReason.clear();
+    m_subprotocol.clear();
+    m_delayedPongs.clear();
     m_reconnectAfterHeartbeat = false;
-    m_sslErrors.clear();
 
     if (!m_recorder && !m_settings.recording.directory.isEmpty()) {
         const QString name = QStringLiteral("%1-%2-%3.sockscope.jsonl")
@@ -241,197 +206,360 @@ void ConnectionWorker::connectNow()
         return;
     }
 
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    if (!m_settings.tls.caFile.isEmpty()) {
-        const QList<QSslCertificate> certificates
-            = QSslCertificate::fromPath(m_settings.tls.caFile);
-        if (certificates.isEmpty()) {
-            fail(CloseCause::ConnectFailed,
-                QStringLiteral("the CA file '%1' holds no PEM certificate")
-                    .arg(m_settings.tls.caFile));
-            return;
-        }
-        tls.addCaCertificates(certificates);
+    ClientHandshake::Request request;
+    request.url = m_settings.url;
+    for (const HttpHeader &h : std::as_const(m_settings.headers))
+        request.headers.append({h.name, h.value});
+    request.subprotocols = m_settings.subprotocols;
+    request.origin = m_settings.origin;
+    request.offerDeflate = m_settings.deflate;
+    request.userAgent = QByteArrayLiteral("Sockscope/" SOCKSCOPE_VERSION);
+    m_handshake = std::make_unique<ClientHandshake>(request);
+    if (!m_handshake->requestProblem().isEmpty()) {
+        fail(CloseCause::ConnectFailed, m_handshake->requestProblem());
+        return;
     }
 
-    m_socket = new QWebSocket(m_settings.origin, QWebSocketProtocol::VersionLatest, this);
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxIncomingMessageSize));
-    m_socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxIncomingMessageSize));
-    if (m_settings.url.scheme() == QLatin1String("wss"))
-        m_socket->setSslConfiguration(tls);
-
-    connect(m_socket, &QWebSocket::connected, this, &ConnectionWorker::onConnected);
-    connect(m_socket, &QWebSocket::disconnected, this, &ConnectionWorker::onDisconnected);
-    connect(m_socket, &QWebSocket::aboutToClose, this, &ConnectionWorker::onAboutToClose);
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-        &ConnectionWorker::onSocketError);
-    // Same thread, so this is a direct call: ignoring errors only works from inside the signal.
-    connect(m_socket, &QWebSocket::sslErrors, this, &ConnectionWorker::onSslErrors,
-        Qt::DirectConnection);
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &ConnectionWorker::onTextMessage);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &ConnectionWorker::onBinaryMessage);
-    connect(m_socket, &QWebSocket::pong, this, &ConnectionWorker::onPong);
-
-    QNetworkRequest request(m_settings.url);
-    for (const HttpHeader &header : std::as_const(m_settings.headers))
-        request.setRawHeader(header.name, header.value);
-    QWebSocketHandshakeOptions options;
-    options.setSubprotocols(m_settings.subprotocols);
-
+    const bool secure = m_settings.url.scheme() == QLatin1String("wss");
+    if (secure) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        if (!m_settings.tls.caFile.isEmpty()) {
+            const QList<QSslCertificate> certificates
+                = QSslCertificate::fromPath(m_settings.tls.caFile);
+            if (certificates.isEmpty()) {
+                fail(CloseCause::ConnectFailed,
+                    QStringLiteral("the CA file '%1' holds no PEM certificate")
+                        .arg(m_settings.tls.caFile));
+                return;
+            }
+            tls.addCaCertificates(certificates);
+        }
+        m_transport = new TlsTransport(tls, m_settings.tls.ignoreCertificateErrors, this);
+    } else {
+        m_transport = new TcpTransport(this);
+    }
+    connect(m_transport, &Transport::connected, this, &ConnectionWorker::onTransportConnected);
+    connect(m_transport, &Transport::connectFailed, this, &ConnectionWorker::onConnectFailed);
+    connect(m_transport, &Transport::readyRead, this, &ConnectionWorker::onReadyRead);
+    connect(m_transport, &Transport::ended, this, &ConnectionWorker::onTransportEnded);
     m_connectTimer->start(m_settings.connectTimeoutMs);
-    m_socket->open(request, options);
+    m_transport->connectToHost(
+        m_settings.url.host(), quint16(m_settings.url.port(secure ? 443 : 80)));
 }
 
-void ConnectionWorker::releaseSocket()
+void ConnectionWorker::onTransportConnected()
 {
-    if (!m_socket)
+    if (auto *tls = qobject_cast<TlsTransport *>(m_transport);
+        tls && !tls->ignoredErrors().isEmpty())
+        note(Kind::Note,
+            QStringLiteral("certificate problems ignored as requested: %1")
+                .arg(tls->ignoredErrors().join(QStringLiteral("; "))));
+    m_transport->write(m_handshake->requestHead());
+}
+
+void ConnectionWorker::onConnectFailed(Transport::ConnectError, const QString &message)
+{
+    if (m_state == ConnectionState::Connecting)
+        fail(CloseCause::ConnectFailed, message);
+}
+
+void ConnectionWorker::onReadyRead()
+{
+    m_readScheduled = false;
+    for (int i = 0; i < ReadsPerWakeUp; ++i) {
+        if (!m_transport)
+            return;
+        const qint64 n = m_transport->read(m_readBuffer.get(), ReadBufferSize);
+        if (n == 0)
+            return;
+        if (n < 0) {
+            onTransportEnded();
+            return;
+        }
+        processIncoming(m_readBuffer.get(), n);
+    }
+    // A flood: let timers (the heartbeat) and requests run, then go on reading.
+    if (m_transport && !m_readScheduled) {
+        m_readScheduled = true;
+        QMetaObject::invokeMethod(this, &ConnectionWorker::onReadyRead, Qt::QueuedConnection);
+    }
+}
+
+void ConnectionWorker::processIncoming(char *data, qint64 size)
+{
+    // Everything in one read arrived at the same moment: one clock reading serves it all.
+    m_nowUs = m_clock.elapsedUs();
+    m_nowWallMs = m_clock.wallMsAt(m_nowUs);
+    if (m_state == ConnectionState::Connecting) {
+        if (!m_handshake)
+            return;
+        qsizetype consumed = 0;
+        switch (m_handshake->feed(data, size, &consumed)) {
+        case ClientHandshake::Status::NeedMore:
+            return;
+        case ClientHandshake::Status::Accepted:
+            onHandshakeDone(consumed, data, size);
+            return;
+        case ClientHandshake::Status::Rejected:
+        case ClientHandshake::Status::Invalid:
+            postHandshakeEvent();
+            fail(CloseCause::ConnectFailed, m_handshake->error(), m_handshake->statusCode());
+            return;
+        }
         return;
-    QWebSocket *socket = m_socket;
-    m_socket = nullptr;
-    socket->disconnect(this);
-    // abort() ends a pending TCP connect, TLS or upgrade at once; Qt 6.4.2 would otherwise keep
-    // the TCP connection of a failed upgrade open.
-    if (socket->state() != QAbstractSocket::UnconnectedState)
-        socket->abort();
-    socket->deleteLater();
+    }
+    if (!m_wire)
+        return;
+    m_wire->receiveData(data, size);
+    flushOutput();
 }
 
-void ConnectionWorker::onConnected()
+void ConnectionWorker::postHandshakeEvent()
 {
+    TrafficEvent e = makeEvent(Kind::Handshake, Direction::Local);
+    e.data = m_handshake->requestHead();
+    e.text = QString::fromLatin1(m_handshake->response().raw());
+    e.code = quint16(m_handshake->statusCode());
+    post(std::move(e));
+}
+
+void ConnectionWorker::onHandshakeDone(qint64 consumed, char *data, qint64 size)
+{
+    postHandshakeEvent();
     m_connectTimer->stop();
     m_backoff.reset();
+    m_subprotocol = m_handshake->subprotocol();
+    WireConnection::Listener *listener
+        = this; // a private base: converted here, where it is visible
+    m_wire = std::make_unique<WireConnection>(WireConnection::Role::Client, listener);
+    m_wire->setMaxMessageSize(m_settings.maxIncomingMessageSize);
+    if (m_handshake->deflateAgreed())
+        m_wire->enableDeflate(m_handshake->deflateParameters());
+    applyPongPolicy();
+
     TrafficEvent e = makeEvent(Kind::Open, Direction::Local);
-    e.text = m_socket->subprotocol();
+    e.text = m_subprotocol;
     post(std::move(e));
     setState(ConnectionState::Open);
     // Pinging starts only now: a ping before the upgrade would corrupt the handshake.
-    m_heartbeat->start(m_socket);
+    m_heartbeat->start([this](const QByteArray &payload) {
+        if (!m_wire)
+            return;
+        m_controlInfo = m_wire->sendPing(payload);
+        flushOutput();
+    });
     if (!m_pendingReplay.isEmpty()) {
         note(Kind::Note, QStringLiteral("replaying %1 messages").arg(m_pendingReplay.items.size()));
         m_replayer->start(std::exchange(m_pendingReplay, {}));
     }
+    // Frames that came with the end of the handshake.
+    if (consumed < size && m_wire) {
+        m_wire->receiveData(data + consumed, size - consumed);
+        flushOutput();
+    }
 }
 
-void ConnectionWorker::onAboutToClose()
+void ConnectionWorker::flushOutput()
 {
-    if (m_state == ConnectionState::Open && !m_closeRequest.pending && !m_connectionLost)
-        m_closeFrameSeen = true;
+    if (!m_wire || !m_transport)
+        return;
+    QByteArray &out = m_wire->output();
+    if (out.isEmpty())
+        return;
+    m_transport->write(out);
+    out.truncate(0);
 }
 
-void ConnectionWorker::onDisconnected()
+void ConnectionWorker::messageReceived(
+    quint8 opcode, const char *data, qint64 size, const WireFrameInfo &info)
 {
-    if (!m_socket)
-        return;
-    if (m_state == ConnectionState::Connecting) {
-        // A refused TCP connect arrives here before its error signal: report the error itself.
-        if (m_socket->error() != QAbstractSocket::UnknownSocketError
-            && m_socket->error() != QAbstractSocket::RemoteHostClosedError) {
-            onSocketError(m_socket->error());
-            return;
-        }
-        fail(CloseCause::ConnectFailed,
-            QStringLiteral("the server closed the connection during the WebSocket handshake"));
-        return;
-    }
-    if (m_closeRequest.pending) {
-        finish(Closer::Local, m_closeRequest.code, m_closeRequest.reason, m_closeRequest.cause);
-        return;
-    }
-    if (m_closeFrameSeen && !m_connectionLost) {
-        const quint16 code = quint16(m_socket->closeCode());
-        const QString reason = m_socket->closeReason();
-        if (isLocalProtocolClose(code, reason)) {
-            QString detail = reason;
-            if (code == CloseCode::TooBig)
-                detail
-                    = QStringLiteral("a message exceeded the %1 limit for incoming messages (%2)")
-                          .arg(formatBytes(m_settings.maxIncomingMessageSize), reason);
-            else if (code == CloseCode::GoingAway)
-                detail = QStringLiteral("the server stopped sending in the middle of a frame (%1)")
-                             .arg(reason);
-            note(Kind::Error, detail);
-            finish(Closer::Local, code, reason, CloseCause::ProtocolError);
-        } else {
-            finish(Closer::Peer, code, reason, CloseCause::PeerClosed);
-        }
-        return;
-    }
-    finish(Closer::Network, CloseCode::Abnormal,
-        QStringLiteral("the connection was lost without a close frame"), CloseCause::Dropped);
-}
-
-void ConnectionWorker::onSocketError(QAbstractSocket::SocketError error)
-{
-    if (!m_socket)
-        return;
-    if (m_state == ConnectionState::Connecting) {
-        // Trust the signal's argument: the getter may still say UnknownSocketError here.
-        QString message;
-        int status = 0;
-        if (error == QAbstractSocket::SslHandshakeFailedError && !m_sslErrors.isEmpty())
-            message = QStringLiteral("TLS handshake failed: %1")
-                          .arg(m_sslErrors.join(QStringLiteral("; ")));
-        else if (error == QAbstractSocket::ConnectionRefusedError
-            && m_socket->errorString().contains(QLatin1String("status code")))
-            message = describeHandshakeFailure(m_socket->errorString(), &status);
-        else if (error == QAbstractSocket::ConnectionRefusedError)
-            message = QStringLiteral("connection refused by %1:%2")
-                          .arg(m_settings.url.host())
-                          .arg(m_settings.url.port(
-                              m_settings.url.scheme() == QLatin1String("wss") ? 443 : 80));
-        else if (error == QAbstractSocket::HostNotFoundError)
-            message = QStringLiteral("host '%1' not found").arg(m_settings.url.host());
-        else
-            message = describeHandshakeFailure(m_socket->errorString(), &status);
-        fail(CloseCause::ConnectFailed, message, status);
-        return;
-    }
-    if (error == QAbstractSocket::RemoteHostClosedError) {
-        m_connectionLost = true; // disconnected() follows and reports 1006
-        return;
-    }
-    note(Kind::Error, m_socket->errorString());
-    m_connectionLost = true;
-    if (m_socket->state() == QAbstractSocket::UnconnectedState)
-        onDisconnected();
-}
-
-void ConnectionWorker::onSslErrors(const QList<QSslError> &errors)
-{
-    if (m_settings.tls.ignoreCertificateErrors) {
-        QStringList ignored;
-        for (const QSslError &e : errors)
-            ignored << e.errorString();
-        note(Kind::Note,
-            QStringLiteral("certificate problems ignored as requested: %1")
-                .arg(ignored.join(QStringLiteral("; "))));
-        m_socket->ignoreSslErrors();
-        return;
-    }
-    for (const QSslError &e : errors)
-        m_sslErrors << e.errorString();
-}
-
-void ConnectionWorker::onTextMessage(const QString &message)
-{
-    const qint64 now = m_clock.elapsedUs();
-    m_batcher->appendText(Kind::Text, Direction::Incoming, now, m_clock.wallMsAt(now), message);
-    if (m_replayer->isRunning())
-        m_replayer->messageReceived();
-}
-
-void ConnectionWorker::onBinaryMessage(const QByteArray &message)
-{
-    const qint64 now = m_clock.elapsedUs();
-    m_batcher->appendBytes(Kind::Binary, Direction::Incoming, now, m_clock.wallMsAt(now), message);
+    TrafficEvent &e = m_batcher->appendRaw(opcode == WireOpcode::Text ? Kind::Text : Kind::Binary,
+        Direction::Incoming, m_nowUs, m_nowWallMs, data, size);
+    setWireInfo(e, info);
     m_batcher->commit();
     if (m_replayer->isRunning())
         m_replayer->messageReceived();
 }
 
-void ConnectionWorker::onPong(quint64, const QByteArray &payload)
+void ConnectionWorker::pingReceived(const char *data, qint64 size, const WireFrameInfo &info)
 {
-    m_heartbeat->handlePong(payload);
+    TrafficEvent &e
+        = m_batcher->appendRaw(Kind::Ping, Direction::Incoming, m_nowUs, m_nowWallMs, data, size);
+    setWireInfo(e, info);
+    m_batcher->commit();
+    switch (m_settings.heartbeat.pong) {
+    case HeartbeatSettings::PongPolicy::Auto: {
+        // The codec has already answered; log the answer as it went out.
+        TrafficEvent &pong = m_batcher->appendRaw(
+            Kind::Pong, Direction::Outgoing, m_nowUs, m_nowWallMs, data, size);
+        WireFrameInfo sent;
+        sent.frames = 1;
+        sent.opcode = WireOpcode::Pong;
+        sent.masked = true;
+        sent.wireSize = FrameWriter::headerSize(size, true) + size;
+        setWireInfo(pong, sent);
+        pong.durationUs = m_clock.elapsedUs() - m_nowUs;
+        m_batcher->commit();
+        break;
+    }
+    case HeartbeatSettings::PongPolicy::Off:
+        break;
+    case HeartbeatSettings::PongPolicy::Delay:
+        if (m_delayedPongs.size() >= MaxDelayedPongs)
+            m_delayedPongs.removeFirst();
+        m_delayedPongs.append({m_nowUs + qint64(m_settings.heartbeat.pongDelayMs) * 1000, m_nowUs,
+            QByteArray(data, size)});
+        if (!m_pongTimer->isActive())
+            sendDuePongs();
+        break;
+    }
+}
+
+void ConnectionWorker::sendPong(const QByteArray &payload, qint64 receivedUs)
+{
+    if (!m_wire)
+        return;
+    const WireFrameInfo info = m_wire->sendPong(payload);
+    if (!info.frames)
+        return;
+    flushOutput();
+    const qint64 now = m_clock.elapsedUs();
+    TrafficEvent &pong = m_batcher->appendBytes(
+        Kind::Pong, Direction::Outgoing, now, m_clock.wallMsAt(now), payload);
+    setWireInfo(pong, info);
+    pong.durationUs = now - receivedUs;
+    m_batcher->commit();
+}
+
+void ConnectionWorker::sendDuePongs()
+{
+    const qint64 now = m_clock.elapsedUs();
+    while (!m_delayedPongs.isEmpty() && m_delayedPongs.first().dueUs <= now + 500) {
+        const DelayedPong p = m_delayedPongs.takeFirst();
+        sendPong(p.payload, p.receivedUs);
+    }
+    if (!m_delayedPongs.isEmpty())
+        m_pongTimer->start(int(qMax<qint64>(0, (m_delayedPongs.first().dueUs - now + 999) / 1000)));
+}
+
+void ConnectionWorker::applyPongPolicy()
+{
+    const HeartbeatSettings::PongPolicy policy = m_settings.heartbeat.pong;
+    if (m_wire)
+        m_wire->setAutoPong(policy == HeartbeatSettings::PongPolicy::Auto);
+    if (policy == HeartbeatSettings::PongPolicy::Off) {
+        m_delayedPongs.clear();
+        m_pongTimer->stop();
+    } else if (policy == HeartbeatSettings::PongPolicy::Auto) {
+        // Answers that were being held go out now.
+        for (DelayedPong &p : m_delayedPongs)
+            p.dueUs = 0;
+        sendDuePongs();
+    } else {
+        for (DelayedPong &p : m_delayedPongs)
+            p.dueUs = p.receivedUs + qint64(m_settings.heartbeat.pongDelayMs) * 1000;
+        m_pongTimer->stop();
+        sendDuePongs();
+    }
+}
+
+void ConnectionWorker::pongReceived(const char *data, qint64 size, const WireFrameInfo &info)
+{
+    m_controlInfo = info;
+    m_heartbeat->handlePong(QByteArray(data, size));
+}
+
+void ConnectionWorker::postCloseFrame(
+    Direction direction, quint16 code, const QString &reason, const WireFrameInfo &info)
+{
+    TrafficEvent e = makeEvent(Kind::CloseFrame, direction);
+    e.code = code;
+    e.text = reason;
+    setWireInfo(e, info);
+    post(std::move(e));
+}
+
+void ConnectionWorker::closeFrameReceived(
+    quint16 code, const QString &reason, const WireFrameInfo &info, bool answered)
+{
+    postCloseFrame(Direction::Incoming, code, reason, info);
+    m_heartbeat->stop();
+    m_closeTimer->stop();
+    if (answered) {
+        WireFrameInfo sent;
+        sent.frames = 1;
+        sent.opcode = WireOpcode::Close;
+        sent.masked = true;
+        sent.wireSize
+            = FrameWriter::headerSize(code == 1005 ? 0 : 2, true) + (code == 1005 ? 0 : 2);
+        postCloseFrame(Direction::Outgoing, code, {}, sent);
+        setState(ConnectionState::Closing);
+    }
+    // Both close frames have now gone their ways: end TCP (RFC 6455 §7.1.1).
+    flushOutput();
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_transport)
+                m_transport->disconnectFromHost();
+        },
+        Qt::QueuedConnection);
+}
+
+void ConnectionWorker::protocolViolated(quint16 code, const QString &reason, qint64 offset)
+{
+    QString detail = reason;
+    if (offset >= 0)
+        detail += QStringLiteral(" (frame at byte %1 of the stream)").arg(offset);
+    note(Kind::Error, detail);
+    if (m_localReason == LocalReason::None && m_wire && m_wire->closeSent()
+        && !m_wire->closeReceived()) {
+        m_localReason = LocalReason::ProtocolError;
+        m_sentReason = CloseCode::truncateReason(reason);
+        WireFrameInfo sent;
+        sent.frames = 1;
+        sent.opcode = WireOpcode::Close;
+        sent.masked = true;
+        postCloseFrame(Direction::Outgoing, code, m_sentReason, sent);
+    }
+    m_heartbeat->stop();
+    setState(ConnectionState::Closing);
+    flushOutput();
+    if (!m_closeTimer->isActive())
+        m_closeTimer->start(m_settings.closeTimeoutMs);
+}
+
+void ConnectionWorker::onTransportEnded()
+{
+    if (!m_transport)
+        return;
+    if (m_state == ConnectionState::Connecting) {
+        fail(CloseCause::ConnectFailed,
+            QStringLiteral("the server closed the connection during the WebSocket handshake"));
+        return;
+    }
+    finishFromWire(m_transport->endReason());
+}
+
+void ConnectionWorker::finishFromWire(TransportEnd end)
+{
+    ConnectionEnding::Facts facts;
+    if (m_wire) {
+        facts.closeSent = m_wire->closeSent();
+        facts.sentCode = m_wire->sentCloseCode();
+        facts.closeReceived = m_wire->closeReceived();
+        facts.receivedCode = m_wire->receivedCloseCode();
+        facts.receivedReason = m_wire->receivedCloseReason();
+        facts.peerClosedFirst = m_wire->peerClosedFirst();
+        facts.midMessage = m_wire->isMidMessage();
+    }
+    facts.sentReason = m_sentReason;
+    facts.localReason = m_localReason;
+    facts.transport = end;
+    const ConnectionEnding::Outcome outcome = ConnectionEnding::classify(facts);
+    if (!outcome.detail.isEmpty())
+        note(Kind::Note, outcome.detail);
+    finish(outcome.closedBy, outcome.code, outcome.reason, outcome.cause, end);
 }
 
 void ConnectionWorker::onPongOverdue(quint32 sequence, qint64 waitedUs)
@@ -449,8 +577,9 @@ void ConnectionWorker::onPongOverdue(quint32 sequence, qint64 waitedUs)
         m_reconnectAfterHeartbeat = true;
         Q_FALLTHROUGH();
     case HeartbeatSettings::TimeoutAction::Close:
-        closeSocket(CloseCode::InternalError,
-            QStringLiteral("no pong within %1 ms").arg(hb.timeoutMs), CloseCause::HeartbeatTimeout);
+        closeWith(CloseCode::InternalError,
+            QStringLiteral("no pong within %1 ms").arg(hb.timeoutMs),
+            LocalReason::HeartbeatTimeout);
         break;
     }
 }
@@ -464,6 +593,15 @@ void ConnectionWorker::onConnectTimeout()
             .arg(m_settings.connectTimeoutMs));
 }
 
+void ConnectionWorker::onCloseTimeout()
+{
+    if (m_state != ConnectionState::Closing || !m_transport)
+        return;
+    // The peer did not answer our close frame (or close TCP after its own) in time: cut TCP.
+    m_transport->abort();
+    finishFromWire(TransportEnd::Timeout);
+}
+
 void ConnectionWorker::onLoopSampled()
 {
     // Keep the thread-health readout alive when nothing else is being reported.
@@ -475,49 +613,55 @@ void ConnectionWorker::onLoopSampled()
 
 void ConnectionWorker::sendText(const QString &text)
 {
-    if (m_state != ConnectionState::Open || !m_socket) {
+    if (m_state != ConnectionState::Open || !m_wire) {
         note(Kind::Error, QStringLiteral("not sent: the connection is not open"));
         return;
     }
+    const QByteArray utf8 = text.toUtf8();
+    const WireFrameInfo info = m_wire->sendText(utf8);
+    flushOutput();
     const qint64 now = m_clock.elapsedUs();
-    m_socket->sendTextMessage(text);
-    m_batcher->appendText(Kind::Text, Direction::Outgoing, now, m_clock.wallMsAt(now), text);
+    TrafficEvent &e = m_batcher->appendRaw(
+        Kind::Text, Direction::Outgoing, now, m_clock.wallMsAt(now), utf8.constData(), utf8.size());
+    setWireInfo(e, info);
+    m_batcher->commit();
 }
 
 void ConnectionWorker::sendBinary(const QByteArray &data)
 {
-    if (m_state != ConnectionState::Open || !m_socket) {
+    if (m_state != ConnectionState::Open || !m_wire) {
         note(Kind::Error, QStringLiteral("not sent: the connection is not open"));
         return;
     }
+    const WireFrameInfo info = m_wire->sendBinary(data);
+    flushOutput();
     const qint64 now = m_clock.elapsedUs();
-    m_socket->sendBinaryMessage(data);
-    m_batcher->appendBytes(Kind::Binary, Direction::Outgoing, now, m_clock.wallMsAt(now), data);
+    TrafficEvent &e = m_batcher->appendBytes(
+        Kind::Binary, Direction::Outgoing, now, m_clock.wallMsAt(now), data);
+    setWireInfo(e, info);
     m_batcher->commit();
 }
 
 void ConnectionWorker::setHeartbeat(const HeartbeatSettings &settings)
 {
-    if (settings.enabled) {
-        const QString invalid = settings.validate();
-        if (!invalid.isEmpty()) {
-            note(Kind::Error, QStringLiteral("heartbeat unchanged: %1").arg(invalid));
-            return;
-        }
+    const QString invalid = settings.validate();
+    if (!invalid.isEmpty()
+        && (settings.enabled || settings.pong == HeartbeatSettings::PongPolicy::Delay)) {
+        note(Kind::Error, QStringLiteral("heartbeat unchanged: %1").arg(invalid));
+        return;
     }
     m_settings.heartbeat = settings;
     m_heartbeat->setSettings(settings);
+    applyPongPolicy();
     note(Kind::HeartbeatChange, settings.describe());
 }
 
 void ConnectionWorker::pingNow()
 {
-    if (m_state != ConnectionState::Open) {
+    if (m_state != ConnectionState::Open || !m_wire) {
         note(Kind::Error, QStringLiteral("no ping sent: the connection is not open"));
         return;
     }
-    if (!m_heartbeat->isRunning())
-        m_heartbeat->start(m_socket);
     m_heartbeat->pingNow();
 }
 
@@ -539,7 +683,7 @@ void ConnectionWorker::requestClose(quint16 code, const QString &reason)
                     .arg(CloseCode::describe(code)));
             code = CloseCode::Normal;
         }
-        closeSocket(code, reason, CloseCause::Requested);
+        closeWith(code, reason, LocalReason::Requested);
         return;
     case ConnectionState::Idle:
     case ConnectionState::Closing:
@@ -548,21 +692,25 @@ void ConnectionWorker::requestClose(quint16 code, const QString &reason)
     }
 }
 
-void ConnectionWorker::closeSocket(
-    quint16 code, const QString &reason, TrafficEvent::CloseCause cause)
+void ConnectionWorker::closeWith(quint16 code, const QString &reason, LocalReason why)
 {
-    m_closeRequest = {true, code, CloseCode::truncateReason(reason), cause};
+    if (!m_wire || m_wire->closeSent())
+        return;
+    m_localReason = why;
+    m_sentReason = CloseCode::truncateReason(reason);
     m_heartbeat->stop();
+    const WireFrameInfo info = m_wire->sendClose(code, m_sentReason.toUtf8());
+    postCloseFrame(Direction::Outgoing, code, m_sentReason, info);
+    flushOutput();
     setState(ConnectionState::Closing);
-    // close() writes the close frame and closes TCP without waiting for the peer's answer;
-    // disconnected() normally arrives inside this call.
-    m_socket->close(QWebSocketProtocol::CloseCode(code), m_closeRequest.reason);
-    if (m_state == ConnectionState::Closing) {
-        if (m_shuttingDown)
-            finish(Closer::Local, code, m_closeRequest.reason, cause);
-        else
-            m_closeGraceTimer->start(CloseGraceMs);
+    if (m_shuttingDown) {
+        // Shutting down never waits for the peer: the close frame is written, TCP ends.
+        m_transport->disconnectFromHost();
+        finishFromWire(TransportEnd::LocalClose);
+        return;
     }
+    // Wait for the peer's close frame, but not for ever.
+    m_closeTimer->start(m_settings.closeTimeoutMs);
 }
 
 void ConnectionWorker::cancel()
@@ -577,7 +725,7 @@ void ConnectionWorker::cancel()
     }
 }
 
-void ConnectionWorker::fail(TrafficEvent::CloseCause cause, const QString &message, int httpStatus)
+void ConnectionWorker::fail(CloseCause cause, const QString &message, int httpStatus)
 {
     TrafficEvent e = makeEvent(Kind::Error, Direction::Local);
     e.text = message;
@@ -587,7 +735,7 @@ void ConnectionWorker::fail(TrafficEvent::CloseCause cause, const QString &messa
         CloseCode::Abnormal, message, cause);
 }
 
-bool ConnectionWorker::shouldReconnect(TrafficEvent::CloseCause cause) const
+bool ConnectionWorker::shouldReconnect(CloseCause cause) const
 {
     if (m_shuttingDown)
         return false;
@@ -608,23 +756,41 @@ bool ConnectionWorker::shouldReconnect(TrafficEvent::CloseCause cause) const
     }
 }
 
-void ConnectionWorker::finish(TrafficEvent::Closer closedBy, quint16 code, const QString &reason,
-    TrafficEvent::CloseCause cause)
+void ConnectionWorker::releaseTransport()
+{
+    m_handshake.reset();
+    m_wire.reset();
+    m_delayedPongs.clear();
+    m_pongTimer->stop();
+    if (!m_transport)
+        return;
+    Transport *transport = m_transport;
+    m_transport = nullptr;
+    transport->disconnect(this);
+    // Ends a pending connect, TLS or upgrade at once, and anything the peer left open.
+    if (transport->endReason() == TransportEnd::Unknown)
+        transport->abort();
+    transport->deleteLater();
+}
+
+void ConnectionWorker::finish(Closer closedBy, quint16 code, const QString &reason,
+    CloseCause cause, TransportEnd transportEnd)
 {
     if (m_state != ConnectionState::Connecting && m_state != ConnectionState::Open
         && m_state != ConnectionState::Closing)
         return; // exactly one close event per connection attempt
     m_connectTimer->stop();
-    m_closeGraceTimer->stop();
+    m_closeTimer->stop();
     m_heartbeat->stop();
     m_replayer->cancel();
-    releaseSocket();
+    releaseTransport();
 
     TrafficEvent e = makeEvent(Kind::Close, Direction::Local);
     e.closedBy = closedBy;
     e.code = code;
     e.text = reason;
     e.cause = cause;
+    e.transportEnd = transportEnd;
     post(std::move(e));
 
     if (shouldReconnect(cause)) {
@@ -654,8 +820,7 @@ void ConnectionWorker::startRecording(const QString &path, bool keepSecrets)
         requestHeaders.prepend({"Origin", m_settings.origin.toUtf8()});
     header.requestHeaders = RecordingFormat::redactedHeaders(requestHeaders, keepSecrets);
     header.offeredSubprotocols = m_settings.subprotocols;
-    header.subprotocol
-        = m_socket && m_state == ConnectionState::Open ? m_socket->subprotocol() : QString();
+    header.subprotocol = m_state == ConnectionState::Open ? m_subprotocol : QString();
     header.startWallMs = m_clock.wallOriginMs();
     m_batcher->flush(); // what happened before is not part of this recording
     m_recorder = new SessionRecorder(path, header, this);
@@ -719,8 +884,8 @@ void ConnectionWorker::shutdown()
     m_reconnectTimer->stop();
     switch (m_state) {
     case ConnectionState::Open:
-        closeSocket(
-            CloseCode::GoingAway, QStringLiteral("client shutting down"), CloseCause::Shutdown);
+        closeWith(
+            CloseCode::GoingAway, QStringLiteral("client shutting down"), LocalReason::Shutdown);
         break;
     case ConnectionState::Connecting:
     case ConnectionState::Closing:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConnectionEnding.h"
 #include "ConnectionSettings.h"
 #include "ConnectionState.h"
 #include "EventClock.h"
@@ -7,26 +8,30 @@
 #include "ReconnectBackoff.h"
 #include "Replayer.h"
 #include "TrafficBatch.h"
+#include "Transport.h"
+#include "WireConnection.h"
 
-#include <QAbstractSocket>
+#include <QList>
 #include <QObject>
-#include <QStringList>
 
+#include <memory>
+
+class ClientHandshake;
 class EventBatcher;
 class Heartbeat;
 class LoopLagProbe;
-class QSslError;
 class SessionRecorder;
 class QTimer;
-class QWebSocket;
 
-// One connection, living in its own QThread. It owns the QWebSocket and every timer of the
-// connection, all created in that thread by initialize(); nothing here is ever touched from
-// another thread. Requests arrive as queued slot calls; what happens leaves as batches of events.
-class ConnectionWorker : public QObject
+// One connection, living in its own QThread. It owns the transport (TCP or TLS), the opening
+// handshake, the WebSocket codec and every timer of the connection, all created in that thread;
+// nothing here is ever touched from another thread. Requests arrive as queued slot calls; what
+// happens leaves as batches of events, each with how it was framed on the wire.
+class ConnectionWorker : public QObject, private WireConnection::Listener
 {
     Q_OBJECT
 public:
+    // The worker keeps its own copy of the clock: nothing ties it to the handle's lifetime.
     ConnectionWorker(const ConnectionSettings &settings, const EventClock &clock);
     ~ConnectionWorker() override;
 
@@ -55,12 +60,11 @@ Q_SIGNALS:
     void replayFinished(bool completed, const QString &detail);
 
 private:
-    struct CloseRequest
+    struct DelayedPong
     {
-        bool pending = false;
-        quint16 code = 0;
-        QString reason;
-        TrafficEvent::CloseCause cause = TrafficEvent::CloseCause::None;
+        qint64 dueUs;
+        qint64 receivedUs;
+        QByteArray payload;
     };
 
     TrafficEvent makeEvent(TrafficEvent::Kind kind, TrafficEvent::Direction direction) const;
@@ -69,35 +73,56 @@ private:
     void setState(ConnectionState state);
 
     void connectNow();
-    void releaseSocket();
-    void closeSocket(quint16 code, const QString &reason, TrafficEvent::CloseCause cause);
+    void releaseTransport();
+    void closeWith(quint16 code, const QString &reason, ConnectionEnding::LocalReason why);
     void fail(TrafficEvent::CloseCause cause, const QString &message, int httpStatus = 0);
     void finish(TrafficEvent::Closer closedBy, quint16 code, const QString &reason,
-        TrafficEvent::CloseCause cause);
+        TrafficEvent::CloseCause cause,
+        TrafficEvent::TransportEnd transportEnd = TrafficEvent::TransportEnd::Unknown);
+    void finishFromWire(TrafficEvent::TransportEnd end);
     bool shouldReconnect(TrafficEvent::CloseCause cause) const;
 
-    void onConnected();
-    void onDisconnected();
-    void onAboutToClose();
-    void onSocketError(QAbstractSocket::SocketError error);
-    void onSslErrors(const QList<QSslError> &errors);
-    void onTextMessage(const QString &message);
-    void onBinaryMessage(const QByteArray &message);
-    void onPong(quint64 elapsedMs, const QByteArray &payload);
+    void onTransportConnected();
+    void onConnectFailed(Transport::ConnectError error, const QString &message);
+    void onReadyRead();
+    void onTransportEnded();
+    void processIncoming(char *data, qint64 size);
+    void onHandshakeDone(qint64 consumed, char *data, qint64 size);
+    void postHandshakeEvent();
+    void flushOutput();
+    void postCloseFrame(TrafficEvent::Direction direction, quint16 code, const QString &reason,
+        const WireFrameInfo &info);
+    void sendPong(const QByteArray &payload, qint64 receivedUs);
+    void sendDuePongs();
+    void applyPongPolicy();
     void onPongOverdue(quint32 sequence, qint64 waitedUs);
     void onConnectTimeout();
+    void onCloseTimeout();
     void onLoopSampled();
 
+    // WireConnection::Listener: called from inside processIncoming().
+    void messageReceived(
+        quint8 opcode, const char *data, qint64 size, const WireFrameInfo &info) override;
+    void pingReceived(const char *data, qint64 size, const WireFrameInfo &info) override;
+    void pongReceived(const char *data, qint64 size, const WireFrameInfo &info) override;
+    void closeFrameReceived(
+        quint16 code, const QString &reason, const WireFrameInfo &info, bool answered) override;
+    void protocolViolated(quint16 code, const QString &reason, qint64 offset) override;
+
     ConnectionSettings m_settings;
-    const EventClock &m_clock;
+    const EventClock m_clock;
     ConnectionState m_state = ConnectionState::Idle;
     ReconnectBackoff m_backoff;
 
-    // Created in the worker thread by initialize(), children of this object.
-    QWebSocket *m_socket = nullptr;
+    // Created in the worker thread by initialize() or per attempt, children of this object.
+    Transport *m_transport = nullptr;
+    std::unique_ptr<ClientHandshake> m_handshake;
+    std::unique_ptr<WireConnection> m_wire;
+    std::unique_ptr<char[]> m_readBuffer;
     QTimer *m_connectTimer = nullptr;
     QTimer *m_reconnectTimer = nullptr;
-    QTimer *m_closeGraceTimer = nullptr;
+    QTimer *m_closeTimer = nullptr;
+    QTimer *m_pongTimer = nullptr;
     Heartbeat *m_heartbeat = nullptr;
     EventBatcher *m_batcher = nullptr;
     LoopLagProbe *m_lagProbe = nullptr;
@@ -105,11 +130,16 @@ private:
     Replayer *m_replayer = nullptr;
     ReplayPlan m_pendingReplay;
 
-    CloseRequest m_closeRequest;
-    bool m_closeFrameSeen = false; // a close handshake started that we did not ask for
-    bool m_connectionLost = false; // the TCP connection ended under us
-    bool m_shuttingDown = false;
+    // The attempt in progress.
+    QString m_subprotocol;
+    QList<DelayedPong> m_delayedPongs;
+    ConnectionEnding::LocalReason m_localReason = ConnectionEnding::LocalReason::None;
+    QString m_sentReason;
     bool m_reconnectAfterHeartbeat = false;
-    QStringList m_sslErrors;
+    bool m_shuttingDown = false;
+    bool m_readScheduled = false;
+    qint64 m_nowUs = 0; // when the bytes being parsed arrived
+    qint64 m_nowWallMs = 0;
+    WireFrameInfo m_controlInfo; // of the pong or ping being handled
     qint64 m_lastReportUs = 0;
 };

@@ -45,6 +45,17 @@ public:
         m_builder.setBytes(e, bytes);
         return e;
     }
+    // A payload straight from the wire (UTF-8 for text): packed into the batch's buffer, no
+    // per-message allocation. Returns the event for extra fields; call commit().
+    TrafficEvent &appendRaw(TrafficEvent::Kind kind, TrafficEvent::Direction direction,
+        qint64 timeUs, qint64 wallMs, const char *data, qsizetype size)
+    {
+        if (!m_builder.hasRoomFor(size))
+            flush();
+        TrafficEvent &e = m_builder.append(kind, direction, timeUs, wallMs);
+        m_builder.setRaw(e, data, size);
+        return e;
+    }
     // Flushes a full batch or arms the flush timer.
     void commit()
     {

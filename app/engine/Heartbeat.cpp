@@ -1,6 +1,5 @@
 #include "Heartbeat.h"
 
-#include <QWebSocket>
 #include <QtEndian>
 
 namespace {
@@ -39,13 +38,13 @@ bool Heartbeat::sequenceOf(const QByteArray &payload, quint32 *sequence)
 void Heartbeat::setSettings(const HeartbeatSettings &settings)
 {
     m_settings = settings;
-    if (m_socket)
+    if (m_sendPing)
         schedule();
 }
 
-void Heartbeat::start(QWebSocket *socket)
+void Heartbeat::start(const PingSender &sendPing)
 {
-    m_socket = socket;
+    m_sendPing = sendPing;
     m_pending.clear();
     m_stalled = false;
     schedule();
@@ -53,7 +52,7 @@ void Heartbeat::start(QWebSocket *socket)
 
 void Heartbeat::stop()
 {
-    m_socket = nullptr;
+    m_sendPing = nullptr;
     m_pingTimer.stop();
     m_timeoutTimer.stop();
     m_pending.clear();
@@ -76,7 +75,7 @@ void Heartbeat::schedule()
 
 void Heartbeat::pingNow()
 {
-    if (m_socket)
+    if (m_sendPing)
         sendPing();
 }
 
@@ -85,7 +84,7 @@ void Heartbeat::sendPing()
     const quint32 sequence = m_nextSequence++;
     const QByteArray payload = payloadFor(sequence);
     const qint64 now = m_clock.elapsedUs();
-    m_socket->ping(payload);
+    m_sendPing(payload);
     if (m_pending.size() >= MaxPendingPings)
         m_pending.removeFirst();
     m_pending.append({sequence, now});
@@ -126,7 +125,7 @@ void Heartbeat::armTimeout()
 
 void Heartbeat::onTimeout()
 {
-    if (m_pending.isEmpty() || !m_socket)
+    if (m_pending.isEmpty() || !m_sendPing)
         return;
     const PendingPing oldest = m_pending.first();
     const qint64 waitedUs = m_clock.elapsedUs() - oldest.sentUs;

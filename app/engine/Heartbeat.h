@@ -8,7 +8,7 @@
 #include <QObject>
 #include <QTimer>
 
-class QWebSocket;
+#include <functional>
 
 // Pings the peer on a precise schedule from the connection's own thread, matches pongs to pings
 // by a sequence number in the payload, measures the round trip with the monotonic clock (Qt's
@@ -23,10 +23,11 @@ public:
     void setSettings(const HeartbeatSettings &settings);
     const HeartbeatSettings &settings() const { return m_settings; }
 
-    // Starts pinging on an open socket (never before connected: a ping would precede the upgrade).
-    void start(QWebSocket *socket);
+    using PingSender = std::function<void(const QByteArray &payload)>;
+    // Starts pinging an open connection (never before the upgrade: a ping would precede it).
+    void start(const PingSender &sendPing);
     void stop();
-    bool isRunning() const { return m_socket != nullptr; }
+    bool isRunning() const { return bool(m_sendPing); }
     void pingNow();
     void handlePong(const QByteArray &payload);
 
@@ -56,7 +57,7 @@ private:
 
     const EventClock &m_clock;
     HeartbeatSettings m_settings;
-    QWebSocket *m_socket = nullptr;
+    PingSender m_sendPing;
     QTimer m_pingTimer;
     QTimer m_timeoutTimer;
     QList<PendingPing> m_pending;

@@ -1,15 +1,14 @@
 #include "MockServer.h"
 
-#include <QElapsedTimer>
-#include <QThread>
-#include <QTimer>
-#include <QWebSocket>
-#include <QWebSocketServer>
+#include "MockClient.h"
+
+#include <QTcpServer>
 
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 
-class MockServerCore : public QObject
+// Accepts clients in the mock server's thread and gives each a MockClient on our own codec.
+class MockServerCore : public QTcpServer
 {
     Q_OBJECT
 public:
@@ -17,104 +16,30 @@ public:
         : m_messages(messages), m_mode(mode)
     { }
 
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error)
+    quint16 start(const QHostAddress &address, quint16 port, QString *error)
     {
-        m_server = new QWebSocketServer(
-            QStringLiteral("Sockscope mock"), QWebSocketServer::NonSecureMode, this);
-        if (!m_server->listen(address, port)) {
-            *error = m_server->errorString();
+        if (!listen(address, port)) {
+            *error = errorString();
             return 0;
         }
-        connect(m_server, &QWebSocketServer::newConnection, this, &MockServerCore::onNewConnection);
-        return m_server->serverPort();
+        return serverPort();
     }
 
 Q_SIGNALS:
     void clientConnected(const QString &peer);
-    void clientDisconnected(const QString &peer);
+    void clientDisconnected(const QString &peer, const QString &why);
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *client = new MockClient(descriptor, m_messages, m_mode, this);
+        connect(client, &MockClient::opened, this, &MockServerCore::clientConnected);
+        connect(client, &MockClient::finished, this, &MockServerCore::clientDisconnected);
+    }
 
 private:
-    void send(QWebSocket *socket, const MockServer::Message &m)
-    {
-        if (m.binary)
-            socket->sendBinaryMessage(m.payload);
-        else
-            socket->sendTextMessage(QString::fromUtf8(m.payload));
-    }
-
-    // Sends the server messages from index on, up to the next client message; returns where it
-    // stopped.
-    int sendServerRun(QWebSocket *socket, int index)
-    {
-        while (index < m_messages.size() && m_messages.at(index).fromServer)
-            send(socket, m_messages.at(index++));
-        return index;
-    }
-
-    void onNewConnection()
-    {
-        while (QWebSocket *socket = m_server->nextPendingConnection()) {
-            socket->setParent(this);
-            const QString peer = QStringLiteral("%1:%2")
-                                     .arg(socket->peerAddress().toString())
-                                     .arg(socket->peerPort());
-            Q_EMIT clientConnected(peer);
-            connect(socket, &QWebSocket::disconnected, this, [this, socket, peer] {
-                Q_EMIT clientDisconnected(peer);
-                socket->deleteLater();
-            });
-            if (m_mode == MockServer::Mode::Timed)
-                serveTimed(socket);
-            else
-                serveReplies(socket);
-        }
-    }
-
-    void serveTimed(QWebSocket *socket)
-    {
-        auto *timer = new QTimer(socket);
-        timer->setSingleShot(true);
-        timer->setTimerType(Qt::PreciseTimer);
-        auto clock = std::make_shared<QElapsedTimer>();
-        clock->start();
-        auto next = std::make_shared<int>(0);
-        auto step = [this, socket, timer, clock, next] {
-            // Everything that is due goes out; then wait for the next server message.
-            while (*next < m_messages.size()) {
-                const MockServer::Message &m = m_messages.at(*next);
-                if (!m.fromServer) {
-                    ++*next;
-                    continue;
-                }
-                const qint64 waitUs = m.offsetUs - clock->nsecsElapsed() / 1000;
-                if (waitUs > 500) {
-                    timer->start(int(waitUs / 1000));
-                    return;
-                }
-                send(socket, m);
-                ++*next;
-            }
-        };
-        connect(timer, &QTimer::timeout, socket, step);
-        step();
-    }
-
-    void serveReplies(QWebSocket *socket)
-    {
-        auto next = std::make_shared<int>(sendServerRun(socket, 0));
-        auto onClientMessage = [this, socket, next] {
-            // Skip the recorded client message this one stands for, then answer as recorded.
-            if (*next < m_messages.size() && !m_messages.at(*next).fromServer)
-                ++*next;
-            *next = sendServerRun(socket, *next);
-        };
-        connect(socket, &QWebSocket::textMessageReceived, socket, onClientMessage);
-        connect(socket, &QWebSocket::binaryMessageReceived, socket, onClientMessage);
-    }
-
     QList<MockServer::Message> m_messages;
     MockServer::Mode m_mode;
-    QWebSocketServer *m_server = nullptr;
 };
 
 MockServer::MockServer(QObject *parent)
@@ -154,12 +79,13 @@ bool MockServer::listen(const QList<Message> &messages, Mode mode, const QHostAd
         m_clients.append(peer);
         Q_EMIT clientConnected(peer);
     });
-    connect(core, &MockServerCore::clientDisconnected, this, [this](const QString &peer) {
-        m_clients.removeOne(peer);
-        Q_EMIT clientDisconnected(peer);
-    });
+    connect(core, &MockServerCore::clientDisconnected, this,
+        [this](const QString &peer, const QString &why) {
+            m_clients.removeOne(peer);
+            Q_EMIT clientDisconnected(peer, why);
+        });
     QString message;
-    m_thread.start(core, [&] { m_port = core->listen(address, port, &message); });
+    m_thread.start(core, [&] { m_port = core->start(address, port, &message); });
     if (m_port == 0) {
         if (error)
             *error = QStringLiteral("cannot listen on %1:%2: %3")

@@ -43,7 +43,8 @@ public:
 
 Q_SIGNALS:
     void clientConnected(const QString &peer);
-    void clientDisconnected(const QString &peer);
+    // why: "closed", "connection lost", or why the server dropped the client.
+    void clientDisconnected(const QString &peer, const QString &why);
 
 private:
     ServerThread m_thread;

@@ -21,9 +21,14 @@ QString PeerProcess::peersDir()
 
 bool PeerProcess::startPython(const QStringList &arguments)
 {
+    return startPythonScript(QStringLiteral("py_peer.py"), arguments);
+}
+
+bool PeerProcess::startPythonScript(const QString &script, const QStringList &arguments)
+{
     // Debian's interpreter: it has python3-websockets, a python3 earlier on PATH may not.
     return start(QStringLiteral("/usr/bin/python3"),
-        QStringList {QStringLiteral("-u"), peersDir() + QStringLiteral("/py_peer.py")} + arguments,
+        QStringList {QStringLiteral("-u"), peersDir() + QLatin1Char('/') + script} + arguments,
         QProcessEnvironment::systemEnvironment());
 }
 

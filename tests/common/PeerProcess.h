@@ -16,6 +16,8 @@ public:
     // Starts "/usr/bin/python3 py_peer.py ARGS" or "node node_peer.js ARGS"; false if it did not
     // come up (the reason is in errorText()).
     bool startPython(const QStringList &arguments);
+    // Starts "/usr/bin/python3 SCRIPT ARGS" for another script in tests/peers (raw_peer.py).
+    bool startPythonScript(const QString &script, const QStringList &arguments);
     bool startNode(const QStringList &arguments);
 
     quint16 port() const { return m_port; }

@@ -35,6 +35,13 @@ private Q_SLOTS:
     void heartbeatKeepsItsScheduleWhileTheGuiThreadIsBlocked();
     void selfSignedCertificate_data();
     void selfSignedCertificate();
+    void permessageDeflateWithRealPeers_data();
+    void permessageDeflateWithRealPeers();
+    void deflateCanBeTurnedOff();
+    void decompressionBombIsRefusedWith1009();
+    void serverKeepalivePingsAreSeenAndAnswered();
+    void serverKeepaliveFiresWhenPongsAreWithheld();
+    void delayedPongsGoOutLate();
 
 private:
     QTemporaryDir m_certDir;
@@ -331,6 +338,176 @@ void TestRealPeers::selfSignedCertificate()
         QVERIFY(recorder.ofKind(Kind::Note).value(0).text.contains(QLatin1String("ignored")));
     connection.sendText(QStringLiteral("secret"));
     QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
+}
+
+void TestRealPeers::permessageDeflateWithRealPeers_data()
+{
+    QTest::addColumn<QString>("peer");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("noContextTakeover");
+    QTest::newRow("python-websockets") << "python" << QStringList {QStringLiteral("echo")} << false;
+    QTest::newRow("python-websockets, no context takeover")
+        << "python" << QStringList {QStringLiteral("echo-nct")} << true;
+    QTest::newRow("node-ws") << "node" << QStringList {QStringLiteral("deflate-echo")} << false;
+    QTest::newRow("node-ws, no context takeover")
+        << "node" << QStringList {QStringLiteral("deflate-echo"), QStringLiteral("nct")} << true;
+}
+
+void TestRealPeers::permessageDeflateWithRealPeers()
+{
+    QFETCH(QString, peer);
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, noContextTakeover);
+    PeerProcess server;
+    QVERIFY2(peer == QLatin1String("python") ? server.startPython(arguments)
+                                             : server.startNode(arguments),
+        qPrintable(server.errorText()));
+    ConnectionHandle connection(quietSettings(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    const TrafficEvent handshake = recorder.ofKind(Kind::Handshake).value(0);
+    QVERIFY2(
+        handshake.text.contains(QLatin1String("permessage-deflate")), qPrintable(handshake.text));
+    QCOMPARE(handshake.text.contains(QLatin1String("no_context_takeover")), noContextTakeover);
+
+    // A compressible 16 MiB message and a few small ones, each echoed intact.
+    const QString big
+        = QStringLiteral("{\"seq\": 1, \"data\": \"abcdefgh\"} ").repeated(16 * 1024 * 1024 / 32);
+    for (int i = 0; i < 3; ++i)
+        connection.sendText(QStringLiteral("small %1 ü").arg(i));
+    connection.sendText(big);
+    connection.sendText(QStringLiteral("x").repeated(2000));
+    QVERIFY(recorder.waitFor(Kind::Text, 10, 60000)); // 5 out, 5 back
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.count(Kind::Text, Direction::Incoming), 5, 60000);
+    const QList<TrafficEvent> texts = recorder.ofKind(Kind::Text);
+    QList<TrafficEvent> incoming;
+    for (const TrafficEvent &e : texts) {
+        if (e.direction == Direction::Incoming)
+            incoming << e;
+    }
+    QCOMPARE(incoming.at(0).text, QStringLiteral("small 0 ü"));
+    QCOMPARE(incoming.at(3).text, big);
+    QCOMPARE(incoming.at(3).size, qint64(big.size()));
+    // The log tells payload size from size on the wire.
+    QVERIFY(incoming.at(3).frameFlags & TrafficEvent::Compressed);
+    QVERIFY(incoming.at(3).frameFlags & TrafficEvent::Rsv1);
+    QVERIFY2(incoming.at(3).wireSize < incoming.at(3).size / 10,
+        qPrintable(QString::number(incoming.at(3).wireSize)));
+    QCOMPARE(incoming.at(4).text, QStringLiteral("x").repeated(2000));
+    // node-ws, in no-context-takeover mode, compresses only messages of 1 KiB and more: one
+    // connection mixes compressed and plain messages, and each is read as it came.
+    if (peer == QLatin1String("node") && noContextTakeover)
+        QVERIFY(!(incoming.at(0).frameFlags & TrafficEvent::Compressed));
+    else
+        QVERIFY(incoming.at(0).frameFlags & TrafficEvent::Compressed);
+    // Ours went out compressed too.
+    QVERIFY(texts.at(3).direction == Direction::Outgoing
+        && (texts.at(3).frameFlags & TrafficEvent::Compressed));
+    connection.requestClose(1000);
+    QVERIFY(recorder.waitForState(ConnectionState::Closed));
+    QCOMPARE(recorder.ofKind(Kind::Close).value(0).code, quint16(1000));
+}
+
+void TestRealPeers::deflateCanBeTurnedOff()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    ConnectionSettings s = quietSettings(server.url());
+    s.deflate = false;
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    const TrafficEvent handshake = recorder.ofKind(Kind::Handshake).value(0);
+    QVERIFY(!handshake.data.contains("Sec-WebSocket-Extensions"));
+    QVERIFY(!handshake.text.contains(QLatin1String("permessage-deflate")));
+    connection.sendText(QStringLiteral("a").repeated(5000));
+    QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
+    const TrafficEvent echo = recorder.ofKind(Kind::Text).last();
+    QVERIFY(!(echo.frameFlags & TrafficEvent::Compressed));
+    QCOMPARE(echo.wireSize, qint64(5000 + 4));
+}
+
+void TestRealPeers::decompressionBombIsRefusedWith1009()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    ConnectionSettings s = quietSettings(server.url());
+    s.maxIncomingMessageSize = 1024 * 1024;
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    // 256 MiB of zeros: about 256 KiB compressed, under the limit on the wire.
+    connection.sendText(QStringLiteral("big 268435456"));
+    QVERIFY(recorder.waitForState(ConnectionState::Closed, 60000));
+    const TrafficEvent close = recorder.ofKind(Kind::Close).value(0);
+    QCOMPARE(close.code, quint16(1009));
+    QCOMPARE(close.closedBy, Closer::Local);
+    QCOMPARE(close.cause, Cause::ProtocolError);
+    QCOMPARE(recorder.count(Kind::Binary, Direction::Incoming), 0);
+    QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1009")).isEmpty());
+}
+
+void TestRealPeers::serverKeepalivePingsAreSeenAndAnswered()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("keepalive")}), qPrintable(server.errorText()));
+    ConnectionHandle connection(quietSettings(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    // The server's pings are in the log, each with our answer.
+    QVERIFY(recorder.waitFor(Kind::Ping, 4));
+    QCOMPARE(recorder.count(Kind::Ping, Direction::Incoming), recorder.count(Kind::Ping));
+    QTRY_VERIFY(recorder.count(Kind::Pong, Direction::Outgoing) >= 4);
+    QCOMPARE(connection.state(), ConnectionState::Open);
+}
+
+void TestRealPeers::serverKeepaliveFiresWhenPongsAreWithheld()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("keepalive")}), qPrintable(server.errorText()));
+    ConnectionSettings s = quietSettings(server.url());
+    s.heartbeat.pong = HeartbeatSettings::PongPolicy::Off;
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    QElapsedTimer timer;
+    timer.start();
+    // python-websockets closes with 1011 once a pong is 0.5 s late (about 0.7 s in).
+    QVERIFY(recorder.waitForState(ConnectionState::Closed, 5000));
+    const TrafficEvent close = recorder.ofKind(Kind::Close).value(0);
+    QCOMPARE(close.closedBy, Closer::Peer);
+    QCOMPARE(close.code, quint16(1011));
+    QVERIFY2(close.text.contains(QLatin1String("keepalive")), qPrintable(close.text));
+    QVERIFY(recorder.count(Kind::Ping, Direction::Incoming) >= 1);
+    QCOMPARE(recorder.count(Kind::Pong, Direction::Outgoing), 0);
+}
+
+void TestRealPeers::delayedPongsGoOutLate()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("keepalive")}), qPrintable(server.errorText()));
+    ConnectionSettings s = quietSettings(server.url());
+    s.heartbeat.pong = HeartbeatSettings::PongPolicy::Delay;
+    s.heartbeat.pongDelayMs = 150; // within the server's 0.5 s timeout
+    ConnectionHandle connection(s);
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.count(Kind::Pong, Direction::Outgoing) >= 3, 10000);
+    for (const TrafficEvent &pong : recorder.ofKind(Kind::Pong))
+        QVERIFY2(pong.durationUs >= 150'000, qPrintable(QString::number(pong.durationUs)));
+    QCOMPARE(connection.state(), ConnectionState::Open);
+    // Switched to "never" while open: the server's keepalive then fires.
+    HeartbeatSettings off = s.heartbeat;
+    off.pong = HeartbeatSettings::PongPolicy::Off;
+    connection.setHeartbeat(off);
+    QVERIFY(recorder.waitForState(ConnectionState::Closed, 5000));
+    QCOMPARE(recorder.ofKind(Kind::Close).value(0).code, quint16(1011));
 }
 
 QTEST_GUILESS_MAIN(TestRealPeers)

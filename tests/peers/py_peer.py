@@ -5,12 +5,16 @@ Prints "PORT <n>" on stdout once listening, then one line per thing a test may w
 ("CLOSED <code> <reason>", "CLIENT-GONE"). Modes:
 
   stamp     like echo, and prints "ARRIVAL <monotonic ns> <message>" for each message
-  echo      websockets server that echoes; text commands change its behaviour:
+  echo      websockets server (permessage-deflate on, as python-websockets does by default)
+            that echoes; text commands change its behaviour:
               "stall S"           block the server's event loop for S seconds (pongs stop)
               "close CODE REASON" close with that code and reason
               "drop-mid"          send half a binary frame, then drop TCP
               "big N"             send a binary message of N bytes
             --tls CERT KEY serves wss://.
+  echo-nct  the same with permessage-deflate in no-context-takeover mode both ways
+  echo-plain the same with compression off
+  keepalive echo, pinging the client every 0.2 s and closing with 1011 when a pong is 0.5 s late
   redirect  answers the upgrade with 302 and a Location header, keeps TCP open
   silent    accepts TCP and never answers
   deaf      completes the upgrade, then ignores everything, close frames included
@@ -115,15 +119,24 @@ async def main():
     global STAMP
     mode = sys.argv[1] if len(sys.argv) > 1 else "echo"
     STAMP = mode == "stamp"
-    if mode in ("echo", "stamp"):
+    if mode in ("echo", "stamp", "echo-nct", "echo-plain", "keepalive"):
         import websockets
+        from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
+        options = {"ping_interval": None}
+        if mode == "echo-nct":
+            options["extensions"] = [ServerPerMessageDeflateFactory(
+                server_no_context_takeover=True, client_no_context_takeover=True)]
+        elif mode == "echo-plain":
+            options["compression"] = None
+        elif mode == "keepalive":
+            options = {"ping_interval": 0.2, "ping_timeout": 0.5}
         context = None
         if "--tls" in sys.argv:
             i = sys.argv.index("--tls")
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
         server = await websockets.serve(echo_handler, "127.0.0.1", 0, ssl=context, max_size=None,
-                                        ping_interval=None)
+                                        **options)
     else:
         server = await asyncio.start_server(lambda r, w: raw_handler(mode, r, w), "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]

@@ -16,7 +16,7 @@ TrafficBatch textBatch(const QByteArray &utf8, Direction direction = Direction::
 {
     TrafficBatchBuilder builder;
     TrafficEvent &e = builder.append(Kind::Text, direction, 1, 1);
-    builder.setUtf8Text(e, utf8);
+    builder.setRaw(e, utf8.constData(), utf8.size());
     return builder.take();
 }
 

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "Transport.h"
+
+#include <QSslConfiguration>
+#include <QStringList>
+
+class QSslSocket;
+class QSslError;
+
+// TLS over TCP through QSslSocket, created in the worker's thread. Certificate errors are
+// refused unless the user chose to ignore them; either way they are named.
+class TlsTransport : public Transport
+{
+    Q_OBJECT
+public:
+    TlsTransport(const QSslConfiguration &configuration, bool ignoreCertificateErrors,
+        QObject *parent = nullptr);
+
+    void connectToHost(const QString &host, quint16 port) override;
+    qint64 read(char *buffer, qint64 max) override;
+    void write(const char *data, qint64 size) override;
+    using Transport::write;
+    qint64 bytesToWrite() const override;
+    void disconnectFromHost() override;
+    void abort() override;
+    bool isOpen() const override;
+    QString peerText() const override;
+    // Certificate problems that were ignored as the user asked (for the log).
+    QStringList ignoredErrors() const { return m_ignored; }
+
+private:
+    void onSslErrors(const QList<QSslError> &errors);
+    void onError();
+    void onDisconnected();
+
+    QSslSocket *m_socket;
+    bool m_ignoreErrors;
+    bool m_encrypted = false;
+    bool m_aborted = false;
+    bool m_endedEmitted = false;
+    QStringList m_sslErrors;
+    QStringList m_ignored;
+};

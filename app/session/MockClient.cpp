@@ -1,0 +1,202 @@
+#include "MockClient.h"
+
+#include "TcpTransport.h"
+
+#include <QTimer>
+
+namespace {
+constexpr qint64 ReadSize = 64 * 1024;
+constexpr qint64 MaxTimerMs = 24 * 60 * 60 * 1000; // wake at least daily for a far-off message
+} // namespace
+
+MockClient::MockClient(qintptr descriptor, const QList<MockServer::Message> &messages,
+    MockServer::Mode mode, QObject *parent)
+    : QObject(parent)
+    , m_messages(messages)
+    , m_mode(mode)
+    , m_transport(new TcpTransport(this))
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    m_timer->setTimerType(Qt::PreciseTimer);
+    connect(m_timer, &QTimer::timeout, this, &MockClient::sendNext);
+    m_transport->adopt(descriptor);
+    m_peer = m_transport->peerText();
+    connect(m_transport, &Transport::readyRead, this, &MockClient::onReadyRead);
+    connect(m_transport, &Transport::bytesWritten, this, &MockClient::onDrained);
+    connect(m_transport, &Transport::ended, this, [this] {
+        end(m_wire && m_wire->closeReceived() ? QStringLiteral("closed")
+                                              : QStringLiteral("connection lost"));
+    });
+}
+
+MockClient::~MockClient() = default;
+
+void MockClient::end(const QString &why)
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    m_timer->stop();
+    if (m_transport->endReason() == TrafficEvent::TransportEnd::Unknown)
+        m_transport->abort();
+    const bool wasOpen = bool(m_wire);
+    if (wasOpen)
+        Q_EMIT finished(m_peer, why);
+    deleteLater();
+}
+
+void MockClient::onReadyRead()
+{
+    char buffer[ReadSize];
+    for (;;) {
+        const qint64 n = m_transport->read(buffer, ReadSize);
+        if (n == 0)
+            return;
+        if (n < 0) {
+            end(QStringLiteral("connection lost"));
+            return;
+        }
+        if (m_wire) {
+            m_wire->receiveData(buffer, n);
+            flush();
+            continue;
+        }
+        qsizetype consumed = 0;
+        switch (m_handshake.feed(buffer, n, &consumed)) {
+        case ServerHandshake::Status::NeedMore:
+            break;
+        case ServerHandshake::Status::NotWebSocket:
+            m_transport->write(ServerHandshake::errorResponse(400, "Bad Request",
+                QStringLiteral("Sockscope mock server: %1").arg(m_handshake.error())));
+            m_transport->disconnectFromHost();
+            end({});
+            return;
+        case ServerHandshake::Status::Invalid:
+            m_transport->write(ServerHandshake::errorResponse(
+                m_handshake.error().contains(QLatin1String("Version")) ? 426 : 400,
+                m_handshake.error().contains(QLatin1String("Version")) ? "Upgrade Required"
+                                                                       : "Bad Request",
+                QStringLiteral("Sockscope mock server: %1").arg(m_handshake.error()),
+                "Sec-WebSocket-Version: 13\r\n"));
+            m_transport->disconnectFromHost();
+            end({});
+            return;
+        case ServerHandshake::Status::Upgrade: {
+            DeflateParameters agreed;
+            bool deflate = false;
+            QString protocol;
+            m_transport->write(m_handshake.accept({}, true, &agreed, &deflate, &protocol));
+            WireConnection::Listener *listener = this;
+            m_wire = std::make_unique<WireConnection>(WireConnection::Role::Server, listener);
+            if (deflate)
+                m_wire->enableDeflate(agreed);
+            Q_EMIT opened(m_peer);
+            startServing();
+            if (consumed < n && m_wire) {
+                m_wire->receiveData(buffer + consumed, n - consumed);
+                flush();
+            }
+            break;
+        }
+        }
+    }
+}
+
+void MockClient::flush()
+{
+    if (!m_wire || m_wire->output().isEmpty())
+        return;
+    m_transport->write(m_wire->output());
+    m_wire->output().truncate(0);
+}
+
+void MockClient::send(const MockServer::Message &m)
+{
+    if (m.binary)
+        m_wire->sendBinary(m.payload);
+    else
+        m_wire->sendText(m.payload);
+    flush();
+}
+
+void MockClient::startServing()
+{
+    m_clock.start();
+    if (m_mode == MockServer::Mode::Timed)
+        sendNext();
+    else
+        m_next = sendServerRun(0);
+}
+
+void MockClient::sendNext()
+{
+    if (!m_wire || m_wire->closeSent())
+        return;
+    while (m_next < m_messages.size()) {
+        const MockServer::Message &m = m_messages.at(m_next);
+        if (!m.fromServer) {
+            ++m_next;
+            continue;
+        }
+        if (m_transport->bytesToWrite() > HighWaterBytes) {
+            m_waitingToDrain = true; // resumes from onDrained()
+            return;
+        }
+        // 64-bit time throughout: a far-off offset waits in steps, never overflows a timer.
+        const qint64 waitUs = m.offsetUs - m_clock.nsecsElapsed() / 1000;
+        if (waitUs > 500) {
+            m_timer->start(int(qMin<qint64>((waitUs + 999) / 1000, MaxTimerMs)));
+            return;
+        }
+        send(m);
+        ++m_next;
+    }
+}
+
+void MockClient::onDrained()
+{
+    if (m_waitingToDrain && m_transport->bytesToWrite() <= HighWaterBytes / 2) {
+        m_waitingToDrain = false;
+        sendNext();
+    }
+}
+
+int MockClient::sendServerRun(int index)
+{
+    while (index < m_messages.size() && m_messages.at(index).fromServer)
+        send(m_messages.at(index++));
+    return index;
+}
+
+void MockClient::messageReceived(quint8, const char *, qint64, const WireFrameInfo &)
+{
+    if (m_mode != MockServer::Mode::Reply)
+        return;
+    if (m_transport->bytesToWrite() > HighWaterBytes) {
+        m_wire->sendClose(1008, "the client is not reading what it asked for");
+        flush();
+        end(QStringLiteral("dropped: the client stopped reading (%1 MiB waiting)")
+                .arg(m_transport->bytesToWrite() / (1024 * 1024)));
+        return;
+    }
+    // Skip the recorded client message this one stands for, then answer as recorded.
+    if (m_next < m_messages.size() && !m_messages.at(m_next).fromServer)
+        ++m_next;
+    m_next = sendServerRun(m_next);
+}
+
+void MockClient::closeFrameReceived(quint16, const QString &, const WireFrameInfo &, bool)
+{
+    flush();
+    m_timer->stop();
+    // The server closes TCP first (RFC 6455 §7.1.1), once its close frame is written.
+    m_transport->disconnectFromHost();
+}
+
+void MockClient::protocolViolated(quint16, const QString &reason, qint64)
+{
+    flush();
+    m_transport->disconnectFromHost();
+    end(QStringLiteral("protocol error: %1").arg(reason));
+}

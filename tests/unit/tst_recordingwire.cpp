@@ -1,0 +1,90 @@
+// What the wire-level engine adds to a recording survives a write and a read: how each message
+// was framed, close frames either way, the handshake as sent and answered, and how TCP ended.
+#include "RecordingFormat.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using Kind = TrafficEvent::Kind;
+using Direction = TrafficEvent::Direction;
+
+class TestRecordingWire : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void wireEventsReadBackTheSame();
+};
+
+void TestRecordingWire::wireEventsReadBackTheSame()
+{
+    TrafficBatch batch;
+    TrafficEvent text;
+    text.kind = Kind::Text;
+    text.direction = Direction::Incoming;
+    text.text = QStringLiteral("fragmented and compressed");
+    text.size = text.text.size();
+    text.frames = 3;
+    text.wireSize = 21;
+    text.opcode = 1;
+    text.frameFlags = TrafficEvent::WireInfo | TrafficEvent::Rsv1 | TrafficEvent::Compressed;
+    TrafficEvent ping;
+    ping.kind = Kind::Ping;
+    ping.direction = Direction::Incoming;
+    ping.data = "srv";
+    ping.size = 3;
+    ping.frames = 1;
+    ping.wireSize = 5;
+    ping.opcode = 9;
+    ping.frameFlags = TrafficEvent::WireInfo;
+    TrafficEvent handshake;
+    handshake.kind = Kind::Handshake;
+    handshake.data = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    handshake.text = QStringLiteral("HTTP/1.1 302 Found\r\nLocation: ws://elsewhere/\r\n\r\n");
+    handshake.code = 302;
+    TrafficEvent closeFrame;
+    closeFrame.kind = Kind::CloseFrame;
+    closeFrame.direction = Direction::Outgoing;
+    closeFrame.code = 1002;
+    closeFrame.text = QStringLiteral("reserved opcode 0x3");
+    TrafficEvent close;
+    close.kind = Kind::Close;
+    close.code = 1006;
+    close.closedBy = TrafficEvent::Closer::Network;
+    close.transportEnd = TrafficEvent::TransportEnd::Reset;
+    batch.events = {text, ping, handshake, closeFrame, close};
+
+    QByteArray lines;
+    RecordingFormat::appendEventLines(batch, lines);
+    const QList<QByteArray> split = lines.split('\n');
+    QList<TrafficEvent> read;
+    for (const QByteArray &line : split) {
+        if (line.isEmpty())
+            continue;
+        TrafficEvent e;
+        QString error;
+        QVERIFY2(RecordingFormat::parseEvent(QJsonDocument::fromJson(line).object(), &e, &error),
+            qPrintable(error));
+        read << e;
+    }
+    QCOMPARE(read.size(), 5);
+    QCOMPARE(read.at(0).frames, 3u);
+    QCOMPARE(read.at(0).wireSize, qint64(21));
+    QCOMPARE(read.at(0).frameFlags, text.frameFlags);
+    QCOMPARE(read.at(1).direction, Direction::Incoming);
+    QCOMPARE(read.at(1).data, QByteArray("srv"));
+    QCOMPARE(read.at(1).opcode, quint8(9));
+    QCOMPARE(read.at(2).kind, Kind::Handshake);
+    QCOMPARE(read.at(2).data, handshake.data);
+    QCOMPARE(read.at(2).text, handshake.text);
+    QCOMPARE(read.at(2).code, quint16(302));
+    QCOMPARE(read.at(3).kind, Kind::CloseFrame);
+    QCOMPARE(read.at(3).code, quint16(1002));
+    QCOMPARE(read.at(3).text, closeFrame.text);
+    QCOMPARE(read.at(4).transportEnd, TrafficEvent::TransportEnd::Reset);
+    // Without wire info nothing is claimed.
+    QVERIFY(!read.at(2).hasWireInfo());
+}
+
+QTEST_APPLESS_MAIN(TestRecordingWire)
+#include "tst_recordingwire.moc"
