@@ -106,6 +106,7 @@ private Q_SLOTS:
     void interruptWhileWaitingToReconnectExits130();
     void convertReportsSkippedPartsAndNumbersSessions();
     void serveOnAllInterfacesWarns();
+    void showFramesTellsHowMessagesTravelled();
 
 private:
     QString writeFile(const QString &name, const QByteArray &content);
@@ -247,6 +248,8 @@ void TestCli::rejectedUpgradeExitsNonZeroNamingTheStatus()
     Cli cli({QStringLiteral("connect"), server.url().toString()});
     QCOMPARE(cli.waitForExit(), 1);
     QVERIFY2(cli.stderrText().contains(QLatin1String("302 Found")), qPrintable(cli.stderrText()));
+    QVERIFY2(cli.stderrText().contains(QLatin1String("! Location: ws://127.0.0.1:9/elsewhere\n")),
+        qPrintable(cli.stderrText()));
 }
 
 void TestCli::connectTimeoutExits3()
@@ -686,6 +689,31 @@ void TestCli::serveOnAllInterfacesWarns()
     QVERIFY(serve.waitForStderr(QStringLiteral("reachable from the network")));
     serve.signal(SIGINT);
     QCOMPARE(serve.waitForExit(5000), 0);
+}
+
+void TestCli::showFramesTellsHowMessagesTravelled()
+{
+    PeerProcess server; // python-websockets compresses when permessage-deflate is offered
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    Cli deflate({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--no-ping"),
+        QStringLiteral("--show-frames")});
+    deflate.process().write("hello hello hello hello\n");
+    QVERIFY2(deflate.waitForStderr(QStringLiteral("< frames: 1, opcode 1, RSV1, compressed, ")),
+        qPrintable(deflate.stderrText()));
+    deflate.process().closeWriteChannel();
+    QCOMPARE(deflate.waitForExit(), 0);
+    QVERIFY(deflate.stderrText().contains(QLatin1String("* close frame received: 1000")));
+
+    Cli plain({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--no-ping"),
+        QStringLiteral("--show-frames"), QStringLiteral("--no-deflate")});
+    plain.process().write("hello hello hello hello\n");
+    QVERIFY2(
+        plain.waitForStderr(QStringLiteral("< frames: 1, opcode 1, 25 bytes on the wire for 23 "
+                                           "bytes")),
+        qPrintable(plain.stderrText()));
+    plain.process().closeWriteChannel();
+    QCOMPARE(plain.waitForExit(), 0);
+    QVERIFY(!plain.stderrText().contains(QLatin1String("compressed")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
