@@ -27,7 +27,9 @@ bool isHandshakeHeader(const QByteArray &lowerName)
         "content-length",
         "transfer-encoding",
     };
-    return reserved.contains(lowerName);
+    // Every Sec-WebSocket-* header belongs to the handshake (Sec-WebSocket-Protocol is mapped onto
+    // the subprotocols before this is asked).
+    return reserved.contains(lowerName) || lowerName.startsWith("sec-websocket-");
 }
 
 } // namespace

@@ -3,6 +3,9 @@
 #include <QDateTime>
 #include <QJsonArray>
 
+#include <array>
+#include <cstring>
+
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 
@@ -66,53 +69,43 @@ const char *directionName(Direction d)
 
 bool isSecretHeader(const QByteArray &name)
 {
-    const QByteArray lower = name.toLower();
-    return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie"
-        || lower == "sec-websocket-key";
+    return SecretRedaction::isSecretHeader(name);
 }
 
 QList<HttpHeader> redactedHeaders(const QList<HttpHeader> &headers, bool keepSecrets)
 {
-    QList<HttpHeader> result = headers;
-    if (!keepSecrets) {
-        for (HttpHeader &h : result) {
-            if (isSecretHeader(h.name))
-                h.value = Redacted;
-        }
-    }
+    return keepSecrets ? headers : SecretRedaction::headers(headers);
+}
+
+RecordingHeader redacted(const RecordingHeader &header, SecretRedaction::Policy policy)
+{
+    if (policy == SecretRedaction::Policy::Keep)
+        return header;
+    RecordingHeader result = header;
+    result.url = SecretRedaction::url(header.url);
+    result.requestHeaders = SecretRedaction::headers(header.requestHeaders);
     return result;
 }
 
-QByteArray redactedHead(const QByteArray &head, bool keepSecrets)
+TrafficBatch redacted(const TrafficBatch &batch, SecretRedaction::Policy policy)
 {
-    if (keepSecrets)
-        return head;
-    QList<QByteArray> lines = head.split('\n');
-    for (QByteArray &line : lines) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed();
-        if (isSecretHeader(name) || name.compare("set-cookie", Qt::CaseInsensitive) == 0)
-            line = name + ": " + Redacted + (line.endsWith('\r') ? "\r" : "");
-    }
-    return lines.join('\n');
-}
-
-TrafficBatch redactedForRecording(const TrafficBatch &batch, bool keepSecrets)
-{
-    if (keepSecrets)
+    if (policy == SecretRedaction::Policy::Keep)
+        return batch;
+    auto holdsSecrets = [](const TrafficEvent &e) {
+        return e.kind == Kind::Connecting || e.kind == Kind::Handshake;
+    };
+    if (std::none_of(batch.events.cbegin(), batch.events.cend(), holdsSecrets))
         return batch;
     TrafficBatch result = batch;
-    bool changed = false;
     for (TrafficEvent &e : result.events) {
-        if (e.kind != Kind::Handshake)
-            continue;
-        e.data = redactedHead(e.data, false);
-        e.text = QString::fromLatin1(redactedHead(e.text.toLatin1(), false));
-        changed = true;
+        if (e.kind == Kind::Connecting) {
+            e.text = SecretRedaction::urlText(e.text);
+        } else if (e.kind == Kind::Handshake) {
+            e.data = SecretRedaction::httpHead(e.data);
+            e.text = QString::fromUtf8(SecretRedaction::httpHead(e.text.toUtf8()));
+        }
     }
-    return changed ? result : batch;
+    return result;
 }
 
 QString kindName(Kind kind)
@@ -129,6 +122,20 @@ bool kindFromName(const QString &name, Kind *kind)
         }
     }
     return false;
+}
+
+RecordingHeader headerFor(
+    const ConnectionSettings &settings, const QString &app, qint64 startWallMs)
+{
+    RecordingHeader header;
+    header.app = app;
+    header.url = settings.url;
+    header.requestHeaders = settings.headers;
+    if (!settings.origin.isEmpty())
+        header.requestHeaders.prepend({"Origin", settings.origin.toUtf8()});
+    header.offeredSubprotocols = settings.subprotocols;
+    header.startWallMs = startWallMs;
+    return header;
 }
 
 QByteArray headerLine(const RecordingHeader &header)
@@ -207,6 +214,10 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
             if (e.durationUs >= 0)
                 out += (e.kind == Kind::Pong ? ",\"rttUs\":" : ",\"waitedUs\":")
                     + QByteArray::number(e.durationUs);
+            if (e.kind == Kind::PongTimeout && !e.text.isEmpty()) {
+                out += ",\"text\":";
+                appendJsonString(out, e.text);
+            }
             break;
         case Kind::Close:
             out += ",\"code\":" + QByteArray::number(e.code) + ",\"reason\":";
@@ -234,7 +245,8 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
     }
 }
 
-bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
+bool parseHeader(
+    const QJsonObject &o, RecordingHeader *header, QString *error, QStringList *warnings)
 {
     if (o.value(QStringLiteral("format")).toString() != QLatin1String(FormatName)) {
         *error = QStringLiteral(
@@ -254,15 +266,36 @@ bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
                      .arg(Version);
         return false;
     }
+    auto warn = [warnings](const QString &text) {
+        if (warnings)
+            warnings->append(text);
+    };
     header->version = version;
     header->app = o.value(QStringLiteral("app")).toString();
-    header->url = QUrl(o.value(QStringLiteral("url")).toString());
+    const QString urlText = o.value(QStringLiteral("url")).toString();
+    header->url = QUrl(urlText, QUrl::StrictMode);
+    if (!urlText.isEmpty() && !header->url.isValid()) {
+        warn(QStringLiteral("the header's \"url\" '%1' is not a valid URL (%2)")
+                 .arg(urlText, header->url.errorString()));
+        header->url = QUrl();
+    }
     header->subprotocol = o.value(QStringLiteral("subprotocol")).toString();
-    header->startWallMs = qint64(o.value(QStringLiteral("startUnixMs")).toDouble());
+    header->startWallMs = 0;
+    const QJsonValue unixMs = o.value(QStringLiteral("startUnixMs"));
+    if (!unixMs.isUndefined()) {
+        const double ms = unixMs.toDouble(-1);
+        if (ms >= 0 && ms <= double(MaxWallMs))
+            header->startWallMs = qint64(ms);
+        else
+            warn(QStringLiteral("the header's \"startUnixMs\" is not a time between 1970 and "
+                                "9999: the start time is unknown"));
+    }
     if (header->startWallMs == 0) {
         const QDateTime start = QDateTime::fromString(
             o.value(QStringLiteral("startTime")).toString(), Qt::ISODateWithMs);
-        header->startWallMs = start.isValid() ? start.toMSecsSinceEpoch() : 0;
+        if (start.isValid() && start.toMSecsSinceEpoch() >= 0
+            && start.toMSecsSinceEpoch() <= MaxWallMs)
+            header->startWallMs = start.toMSecsSinceEpoch();
     }
     header->requestHeaders.clear();
     for (const QJsonValue &pair : o.value(QStringLiteral("requestHeaders")).toArray()) {
@@ -277,87 +310,474 @@ bool parseHeader(const QJsonObject &o, RecordingHeader *header, QString *error)
     return true;
 }
 
-bool parseEvent(const QJsonObject &o, TrafficEvent *event, QString *error)
+namespace {
+
+using Field = EventFields::String;
+
+bool isUtf8(QByteArrayView bytes)
+{
+    const auto *p = reinterpret_cast<const uchar *>(bytes.data());
+    const auto *end = p + bytes.size();
+    while (p < end) {
+        const uchar c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        int more = 0;
+        uint code = 0;
+        if (c >= 0xc2 && c <= 0xdf) {
+            more = 1;
+            code = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            more = 2;
+            code = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            more = 3;
+            code = c & 0x07;
+        } else {
+            return false;
+        }
+        if (end - p <= more)
+            return false;
+        for (int i = 1; i <= more; ++i) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            code = (code << 6) | (p[i] & 0x3f);
+        }
+        // Overlong forms, surrogates and code points past U+10FFFF.
+        if ((more == 2 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff)))
+            || (more == 3 && (code < 0x10000 || code > 0x10ffff)))
+            return false;
+        p += more + 1;
+    }
+    return true;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// True when none of the 8 bytes needs a closer look in a JSON string: no byte below 0x20, none
+// from 0x80 (UTF-8 to validate), no quote and no backslash.
+inline bool isPlainAscii8(quint64 w)
+{
+    constexpr quint64 ones = 0x0101010101010101ULL;
+    constexpr quint64 highs = 0x8080808080808080ULL;
+    auto hasZeroByte = [](quint64 v) { return (v - ones) & ~v & highs; };
+    return !((w | (((w & ~highs) + ones * (0x80 - 0x20)) ^ highs)) & highs) // < 0x20 or >= 0x80
+        && !hasZeroByte(w ^ (ones * '"')) && !hasZeroByte(w ^ (ones * '\\'));
+}
+
+// A JSON string starting after its opening quote; pos ends after the closing quote. Escapes are
+// decoded into *decoded (untouched when there are none). False when the line needs Qt's parser.
+bool scanString(QByteArrayView line, qsizetype &pos, QByteArrayView *view, QByteArray *decoded)
+{
+    const qsizetype start = pos;
+    const char *data = line.data();
+    const qsizetype size = line.size();
+    qsizetype i = start;
+    bool ascii = true;
+    // Eight bytes at a time through plain ASCII, the bulk of every payload.
+    while (i + 8 <= size) {
+        quint64 w;
+        memcpy(&w, data + i, 8);
+        if (!isPlainAscii8(w))
+            break;
+        i += 8;
+    }
+    for (; i < size; ++i) {
+        const uchar c = uchar(data[i]);
+        if (c == '"' || c == '\\' || c < 0x20)
+            break;
+        ascii = ascii && c < 0x80;
+    }
+    if (i < size && data[i] == '"') {
+        *view = line.sliced(start, i - start);
+        pos = i + 1;
+        return ascii || isUtf8(*view);
+    }
+    if (i >= size || data[i] != '\\')
+        return false;
+    decoded->clear();
+    decoded->append(data + start, i - start);
+    while (i < size) {
+        const char c = data[i];
+        if (c == '"') {
+            pos = i + 1;
+            *view = QByteArrayView(*decoded);
+            return isUtf8(*view);
+        }
+        if (uchar(c) < 0x20)
+            return false;
+        if (c != '\\') {
+            decoded->append(c);
+            ++i;
+            continue;
+        }
+        if (i + 1 >= size)
+            return false;
+        const char e = data[i + 1];
+        i += 2;
+        switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+            decoded->append(e);
+            break;
+        case 'b':
+            decoded->append('\b');
+            break;
+        case 'f':
+            decoded->append('\f');
+            break;
+        case 'n':
+            decoded->append('\n');
+            break;
+        case 'r':
+            decoded->append('\r');
+            break;
+        case 't':
+            decoded->append('\t');
+            break;
+        case 'u': {
+            if (i + 4 > size)
+                return false;
+            uint code = 0;
+            for (int k = 0; k < 4; ++k) {
+                const int v = hexValue(data[i + k]);
+                if (v < 0)
+                    return false;
+                code = code * 16 + uint(v);
+            }
+            i += 4;
+            if (code >= 0xd800 && code <= 0xdfff)
+                return false; // surrogate pairs: left to Qt
+            const char32_t c32 = code;
+            decoded->append(QString::fromUcs4(&c32, 1).toUtf8());
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+    return false;
+}
+
+bool scanInteger(QByteArrayView line, qsizetype &pos, qint64 *value)
+{
+    const char *data = line.data();
+    const qsizetype size = line.size();
+    qsizetype i = pos;
+    const bool negative = i < size && data[i] == '-';
+    if (negative)
+        ++i;
+    const qsizetype digitsStart = i;
+    quint64 v = 0;
+    while (i < size && data[i] >= '0' && data[i] <= '9') {
+        if (i - digitsStart >= 17)
+            return false; // large numbers: left to Qt (as doubles)
+        v = v * 10 + quint64(data[i] - '0');
+        ++i;
+    }
+    if (i == digitsStart || (data[digitsStart] == '0' && i - digitsStart > 1))
+        return false;
+    if (i < size && (data[i] == '.' || data[i] == 'e' || data[i] == 'E'))
+        return false;
+    *value = negative ? -qint64(v) : qint64(v);
+    pos = i;
+    return true;
+}
+
+void skipSpace(QByteArrayView line, qsizetype &pos)
+{
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r'))
+        ++pos;
+}
+
+// The fields an event line can have: their index in EventFields::strings, or one of these.
+enum : int {
+    UnknownField = -1,
+    TimeField = 100,
+    SequenceField,
+    CodeField,
+    HttpStatusField,
+    RttField,
+    WaitedField,
+    WireField
+};
+
+int fieldOf(QByteArrayView key)
+{
+    static constexpr struct
+    {
+        QByteArrayView name;
+        int field;
+    } names[] = {{"timeUs", TimeField}, {"direction", Field::Direction}, {"kind", Field::Kind},
+        {"size", UnknownField}, {"payload", Field::Payload}, {"sequence", SequenceField},
+        {"rttUs", RttField}, {"waitedUs", WaitedField}, {"code", CodeField},
+        {"reason", Field::Reason}, {"closedBy", Field::ClosedBy}, {"text", Field::Text},
+        {"httpStatus", HttpStatusField}, {"wire", WireField}, {"request", Field::Request},
+        {"response", Field::Response}, {"transport", Field::Transport}};
+    for (const auto &n : names) {
+        if (n.name.size() == key.size()
+            && memcmp(n.name.data(), key.data(), size_t(key.size())) == 0)
+            return n.field;
+    }
+    return UnknownField;
+}
+
+qint64 *integerField(int field, EventFields *f)
+{
+    switch (field) {
+    case SequenceField:
+        return &f->sequence;
+    case CodeField:
+        return &f->code;
+    case HttpStatusField:
+        return &f->httpStatus;
+    case RttField:
+        return &f->rttUs;
+    case WaitedField:
+        return &f->waitedUs;
+    default:
+        return nullptr;
+    }
+}
+
+} // namespace
+
+bool scanEventLine(QByteArrayView line, EventFields *f)
+{
+    qsizetype pos = 0;
+    skipSpace(line, pos);
+    if (pos >= line.size() || line[pos] != '{')
+        return false;
+    ++pos;
+    QByteArray keyStorage;
+    QByteArray scratch;
+    for (;;) {
+        skipSpace(line, pos);
+        if (pos >= line.size() || line[pos] != '"')
+            return false;
+        ++pos;
+        QByteArrayView key;
+        if (!scanString(line, pos, &key, &keyStorage) || key.data() == keyStorage.constData())
+            return false; // escaped keys: left to Qt
+        skipSpace(line, pos);
+        if (pos >= line.size() || line[pos] != ':')
+            return false;
+        ++pos;
+        skipSpace(line, pos);
+        if (pos >= line.size())
+            return false;
+        const char c = line[pos];
+        const int field = fieldOf(key);
+        const bool isString = field >= 0 && field < Field::StringCount;
+        if (c == '"') {
+            ++pos;
+            QByteArray &storage = isString ? f->owned[field] : scratch;
+            QByteArrayView value;
+            if (!scanString(line, pos, &value, &storage))
+                return false;
+            if (isString) {
+                f->strings[field] = value;
+                f->hasString[field] = true;
+                if (field == Field::Payload)
+                    f->payloadIsString = true;
+            }
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            qint64 value = 0;
+            if (!scanInteger(line, pos, &value))
+                return false;
+            if (field == TimeField) {
+                f->timeUs = double(value);
+                f->hasTime = true;
+            } else if (qint64 *target = integerField(field, f)) {
+                *target = value;
+            } else if (isString) {
+                return false; // a number where a string belongs: left to Qt
+            }
+        } else if (c == '[' && field == WireField) { // [frames, wire bytes, opcode, flags]
+            ++pos;
+            for (int i = 0; i < 4; ++i) {
+                skipSpace(line, pos);
+                if (!scanInteger(line, pos, &f->wire[i]))
+                    return false;
+                skipSpace(line, pos);
+                if (pos >= line.size() || line[pos] != (i < 3 ? ',' : ']'))
+                    return false;
+                ++pos;
+            }
+            f->hasWire = true;
+        } else {
+            return false; // true, false, null, other nested values: left to Qt
+        }
+        skipSpace(line, pos);
+        if (pos >= line.size())
+            return false;
+        if (line[pos] == ',') {
+            ++pos;
+            continue;
+        }
+        if (line[pos] != '}')
+            return false;
+        ++pos;
+        skipSpace(line, pos);
+        return pos == line.size();
+    }
+}
+
+bool fieldsFromObject(const QJsonObject &o, EventFields *f)
 {
     const QJsonValue time = o.value(QStringLiteral("timeUs"));
-    if (!time.isDouble()) {
+    f->hasTime = time.isDouble();
+    f->timeUs = time.toDouble();
+    static const char *const stringNames[] = {"kind", "direction", "payload", "reason", "closedBy",
+        "text", "request", "response", "transport"};
+    static_assert(std::size(stringNames) == Field::StringCount, "a name per string field");
+    for (int i = 0; i < Field::StringCount; ++i) {
+        const QJsonValue v = o.value(QLatin1String(stringNames[i]));
+        if (v.isUndefined())
+            continue;
+        f->hasString[i] = true;
+        if (i == Field::Payload)
+            f->payloadIsString = v.isString();
+        f->owned[i] = v.toString().toUtf8();
+        f->strings[i] = QByteArrayView(f->owned[i]);
+    }
+    auto integer = [&o](const char *name, qint64 fallback) {
+        const QJsonValue v = o.value(QLatin1String(name));
+        return v.isUndefined() ? fallback : v.toInteger(fallback);
+    };
+    f->sequence = integer("sequence", 0);
+    f->code = integer("code", 0);
+    f->httpStatus = integer("httpStatus", 0);
+    f->rttUs = integer("rttUs", -1);
+    f->waitedUs = integer("waitedUs", -1);
+    const QJsonArray wire = o.value(QStringLiteral("wire")).toArray();
+    f->hasWire = wire.size() == 4;
+    for (int i = 0; f->hasWire && i < 4; ++i)
+        f->wire[i] = wire.at(i).toInteger();
+    return true;
+}
+
+bool eventFromFields(const EventFields &f, TrafficEvent *event, QString *error)
+{
+    if (!f.hasTime) {
         *error = QStringLiteral("no \"timeUs\" number");
         return false;
     }
+    if (!(f.timeUs >= 0 && f.timeUs <= double(MaxTimeUs))) {
+        *error = QStringLiteral("\"timeUs\" %1 is out of range (0 to 100 years in µs)")
+                     .arg(f.timeUs, 0, 'g', 17);
+        return false;
+    }
     TrafficEvent e;
-    e.timeUs = qint64(time.toDouble());
-    const QString kind = o.value(QStringLiteral("kind")).toString();
-    if (!kindFromName(kind, &e.kind)) {
+    e.timeUs = qint64(f.timeUs);
+    static const auto kindViews = [] {
+        std::array<QByteArrayView, std::size(kindNames)> views;
+        for (size_t i = 0; i < views.size(); ++i)
+            views[i] = QByteArrayView(kindNames[i], qsizetype(strlen(kindNames[i])));
+        return views;
+    }();
+    const QByteArrayView kind = f.strings[Field::Kind];
+    bool known = false;
+    for (int i = 0; i < int(kindViews.size()); ++i) {
+        if (kind == kindViews[size_t(i)]) {
+            e.kind = Kind(i);
+            known = true;
+            break;
+        }
+    }
+    if (!known) {
         if (kind.isEmpty()) {
             *error = QStringLiteral("no \"kind\"");
             return false;
         }
         e.kind = Kind::Note; // a kind from a later version 1 writer: keep it as a note
-        e.text = QStringLiteral("%1 event").arg(kind);
+        e.text = QStringLiteral("%1 event").arg(QString::fromUtf8(kind));
     }
-    const QString direction = o.value(QStringLiteral("direction")).toString();
-    e.direction = direction == QLatin1String("in") ? Direction::Incoming
-        : direction == QLatin1String("out")        ? Direction::Outgoing
-                                                   : Direction::Local;
+    const QByteArrayView direction = f.strings[Field::Direction];
+    e.direction = direction == "in" ? Direction::Incoming
+        : direction == "out"        ? Direction::Outgoing
+                                    : Direction::Local;
     if (e.hasPayload()) {
-        const QJsonValue payload = o.value(QStringLiteral("payload"));
-        if (!payload.isString()) {
-            *error = QStringLiteral("a %1 event without a \"payload\" string").arg(kind);
+        if (!f.hasString[Field::Payload] || !f.payloadIsString) {
+            *error = QStringLiteral("a %1 event without a \"payload\" string")
+                         .arg(QString::fromUtf8(kind));
             return false;
         }
         if (e.kind == Kind::Text) {
-            e.text = payload.toString();
-            e.size = utf8Size(e.text);
+            e.size = f.strings[Field::Payload].size();
         } else {
             auto decoded = QByteArray::fromBase64Encoding(
-                payload.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+                f.strings[Field::Payload].toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded) {
-                *error = QStringLiteral("the payload of a %1 event is not base64").arg(kind);
+                *error = QStringLiteral("the payload of a %1 event is not base64")
+                             .arg(QString::fromUtf8(kind));
                 return false;
             }
             e.data = *decoded;
             e.size = e.data.size();
         }
     }
-    e.sequence = quint32(o.value(QStringLiteral("sequence")).toInteger());
-    if (o.contains(QStringLiteral("rttUs")))
-        e.durationUs = o.value(QStringLiteral("rttUs")).toInteger();
-    if (o.contains(QStringLiteral("waitedUs")))
-        e.durationUs = o.value(QStringLiteral("waitedUs")).toInteger();
+    e.sequence = quint32(f.sequence);
+    if (f.rttUs >= 0)
+        e.durationUs = f.rttUs;
+    if (f.waitedUs >= 0)
+        e.durationUs = f.waitedUs;
     if (e.kind == Kind::Close) {
-        e.code = quint16(o.value(QStringLiteral("code")).toInt());
-        e.text = o.value(QStringLiteral("reason")).toString();
-        const QString by = o.value(QStringLiteral("closedBy")).toString();
-        e.closedBy = by == QLatin1String("client") ? TrafficEvent::Closer::Local
-            : by == QLatin1String("server")        ? TrafficEvent::Closer::Peer
-            : by == QLatin1String("network")       ? TrafficEvent::Closer::Network
-                                                   : TrafficEvent::Closer::None;
-    } else if (!e.hasPayload() && o.contains(QStringLiteral("text"))) {
-        e.text = o.value(QStringLiteral("text")).toString();
+        e.code = quint16(f.code);
+        e.text = QString::fromUtf8(f.strings[Field::Reason]);
+        const QByteArrayView by = f.strings[Field::ClosedBy];
+        e.closedBy = by == "client" ? TrafficEvent::Closer::Local
+            : by == "server"        ? TrafficEvent::Closer::Peer
+            : by == "network"       ? TrafficEvent::Closer::Network
+                                    : TrafficEvent::Closer::None;
+    } else if (!e.hasPayload() && f.hasString[Field::Text]) {
+        e.text = QString::fromUtf8(f.strings[Field::Text]);
     }
     if (e.kind == Kind::Error || e.kind == Kind::Handshake)
-        e.code = quint16(o.value(QStringLiteral("httpStatus")).toInt());
+        e.code = quint16(f.httpStatus);
     if (e.kind == Kind::Handshake) {
-        e.data = o.value(QStringLiteral("request")).toString().toLatin1();
-        e.text = o.value(QStringLiteral("response")).toString();
+        e.data = f.strings[Field::Request].toByteArray();
+        e.text = QString::fromUtf8(f.strings[Field::Response]);
     } else if (e.kind == Kind::CloseFrame) {
-        e.code = quint16(o.value(QStringLiteral("code")).toInt());
-        e.text = o.value(QStringLiteral("reason")).toString();
+        e.code = quint16(f.code);
+        e.text = QString::fromUtf8(f.strings[Field::Reason]);
     } else if (e.kind == Kind::Close) {
-        const QString transport = o.value(QStringLiteral("transport")).toString();
+        const QString transport = QString::fromUtf8(f.strings[Field::Transport]);
         for (int i = 1; i <= int(TrafficEvent::TransportEnd::Timeout); ++i) {
             if (transport == TrafficEvent::transportEndName(TrafficEvent::TransportEnd(i)))
                 e.transportEnd = TrafficEvent::TransportEnd(i);
         }
     }
-    const QJsonArray wire = o.value(QStringLiteral("wire")).toArray();
-    if (wire.size() == 4) {
-        e.frames = quint32(qBound<qint64>(0, wire.at(0).toInteger(), 0xffffffff));
-        e.wireSize = qMax<qint64>(0, wire.at(1).toInteger());
-        e.opcode = quint8(wire.at(2).toInt() & 0x0f);
-        e.frameFlags = quint8(wire.at(3).toInt() & 0xff) | TrafficEvent::WireInfo;
+    if (f.hasWire) {
+        e.frames = quint32(qBound<qint64>(0, f.wire[0], 0xffffffff));
+        e.wireSize = qMax<qint64>(0, f.wire[1]);
+        e.opcode = quint8(f.wire[2] & 0x0f);
+        e.frameFlags = quint8(f.wire[3] & 0xff) | TrafficEvent::WireInfo;
     }
     *event = e;
+    return true;
+}
+
+bool parseEvent(const QJsonObject &o, TrafficEvent *event, QString *error)
+{
+    EventFields fields;
+    fieldsFromObject(o, &fields);
+    if (!eventFromFields(fields, event, error))
+        return false;
+    if (event->kind == Kind::Text)
+        event->text = QString::fromUtf8(fields.strings[EventFields::Payload]);
     return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionSettings.h"
+#include "SecretRedaction.h"
 #include "TrafficBatch.h"
 
 #include <QByteArray>
@@ -26,19 +27,24 @@ namespace RecordingFormat {
 
 inline constexpr char FormatName[] = "sockscope-recording";
 inline constexpr int Version = 1;
-inline constexpr char Redacted[] = "(redacted by Sockscope)";
+inline constexpr const char *Redacted = SecretRedaction::Marker;
+// Events are µs since the connection started: from 0 to 100 years. Anything else is a corrupt
+// line, rejected on reading so that no later computation (replay scheduling) can overflow.
+inline constexpr qint64 MaxTimeUs = 100LL * 366 * 24 * 3600 * 1'000'000;
+// Wall-clock times a header may hold: years 1970 to 9999.
+inline constexpr qint64 MaxWallMs = 253'402'300'799'999;
 
-// Authorization, Proxy-Authorization, Cookie and Sec-WebSocket-Key values are replaced by a note
-// saying so, unless keepSecrets.
+// Secret header values replaced by a note saying so, unless keepSecrets (SecretRedaction).
 QList<HttpHeader> redactedHeaders(const QList<HttpHeader> &headers, bool keepSecrets);
 bool isSecretHeader(const QByteArray &name);
-// An HTTP head (a handshake's request or response) with the values of secret headers (and
-// Set-Cookie) replaced by the same note, unless keepSecrets.
-QByteArray redactedHead(const QByteArray &head, bool keepSecrets);
-// The batch as a recording keeps it: handshake events redacted unless keepSecrets. Returns the
-// batch itself (shared, not copied) when it holds no handshake.
-TrafficBatch redactedForRecording(const TrafficBatch &batch, bool keepSecrets);
+// The header, and the events that can hold a URL or request headers (connecting, handshake), with
+// the redaction policy applied. A batch without such events is returned as it is (no copy).
+RecordingHeader redacted(const RecordingHeader &header, SecretRedaction::Policy policy);
+TrafficBatch redacted(const TrafficBatch &batch, SecretRedaction::Policy policy);
 
+// The header of a recording of a connection with these settings, whose time 0 is startWallMs.
+RecordingHeader headerFor(
+    const ConnectionSettings &settings, const QString &app, qint64 startWallMs);
 QByteArray headerLine(const RecordingHeader &header);
 // Appends one line per event of the batch to out.
 void appendEventLines(const TrafficBatch &batch, QByteArray &out);
@@ -48,9 +54,52 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out);
 QString kindName(TrafficEvent::Kind kind);
 bool kindFromName(const QString &name, TrafficEvent::Kind *kind);
 
+// The fields of an event record, from Qt's JSON parser or from the fast line scanner. Strings
+// are UTF-8 views into the line, or into owned when they had to be unescaped.
+struct EventFields
+{
+    enum String : int {
+        Kind,
+        Direction,
+        Payload,
+        Reason,
+        ClosedBy,
+        Text,
+        Request, // handshake: the request head
+        Response, // handshake: the response head
+        Transport, // close: how TCP ended
+        StringCount
+    };
+    QByteArrayView strings[StringCount];
+    bool hasString[StringCount] = {};
+    QByteArray owned[StringCount];
+    double timeUs = 0;
+    bool hasTime = false;
+    bool payloadIsString = false; // false: present but not a string
+    qint64 sequence = 0;
+    qint64 code = 0;
+    qint64 httpStatus = 0;
+    qint64 rttUs = -1;
+    qint64 waitedUs = -1;
+    qint64 wire[4] = {}; // frames, bytes on the wire, first opcode, FrameFlag bits
+    bool hasWire = false;
+};
+
+// Reads a line as Sockscope writes it (one flat object, integers, plain or escaped strings)
+// without building a JSON document. False when the line needs Qt's full parser: anything else,
+// including every malformed line, so the messages about problems are always Qt's.
+bool scanEventLine(QByteArrayView line, EventFields *fields);
+bool fieldsFromObject(const QJsonObject &object, EventFields *fields);
+// Checks the fields and fills every member of event but the payload, which stays in fields
+// (text: UTF-8; other kinds: base64) for the caller to place; event.size is set.
+bool eventFromFields(const EventFields &fields, TrafficEvent *event, QString *error);
+
 // Parses an event record; false with the reason when the line is not one.
 bool parseEvent(const QJsonObject &object, TrafficEvent *event, QString *error);
 // Parses the header record, or says why the file is not a recording this version can read.
-bool parseHeader(const QJsonObject &object, RecordingHeader *header, QString *error);
+// Fields that are present but unusable (a start time out of range, a URL that does not parse)
+// are left empty and named in warnings.
+bool parseHeader(const QJsonObject &object, RecordingHeader *header, QString *error,
+    QStringList *warnings = nullptr);
 
 } // namespace RecordingFormat

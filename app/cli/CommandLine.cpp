@@ -1,5 +1,6 @@
 #include "CommandLine.h"
 
+#include "CommandSpec.h"
 #include "ConnectCommand.h"
 #include "ConnectOptions.h"
 #include "ConvertCommand.h"
@@ -9,6 +10,7 @@
 #include "RecordingReader.h"
 #include "ShowCommand.h"
 #include "SignalWatcher.h"
+#include "TerminalText.h"
 #include "Version.h"
 
 #include <QCommandLineParser>
@@ -16,18 +18,11 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 
 namespace {
-
-const QStringList &subcommands()
-{
-    static const QStringList names
-        = {QStringLiteral("connect"), QStringLiteral("record"), QStringLiteral("show"),
-            QStringLiteral("replay"), QStringLiteral("serve"), QStringLiteral("convert")};
-    return names;
-}
 
 void print(FILE *stream, const QString &text)
 {
@@ -35,41 +30,39 @@ void print(FILE *stream, const QString &text)
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
 }
 
+// Wraps "-H, --header, --subprotocol, ..." to the help's width.
+QString optionSummary(const CommandSpec &spec)
+{
+    QString text;
+    QString line = QStringLiteral("      options:");
+    for (const QString &name : spec.optionNames()) {
+        if (line.size() + name.size() + 2 > 79) {
+            text += line + QLatin1Char('\n');
+            line = QStringLiteral("              ");
+        }
+        line += QLatin1Char(' ') + name;
+    }
+    return text + line + QLatin1Char('\n');
+}
+
 QString generalHelp()
 {
-    return QStringLiteral(
-               "Usage: sockscope [URL... | FILE...]      open the window: connect to each URL, "
-               "open each recording\n"
-               "       sockscope --demo                  the window on the built-in demo server\n"
-               "       sockscope connect URL [options]   talk to a WebSocket server from the "
-               "terminal\n"
-               "       sockscope record URL -o FILE [options]   the same, recording to FILE\n"
-               "       sockscope show FILE [--messages]  what a recording holds\n"
-               "       sockscope replay FILE [--to URL] [--speed X | --max] [--wait-reply] "
-               "[--linger SEC]\n"
-               "       sockscope serve FILE [--port N] [--mode timed|reply]\n"
-               "       sockscope convert IN OUT          HAR <-> recording, by the extensions\n"
-               "       sockscope --help | --version\n"
-               "\n"
-               "Sockscope is a WebSocket inspector. 'sockscope COMMAND --help' shows a command's "
-               "options.\n"
-               "\n"
-               "Commands:\n"
-               "  connect   Interactive client: stdin lines are sent as text messages, received\n"
-               "            messages are printed as '< message'; EOF closes with 1000.\n"
-               "  record    Like connect, and records the session to a file (-o FILE); Ctrl+C\n"
-               "            closes the connection and finishes the file.\n"
-               "  replay    Sends a recording's client messages to a server with their original\n"
-               "            timing, prints what is sent and received, closes with 1000.\n"
-               "  convert   Turns a devtools HAR file into recordings, or a recording into a HAR\n"
-               "            file that devtools can import (secrets redacted).\n"
-               "  serve     Serves a recording as a mock server on 127.0.0.1: each client gets "
-               "the\n"
-               "            recorded server messages, timed or in reply to its own messages.\n"
-               "  show      Prints a recording's URL, duration, counts and bytes; --messages\n"
-               "            prints every message with its time.\n"
-               "\n")
-        + QString::fromLatin1(ExitStatus::helpText());
+    QString text = QStringLiteral(
+        "Usage: sockscope [URL... | FILE...]   open the window: connect to each URL, open each "
+        "recording\n"
+        "       sockscope --demo               the window on the built-in demo server\n"
+        "       sockscope COMMAND ...          one of the commands below, in the terminal\n"
+        "       sockscope --help | --version\n"
+        "\n"
+        "Sockscope is a WebSocket inspector. 'sockscope COMMAND --help' shows a command's "
+        "options\nin full.\n\nCommands:\n");
+    for (const CommandSpec &spec : CommandSpec::all()) {
+        text += QStringLiteral("  sockscope %1 %2\n").arg(spec.name, spec.synopsis);
+        for (const QString &line : spec.summary.split(QLatin1Char('\n')))
+            text += QStringLiteral("      ") + line + QLatin1Char('\n');
+        text += optionSummary(spec);
+    }
+    return text + QLatin1Char('\n') + QString::fromLatin1(ExitStatus::helpText());
 }
 
 // A bare word ("conect", "localhost") is a mistyped command more often than a URL: URLs have a
@@ -84,20 +77,19 @@ int usageError(const QString &message, const QString &command)
 {
     print(stderr,
         QStringLiteral("sockscope: %1\nTry 'sockscope %2--help'.\n")
-            .arg(message, command.isEmpty() ? QString() : command + QLatin1Char(' ')));
+            .arg(QString::fromUtf8(TerminalText::escaped(message)),
+                command.isEmpty() ? QString() : command + QLatin1Char(' ')));
     return ExitStatus::Usage;
 }
 
-// Adds --help and parses. Returns the exit status when the command ends here (help shown, or the
-// arguments are wrong), or -1 to go on.
+// Sets the parser up from the command's spec and parses. Returns the exit status when the
+// command ends here (help shown, or the arguments are wrong), or -1 to go on.
 int parseArguments(QCommandLineParser &parser, const QStringList &arguments, const QString &command)
 {
-    const QCommandLineOption help(
-        {QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    parser.addOption(help);
+    CommandSpec::find(command)->setUp(parser);
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), command);
-    if (parser.isSet(help)) {
+    if (parser.isSet(QStringLiteral("help"))) {
         // Name the command, not the path the binary was started from.
         static const QRegularExpression usage(QStringLiteral("^Usage: \\S+"));
         print(stdout,
@@ -111,23 +103,6 @@ int runConnect(const QStringList &arguments, bool record)
 {
     const QString command = record ? QStringLiteral("record") : QStringLiteral("connect");
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral(
-            "Connect to a WebSocket server. Each line on stdin is sent as a text message;\n"
-            "received text prints as '< text', binary as '< (binary, N bytes) hex...'.\n"
-            "Status and errors go to stderr. EOF on stdin closes with 1000; Ctrl+C or\n"
-            "SIGTERM closes (or cancels a pending connect) and exits at once.\n\n")
-        + QString::fromLatin1(ExitStatus::helpText()));
-    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// URL."));
-    ConnectOptions options;
-    options.addTo(parser);
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-        QStringLiteral("The recording file to write (JSON Lines)."), QStringLiteral("FILE"));
-    const QCommandLineOption keepSecrets(QStringLiteral("keep-secrets"),
-        QStringLiteral("Keep Authorization, Cookie, ... values in the recording."));
-    if (record)
-        parser.addOptions({output, keepSecrets});
-
     if (const int status = parseArguments(parser, arguments, command); status >= 0)
         return status;
     const QStringList positional = parser.positionalArguments();
@@ -135,110 +110,101 @@ int runConnect(const QStringList &arguments, bool record)
         return usageError(positional.isEmpty() ? QStringLiteral("%1 needs a URL").arg(command)
                                                : QStringLiteral("%1 takes one URL").arg(command),
             command);
-    if (record && parser.value(output).isEmpty())
+    const QString output = record ? parser.value(QStringLiteral("output")) : QString();
+    if (record && output.isEmpty())
         return usageError(QStringLiteral("record needs -o FILE"), command);
     ConnectionSettings settings;
     QString error;
-    if (!options.toSettings(parser, positional.first(), &settings, &error))
+    if (!ConnectOptions().toSettings(parser, positional.first(), &settings, &error))
         return usageError(error, command);
-    settings.recording.keepSecrets = record && parser.isSet(keepSecrets);
-    ConnectCommand session(
-        settings, options.showPings(parser), record ? parser.value(output) : QString());
+    const bool keepSecrets = record && parser.isSet(QStringLiteral("keep-secrets"));
+    settings.recording.keepSecrets = keepSecrets;
+    ConnectCommand session(settings, ConnectOptions::printerOptions(parser));
+    if (record)
+        session.setRecording(
+            output, keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact);
     return session.exec();
 }
 
 int runReplay(const QStringList &arguments)
 {
+    const QString command = QStringLiteral("replay");
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral(
-            "Replay a recording's client messages against a server with their original timing.\n"
-            "Prints what it sends ('> ') and receives ('< '), waits --linger seconds for replies\n"
-            "after the last message, closes with 1000 and exits 0; non-zero if the connection\n"
-            "fails. Ctrl+C closes at once.\n\n")
-        + QString::fromLatin1(ExitStatus::helpText()));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption to(QStringLiteral("to"),
-        QStringLiteral("Server to replay to (default: the recorded URL)."), QStringLiteral("URL"));
-    const QCommandLineOption speed(QStringLiteral("speed"),
-        QStringLiteral("Timing factor, 0.25 to 16 (default 1)."), QStringLiteral("X"));
-    const QCommandLineOption max(
-        QStringLiteral("max"), QStringLiteral("Send as fast as possible."));
-    const QCommandLineOption waitReply(QStringLiteral("wait-reply"),
-        QStringLiteral("Wait for a reply before sending the next message."));
-    const QCommandLineOption linger(QStringLiteral("linger"),
-        QStringLiteral("Seconds to wait for replies after the last message (default 1)."),
-        QStringLiteral("SEC"));
-    parser.addOptions({to, speed, max, waitReply, linger});
-    ConnectOptions options;
-    options.addTo(parser);
-    if (const int status = parseArguments(parser, arguments, QStringLiteral("replay")); status >= 0)
+    if (const int status = parseArguments(parser, arguments, command); status >= 0)
         return status;
     if (parser.positionalArguments().size() != 1)
-        return usageError(QStringLiteral("replay takes one FILE"), QStringLiteral("replay"));
+        return usageError(QStringLiteral("replay takes one FILE"), command);
+    double speed = 1.0;
+    if (parser.isSet(QStringLiteral("max"))) {
+        speed = 0;
+    } else if (parser.isSet(QStringLiteral("speed"))) {
+        bool ok = false;
+        speed = parser.value(QStringLiteral("speed")).toDouble(&ok);
+        if (!ok || !(speed >= 0.25 && speed <= 16)) // NaN fails both comparisons
+            return usageError(QStringLiteral("--speed takes a factor from 0.25 to 16"), command);
+    }
+    int lingerMs = 1000;
+    if (parser.isSet(QStringLiteral("linger"))
+        && !ConnectOptions::parseDuration(parser.value(QStringLiteral("linger")), &lingerMs))
+        return usageError(QStringLiteral("--linger takes seconds"), command);
+
+    const QString file = parser.positionalArguments().first();
     RecordingReader reader;
-    if (!RecordingInput::read(parser.positionalArguments().first(), &reader))
+    if (!RecordingInput::read(file, &reader))
         return ExitStatus::ConnectFailed;
     ReplayPlan plan = ReplayPlan::fromRecording(reader);
-    if (parser.isSet(max)) {
-        plan.speed = 0;
-    } else if (parser.isSet(speed)) {
-        bool ok = false;
-        plan.speed = parser.value(speed).toDouble(&ok);
-        if (!ok || plan.speed < 0.25 || plan.speed > 16)
-            return usageError(
-                QStringLiteral("--speed takes a factor from 0.25 to 16"), QStringLiteral("replay"));
+    if (plan.isEmpty()) {
+        print(stderr,
+            QStringLiteral("sockscope: %1 has no client messages: nothing to replay\n").arg(file));
+        return ExitStatus::ConnectFailed;
     }
-    plan.waitForReply = parser.isSet(waitReply);
-    int lingerMs = 1000;
-    if (parser.isSet(linger) && !ConnectOptions::parseDuration(parser.value(linger), &lingerMs))
-        return usageError(QStringLiteral("--linger takes seconds"), QStringLiteral("replay"));
-    const QString url = parser.isSet(to) ? parser.value(to) : reader.header().url.toString();
+    plan.speed = speed;
+    plan.waitForReply = parser.isSet(QStringLiteral("wait-reply"));
+    QString url = parser.value(QStringLiteral("to"));
+    if (url.isEmpty()) {
+        if (!reader.header().url.isValid())
+            return usageError(
+                QStringLiteral("%1 records no valid URL: give one with --to URL").arg(file),
+                command);
+        url = reader.header().url.toString();
+    }
     ConnectionSettings settings;
     QString error;
-    if (!options.toSettings(parser, url, &settings, &error))
-        return usageError(error, QStringLiteral("replay"));
-    ConnectCommand session(settings, options.showPings(parser));
+    if (!ConnectOptions().toSettings(parser, url, &settings, &error))
+        return usageError(error, command);
+    MessagePrinter::Options printing = ConnectOptions::printerOptions(parser);
+    printing.showSent = true;
+    ConnectCommand session(settings, printing);
     session.setReplay(plan, lingerMs);
     return session.exec();
 }
 
 int runServe(const QStringList &arguments)
 {
+    const QString command = QStringLiteral("serve");
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Serve a recording as a mock WebSocket server. Each client that connects gets the "
-        "recorded\n"
-        "server-to-client messages: with their original timing (--mode timed, the default), or\n"
-        "the next recorded server messages after each of its own messages (--mode reply).\n"
-        "Prints the URL it listens on, then clients as they come and go; Ctrl+C stops it."));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption port(QStringLiteral("port"),
-        QStringLiteral("Port to listen on (default: any free one)."), QStringLiteral("N"));
-    const QCommandLineOption mode(QStringLiteral("mode"),
-        QStringLiteral("timed or reply (default timed)."), QStringLiteral("MODE"));
-    const QCommandLineOption listen(QStringLiteral("listen"),
-        QStringLiteral("Address to listen on (default 127.0.0.1; others only when asked)."),
-        QStringLiteral("ADDRESS"));
-    parser.addOptions({port, mode, listen});
-    if (const int status = parseArguments(parser, arguments, QStringLiteral("serve")); status >= 0)
+    if (const int status = parseArguments(parser, arguments, command); status >= 0)
         return status;
     if (parser.positionalArguments().size() != 1)
-        return usageError(QStringLiteral("serve takes one FILE"), QStringLiteral("serve"));
-    const QString modeName
-        = parser.value(mode).isEmpty() ? QStringLiteral("timed") : parser.value(mode);
+        return usageError(QStringLiteral("serve takes one FILE"), command);
+    const QString modeName = parser.value(QStringLiteral("mode")).isEmpty()
+        ? QStringLiteral("timed")
+        : parser.value(QStringLiteral("mode"));
     if (modeName != QLatin1String("timed") && modeName != QLatin1String("reply"))
-        return usageError(QStringLiteral("--mode takes timed or reply, not '%1'").arg(modeName),
-            QStringLiteral("serve"));
+        return usageError(
+            QStringLiteral("--mode takes timed or reply, not '%1'").arg(modeName), command);
     bool portOk = true;
-    const int portNumber = parser.isSet(port) ? parser.value(port).toInt(&portOk) : 0;
+    const int portNumber = parser.isSet(QStringLiteral("port"))
+        ? parser.value(QStringLiteral("port")).toInt(&portOk)
+        : 0;
     if (!portOk || portNumber < 0 || portNumber > 65535)
-        return usageError(QStringLiteral("--port takes a port number"), QStringLiteral("serve"));
-    const QHostAddress address(
-        parser.isSet(listen) ? parser.value(listen) : QStringLiteral("127.0.0.1"));
+        return usageError(QStringLiteral("--port takes a port number"), command);
+    const QString listen = parser.isSet(QStringLiteral("listen"))
+        ? parser.value(QStringLiteral("listen"))
+        : QStringLiteral("127.0.0.1");
+    const QHostAddress address(listen);
     if (address.isNull())
-        return usageError(QStringLiteral("'%1' is not an IP address").arg(parser.value(listen)),
-            QStringLiteral("serve"));
+        return usageError(QStringLiteral("'%1' is not an IP address").arg(listen), command);
 
     const QString file = parser.positionalArguments().first();
     RecordingReader reader;
@@ -252,6 +218,11 @@ int runServe(const QStringList &arguments)
         print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
         return ExitStatus::ConnectFailed;
     }
+    if (!address.isLoopback())
+        print(stderr,
+            QStringLiteral("sockscope: warning: listening on %1: the mock server is reachable "
+                           "from the network, and serves this recording to anyone who connects\n")
+                .arg(address.toString()));
     auto printNow = [](const QString &line) {
         print(stdout, line + QLatin1Char('\n'));
         std::fflush(stdout);
@@ -269,44 +240,26 @@ int runServe(const QStringList &arguments)
 
 int runConvert(const QStringList &arguments)
 {
+    const QString command = QStringLiteral("convert");
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Convert between HAR files from browser devtools and Sockscope recordings, by extension:\n"
-        "IN.har -> OUT (one recording per WebSocket session: OUT, OUT-2, ...), or a recording ->\n"
-        "OUT.har. Exits 0 when IN could be read; skipped lines or entries are reported on "
-        "stderr."));
-    parser.addPositionalArgument(
-        QStringLiteral("IN"), QStringLiteral("A .har file or a recording."));
-    parser.addPositionalArgument(
-        QStringLiteral("OUT"), QStringLiteral("A recording or a .har file."));
-    const QCommandLineOption keep(QStringLiteral("keep-secrets"),
-        QStringLiteral("Keep Authorization, Cookie, ... values in the HAR."));
-    parser.addOptions({keep});
-    if (const int status = parseArguments(parser, arguments, QStringLiteral("convert"));
-        status >= 0)
+    if (const int status = parseArguments(parser, arguments, command); status >= 0)
         return status;
     if (parser.positionalArguments().size() != 2)
-        return usageError(QStringLiteral("convert takes IN and OUT"), QStringLiteral("convert"));
-    return ConvertCommand::run(
-        parser.positionalArguments().at(0), parser.positionalArguments().at(1), parser.isSet(keep));
+        return usageError(QStringLiteral("convert takes IN and OUT"), command);
+    return ConvertCommand::run(parser.positionalArguments().at(0),
+        parser.positionalArguments().at(1), parser.isSet(QStringLiteral("keep-secrets")));
 }
 
 int runShow(const QStringList &arguments)
 {
+    const QString command = QStringLiteral("show");
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Print what a recording holds: URL, start, duration, counts by kind and bytes.\n"
-        "Malformed lines are reported on stderr as FILE:LINE: what is wrong; the exit status is 0\n"
-        "when the file could be read, 1 when nothing usable could be read."));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Sockscope recording."));
-    const QCommandLineOption messages(
-        QStringLiteral("messages"), QStringLiteral("Also print every message."));
-    parser.addOptions({messages});
-    if (const int status = parseArguments(parser, arguments, QStringLiteral("show")); status >= 0)
+    if (const int status = parseArguments(parser, arguments, command); status >= 0)
         return status;
     if (parser.positionalArguments().size() != 1)
-        return usageError(QStringLiteral("show takes one FILE"), QStringLiteral("show"));
-    return ShowCommand::run(parser.positionalArguments().first(), parser.isSet(messages));
+        return usageError(QStringLiteral("show takes one FILE"), command);
+    return ShowCommand::run(parser.positionalArguments().first(),
+        parser.isSet(QStringLiteral("messages")), parser.isSet(QStringLiteral("raw")));
 }
 
 } // namespace
@@ -321,7 +274,12 @@ bool isCommandLine(const QStringList &arguments)
     if (first == QLatin1String("--demo"))
         return false;
     // --help, --version and unknown options are answered by the command line.
-    return subcommands().contains(first) || first.startsWith(QLatin1Char('-')) || isBareWord(first);
+    return CommandSpec::find(first) || first.startsWith(QLatin1Char('-')) || isBareWord(first);
+}
+
+QString helpText()
+{
+    return generalHelp();
 }
 
 int run(const QStringList &arguments)

@@ -9,5 +9,7 @@ namespace CommandLine {
 bool isCommandLine(const QStringList &arguments);
 // Runs it inside an existing QCoreApplication; returns the exit status.
 int run(const QStringList &arguments);
+// What `sockscope --help` prints.
+QString helpText();
 
 } // namespace CommandLine

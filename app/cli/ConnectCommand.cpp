@@ -1,11 +1,13 @@
 #include "ConnectCommand.h"
 
-#include "CloseCode.h"
 #include "ConnectionHandle.h"
 #include "ExitStatus.h"
-#include "MessagePrinter.h"
+#include "RecordingFormat.h"
+#include "SessionRecorder.h"
 #include "SignalWatcher.h"
 #include "StdinLineReader.h"
+#include "TerminalText.h"
+#include "Version.h"
 
 #include <QCoreApplication>
 
@@ -16,49 +18,34 @@ namespace {
 
 // A close request gets this long to finish before the process exits anyway (target: 200 ms).
 constexpr int ForceExitMs = 150;
+// At the end, how long the connection thread gets to hand over its last events.
+constexpr int FinalShutdownMs = 1000;
 
-void writeErr(const QString &line)
+void writeErr(const QByteArray &bytes)
 {
-    const QByteArray bytes = line.toLocal8Bit() + '\n';
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
     std::fflush(stderr);
 }
 
-QString describeClose(const TrafficEvent &e)
+void writeErr(const QString &line)
 {
-    using Cause = TrafficEvent::CloseCause;
-    const QString reason = e.text.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(e.text);
-    switch (e.cause) {
-    case Cause::PeerClosed:
-        return QStringLiteral("closed by the server: %1%2")
-            .arg(CloseCode::describe(e.code), reason);
-    case Cause::Requested:
-    case Cause::Shutdown:
-    case Cause::HeartbeatTimeout:
-    case Cause::ProtocolError:
-        return QStringLiteral("closed by the client: %1%2")
-            .arg(CloseCode::describe(e.code), reason);
-    case Cause::Dropped:
-        return QStringLiteral("connection lost without a close frame: %1")
-            .arg(CloseCode::describe(e.code));
-    case Cause::Cancelled:
-        return QStringLiteral("connect cancelled");
-    case Cause::ConnectFailed:
-    case Cause::ConnectTimeout:
-    case Cause::None:
-        return QStringLiteral("not connected");
-    }
-    return {};
+    writeErr(TerminalText::escaped(line) + '\n');
 }
 
 } // namespace
 
 ConnectCommand::ConnectCommand(
-    const ConnectionSettings &settings, bool showPings, const QString &recordPath, QObject *parent)
-    : QObject(parent), m_settings(settings), m_showPings(showPings), m_recordPath(recordPath)
+    const ConnectionSettings &settings, const MessagePrinter::Options &printing, QObject *parent)
+    : QObject(parent), m_settings(settings), m_printer(printing)
 {
     m_forceExit.setSingleShot(true);
     connect(&m_forceExit, &QTimer::timeout, this, [this] { quit(ExitStatus::Interrupted); });
+}
+
+void ConnectCommand::setRecording(const QString &path, SecretRedaction::Policy policy)
+{
+    m_recordPath = path;
+    m_recordPolicy = policy;
 }
 
 void ConnectCommand::setReplay(const ReplayPlan &plan, int lingerMs)
@@ -70,24 +57,48 @@ void ConnectCommand::setReplay(const ReplayPlan &plan, int lingerMs)
 
 ConnectCommand::~ConnectCommand()
 {
+    delete m_recorder;
     delete m_connection; // joins the connection thread
 }
 
 int ConnectCommand::exec()
 {
+    m_connection = new ConnectionHandle(m_settings);
+    if (!m_recordPath.isEmpty()) {
+        // Opened and its header written before connecting: a file that cannot be written is
+        // known before anything happens on the network.
+        m_recorder = new SessionRecorder(m_recordPath,
+            RecordingFormat::headerFor(m_settings, QStringLiteral("sockscope " SOCKSCOPE_VERSION),
+                m_connection->clock().wallOriginMs()),
+            m_recordPolicy, this);
+        if (!m_recorder->isOpen()) {
+            writeErr(QStringLiteral("sockscope: %1").arg(m_recorder->error()));
+            return ExitStatus::FileError;
+        }
+        connect(m_recorder, &SessionRecorder::failed, this, &ConnectCommand::onRecordingFailed);
+        connect(
+            m_recorder, &SessionRecorder::backlogChanged, this, [](bool behind, qint64 waiting) {
+                writeErr(behind ? QStringLiteral("! the disk is not keeping up with the recording: "
+                                                 "%L1 events waiting to be written (none will be "
+                                                 "lost)")
+                                      .arg(waiting)
+                                : QStringLiteral("* the recording caught up with the traffic"));
+            });
+        writeErr(QStringLiteral("* recording to %1").arg(m_recordPath));
+    }
     m_signals = new SignalWatcher({SIGINT, SIGTERM}, this);
     connect(m_signals, &SignalWatcher::signalReceived, this, &ConnectCommand::onSignal);
-
-    m_connection = new ConnectionHandle(m_settings);
     connect(m_connection, &ConnectionHandle::eventsReceived, this, &ConnectCommand::onEvents);
     connect(m_connection, &ConnectionHandle::stateChanged, this, &ConnectCommand::onStateChanged);
 
     if (m_replaying) {
         m_linger.setSingleShot(true);
-        connect(&m_linger, &QTimer::timeout, this, [this] { m_connection->requestClose(1000); });
+        connect(&m_linger, &QTimer::timeout, this, [this] { closeOrCancel(); });
         connect(m_connection, &ConnectionHandle::replayFinished, this, [this](bool completed) {
             if (completed)
                 m_linger.start(m_lingerMs); // replies may still be on their way
+            else
+                closeOrCancel(); // nothing more will be sent: do not wait forever
         });
         m_connection->startReplay(m_replay);
     } else {
@@ -96,13 +107,33 @@ int ConnectCommand::exec()
         connect(m_stdin, &StdinLineReader::endOfInput, this, &ConnectCommand::onEndOfInput);
     }
 
-    writeErr(QStringLiteral("* connecting to %1").arg(m_settings.url.toString()));
-    if (!m_recordPath.isEmpty())
-        m_connection->startRecording(m_recordPath, m_settings.recording.keepSecrets);
+    writeErr(
+        QStringLiteral("* connecting to %1").arg(SecretRedaction::url(m_settings.url).toString()));
     m_connection->open();
     if (m_stdin)
         m_stdin->start();
-    return QCoreApplication::exec();
+    return finishRecording(QCoreApplication::exec());
+}
+
+int ConnectCommand::finishRecording(int status)
+{
+    if (!m_recorder)
+        return status;
+    // The connection's last events (a close on shutdown) go into the file too.
+    disconnect(m_connection, &ConnectionHandle::stateChanged, this, nullptr);
+    m_connection->beginShutdown();
+    m_connection->waitForShutdown(QDeadlineTimer(FinalShutdownMs));
+    QCoreApplication::sendPostedEvents(m_connection);
+    QCoreApplication::sendPostedEvents(this);
+    const qint64 recorded = m_recorder->eventsRecorded();
+    const bool written = m_recorder->finish();
+    if (!written || m_recordingFailed) {
+        if (!m_recordingFailed)
+            writeErr(QStringLiteral("! %1: the recording is incomplete").arg(m_recorder->error()));
+        return ExitStatus::FileError;
+    }
+    writeErr(QStringLiteral("* %L1 events written to %2").arg(recorded).arg(m_recordPath));
+    return status;
 }
 
 void ConnectCommand::quit(int status)
@@ -111,39 +142,48 @@ void ConnectCommand::quit(int status)
     QCoreApplication::exit(status);
 }
 
+void ConnectCommand::closeOrCancel()
+{
+    if (m_connection->state() == ConnectionState::Open)
+        m_connection->requestClose(1000);
+    else if (m_connection->state() == ConnectionState::Closed)
+        quit(m_status < 0 ? ExitStatus::Ok : m_status);
+    else
+        m_connection->cancel();
+}
+
+void ConnectCommand::onRecordingFailed(const QString &message)
+{
+    if (m_recordingFailed)
+        return;
+    m_recordingFailed = true;
+    writeErr(QStringLiteral("! %1: the recording is stopped, the lines written before are "
+                            "intact")
+                 .arg(message));
+    closeOrCancel();
+    m_forceExit.start(ForceExitMs);
+}
+
 void ConnectCommand::onEvents(const TrafficBatch &batch)
 {
-    using Kind = TrafficEvent::Kind;
+    if (m_recorder && !m_recordingFailed)
+        m_recorder->record(batch);
     QByteArray out;
+    QByteArray err;
     for (const TrafficEvent &e : batch.events) {
-        switch (e.kind) {
-        case Kind::Text:
-        case Kind::Binary:
-        case Kind::Pong:
-            out += MessagePrinter::line(batch, e, m_showPings, m_replaying);
-            break;
-        case Kind::Open:
-            writeErr(e.text.isEmpty()
-                    ? QStringLiteral("* connected")
-                    : QStringLiteral("* connected (subprotocol: %1)").arg(e.text));
-            break;
-        case Kind::Close:
+        if (e.kind == TrafficEvent::Kind::Close)
             m_status = ExitStatus::fromClose(e);
-            writeErr(QStringLiteral("* ") + describeClose(e));
-            break;
-        case Kind::Error:
-            writeErr(QStringLiteral("! error: ") + e.text);
-            break;
-        case Kind::PongTimeout:
-            writeErr(QStringLiteral("! ") + e.text);
-            break;
-        case Kind::Note:
-        case Kind::HeartbeatChange:
-            writeErr(QStringLiteral("* ") + e.text);
-            break;
-        case Kind::Ping:
-        case Kind::Connecting:
-            break;
+        out += m_printer.line(batch, e);
+        const QByteArray status = m_printer.status(batch, e);
+        if (!status.isEmpty()) {
+            // Keep stdout and stderr in the order things happened.
+            if (!out.isEmpty()) {
+                std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
+                std::fflush(stdout);
+                out.clear();
+            }
+            err += status;
+            writeErr(std::exchange(err, {}));
         }
     }
     if (!out.isEmpty()) {
@@ -157,14 +197,15 @@ void ConnectCommand::onStateChanged(ConnectionState state)
     if (state == ConnectionState::Open) {
         for (const QString &line : std::exchange(m_queued, {}))
             m_connection->sendText(line);
-        if (m_inputEnded)
-            m_connection->requestClose(1000);
-        if (m_interrupted) // Ctrl+C raced with the connection opening
+        if (m_inputEnded || m_interrupted || m_recordingFailed) // raced with the opening
             m_connection->requestClose(1000);
     } else if (state == ConnectionState::Closed) {
         int status = m_status < 0 ? ExitStatus::AbnormalClose : m_status;
-        if (m_interrupted && status == ExitStatus::Interrupted)
+        // Interrupted while no connection was open (connecting, or waiting to reconnect).
+        if (m_interruptedBeforeOpen)
             status = ExitStatus::Interrupted;
+        if (m_recordingFailed)
+            status = ExitStatus::FileError;
         quit(status);
     }
 }
@@ -180,18 +221,9 @@ void ConnectCommand::onLine(const QString &line)
 void ConnectCommand::onEndOfInput()
 {
     m_inputEnded = true;
-    switch (m_connection->state()) {
-    case ConnectionState::Open:
+    if (m_connection->state() == ConnectionState::Open)
         m_connection->requestClose(1000);
-        break;
-    case ConnectionState::Idle:
-    case ConnectionState::Connecting:
-    case ConnectionState::Reconnecting:
-        break; // sent and closed once open
-    case ConnectionState::Closing:
-    case ConnectionState::Closed:
-        break;
-    }
+    // Otherwise sent and closed once open, or already closing.
 }
 
 void ConnectCommand::onSignal(int)
@@ -201,9 +233,8 @@ void ConnectCommand::onSignal(int)
         return;
     }
     m_interrupted = true;
-    if (m_connection->state() == ConnectionState::Open)
-        m_connection->requestClose(1000);
-    else
-        m_connection->cancel();
+    m_interruptedBeforeOpen = m_connection->state() != ConnectionState::Open
+        && m_connection->state() != ConnectionState::Closing;
+    closeOrCancel();
     m_forceExit.start(ForceExitMs);
 }

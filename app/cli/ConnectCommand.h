@@ -3,7 +3,9 @@
 #include "ConnectionSettings.h"
 #include "ConnectionState.h"
 #include "LoopLag.h"
+#include "MessagePrinter.h"
 #include "ReplayPlan.h"
+#include "SecretRedaction.h"
 #include "TrafficBatch.h"
 
 #include <QObject>
@@ -11,6 +13,7 @@
 #include <QTimer>
 
 class ConnectionHandle;
+class SessionRecorder;
 class SignalWatcher;
 class StdinLineReader;
 
@@ -21,10 +24,12 @@ class ConnectCommand : public QObject
 {
     Q_OBJECT
 public:
-    // With a recordPath, everything is also recorded to that file (`sockscope record`); the file
-    // is complete when exec() returns.
-    ConnectCommand(const ConnectionSettings &settings, bool showPings,
-        const QString &recordPath = {}, QObject *parent = nullptr);
+    ConnectCommand(const ConnectionSettings &settings, const MessagePrinter::Options &printing,
+        QObject *parent = nullptr);
+    // `sockscope record`: everything is also recorded to path, with the redaction policy. The
+    // file is opened before connecting (exec() fails at once if it cannot be written), and is
+    // complete when exec() returns; a write that fails (disk full) ends the session.
+    void setRecording(const QString &path, SecretRedaction::Policy policy);
     // `sockscope replay`: instead of reading stdin, sends the plan with its timing, prints what it
     // sends and receives, waits lingerMs for replies after the last message, then closes with 1000.
     void setReplay(const ReplayPlan &plan, int lingerMs);
@@ -38,11 +43,17 @@ private:
     void onLine(const QString &line);
     void onEndOfInput();
     void onSignal(int signalNumber);
+    void onRecordingFailed(const QString &message);
+    void closeOrCancel();
     void quit(int status);
+    int finishRecording(int status);
 
     ConnectionSettings m_settings;
-    bool m_showPings;
+    MessagePrinter m_printer;
     QString m_recordPath;
+    SecretRedaction::Policy m_recordPolicy = SecretRedaction::Policy::Redact;
+    SessionRecorder *m_recorder = nullptr;
+    bool m_recordingFailed = false;
     ReplayPlan m_replay;
     bool m_replaying = false;
     int m_lingerMs = 1000;
@@ -53,6 +64,7 @@ private:
     QStringList m_queued; // lines typed before the connection opened
     bool m_inputEnded = false;
     bool m_interrupted = false;
+    bool m_interruptedBeforeOpen = false;
     int m_status = -1; // from the latest close event
     QTimer m_forceExit;
 };

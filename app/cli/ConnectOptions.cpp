@@ -3,43 +3,80 @@
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
-ConnectOptions::ConnectOptions()
-    : m_header({QStringLiteral("H"), QStringLiteral("header")},
-        QStringLiteral("Extra handshake header (repeatable)."), QStringLiteral("'Name: value'"))
-    , m_subprotocol(QStringLiteral("subprotocol"),
-          QStringLiteral("Offer this subprotocol (repeatable)."), QStringLiteral("P"))
-    , m_origin(
-          QStringLiteral("origin"), QStringLiteral("Origin header to send."), QStringLiteral("O"))
-    , m_pingInterval(QStringLiteral("ping-interval"),
-          QStringLiteral("Seconds between pings (default 20, minimum 0.05)."),
-          QStringLiteral("SEC"))
-    , m_pingTimeout(QStringLiteral("ping-timeout"),
-          QStringLiteral("Seconds to wait for a pong (default 20)."), QStringLiteral("SEC"))
-    , m_onPingTimeout(QStringLiteral("on-ping-timeout"),
-          QStringLiteral("What to do when a pong is overdue: report, close (1011) or reconnect "
-                         "(default report)."),
-          QStringLiteral("ACTION"))
-    , m_noPing(QStringLiteral("no-ping"), QStringLiteral("Send no pings."))
-    , m_connectTimeout(QStringLiteral("connect-timeout"),
-          QStringLiteral("Seconds to wait for the connection (default 10)."), QStringLiteral("SEC"))
-    , m_insecure(
-          QStringLiteral("insecure"), QStringLiteral("Accept any TLS certificate (wss:// only)."))
-    , m_caFile(QStringLiteral("ca-file"),
-          QStringLiteral("Also trust the PEM certificates in FILE."), QStringLiteral("FILE"))
-    , m_showPings(
-          QStringLiteral("show-pings"), QStringLiteral("Print each pong with its round-trip time."))
-    , m_maxSize(QStringLiteral("max-size"),
-          QStringLiteral("Largest incoming message in bytes; K, M, G suffixes (default 64M)."),
-          QStringLiteral("BYTES"))
-    , m_reconnect(QStringLiteral("reconnect"),
-          QStringLiteral("Reconnect automatically when the connection is lost."))
-{ }
+namespace {
 
-void ConnectOptions::addTo(QCommandLineParser &parser) const
+QCommandLineOption option(
+    const QStringList &names, const QString &description, const QString &valueName = {})
 {
-    parser.addOptions(
-        {m_header, m_subprotocol, m_origin, m_pingInterval, m_pingTimeout, m_onPingTimeout,
-            m_noPing, m_connectTimeout, m_insecure, m_caFile, m_showPings, m_maxSize, m_reconnect});
+    return QCommandLineOption(names, description, valueName);
+}
+
+} // namespace
+
+ConnectOptions::ConnectOptions()
+{
+    const QString seconds
+        = QStringLiteral(" SEC is seconds, or a number with ms or s (250ms, 2s).");
+    m_options = {
+        option({QStringLiteral("H"), QStringLiteral("header")},
+            QStringLiteral("Extra handshake header (repeatable). Host, Upgrade, Connection, "
+                           "Content-Length, Transfer-Encoding and Sec-WebSocket-* are refused; "
+                           "Origin and Sec-WebSocket-Protocol map onto --origin and "
+                           "--subprotocol."),
+            QStringLiteral("'Name: value'")),
+        option({QStringLiteral("subprotocol")},
+            QStringLiteral("Offer this subprotocol (repeatable)."), QStringLiteral("P")),
+        option({QStringLiteral("origin")}, QStringLiteral("Origin header to send."),
+            QStringLiteral("O")),
+        option({QStringLiteral("ping-interval")},
+            QStringLiteral("Time between pings (default 20 s, minimum 0.05 s).") + seconds,
+            QStringLiteral("SEC")),
+        option({QStringLiteral("ping-timeout")},
+            QStringLiteral("Time to wait for a pong (default 20 s, minimum 0.05 s).") + seconds,
+            QStringLiteral("SEC")),
+        option({QStringLiteral("on-ping-timeout")},
+            QStringLiteral("What to do when a pong is overdue: report, close (1011) or reconnect "
+                           "(default report)."),
+            QStringLiteral("ACTION")),
+        option({QStringLiteral("no-ping")}, QStringLiteral("Send no pings.")),
+        option({QStringLiteral("pong")},
+            QStringLiteral("How the server's pings are answered: auto (at once, the default), "
+                           "off (never), or delay:MS (after MS milliseconds)."),
+            QStringLiteral("POLICY")),
+        option({QStringLiteral("connect-timeout")},
+            QStringLiteral("Time to wait for the connection (default 10 s).") + seconds,
+            QStringLiteral("SEC")),
+        option({QStringLiteral("close-timeout")},
+            QStringLiteral("After sending a close frame, time to wait for the server's (default "
+                           "1 s, at most 600 s).")
+                + seconds,
+            QStringLiteral("SEC")),
+        option({QStringLiteral("no-deflate")},
+            QStringLiteral("Do not offer permessage-deflate compression.")),
+        option({QStringLiteral("insecure")},
+            QStringLiteral("Accept any TLS certificate (wss:// only).")),
+        option({QStringLiteral("ca-file")},
+            QStringLiteral("Also trust the PEM certificates in FILE."), QStringLiteral("FILE")),
+        option({QStringLiteral("show-pings")},
+            QStringLiteral("Print each pong with its round-trip time, and the server's pings "
+                           "with our answers.")),
+        option({QStringLiteral("show-frames")},
+            QStringLiteral("Print on stderr how each message, ping, pong and close arrived: "
+                           "frames, opcode, RSV bits, compression, bytes on the wire.")),
+        rawOption(),
+        option({QStringLiteral("max-size")},
+            QStringLiteral("Largest incoming message in bytes; K, M, G suffixes (default 64M)."),
+            QStringLiteral("BYTES")),
+        option({QStringLiteral("reconnect")},
+            QStringLiteral("Reconnect automatically when the connection is lost.")),
+    };
+}
+
+QCommandLineOption ConnectOptions::rawOption()
+{
+    return QCommandLineOption(QStringLiteral("raw"),
+        QStringLiteral("Print payloads untouched (for piping); by default control characters are "
+                       "shown escaped (\\e, \\n, \\x07), so one message is one line."));
 }
 
 bool ConnectOptions::parseDuration(const QString &text, int *ms)
@@ -76,23 +113,29 @@ bool ConnectOptions::parseSize(const QString &text, qint64 *bytes)
     return *bytes > 0;
 }
 
-bool ConnectOptions::showPings(const QCommandLineParser &parser) const
+MessagePrinter::Options ConnectOptions::printerOptions(const QCommandLineParser &parser)
 {
-    return parser.isSet(m_showPings);
+    MessagePrinter::Options options;
+    options.showPings = parser.isSet(QStringLiteral("show-pings"));
+    options.showFrames = parser.isSet(QStringLiteral("show-frames"));
+    options.raw = parser.isSet(QStringLiteral("raw"));
+    return options;
 }
 
 bool ConnectOptions::toSettings(const QCommandLineParser &parser, const QString &urlText,
     ConnectionSettings *settings, QString *error) const
 {
+    auto value = [&parser](const char *name) { return parser.value(QLatin1String(name)); };
+    auto isSet = [&parser](const char *name) { return parser.isSet(QLatin1String(name)); };
     ConnectionSettings s;
     s.url = ConnectionSettings::parseUrl(urlText, error);
     if (!s.url.isValid())
         return false;
-    for (const QString &line : parser.values(m_header)) {
+    for (const QString &line : parser.values(QStringLiteral("header"))) {
         if (!s.addHeaderLine(line, error))
             return false;
     }
-    for (const QString &protocol : parser.values(m_subprotocol)) {
+    for (const QString &protocol : parser.values(QStringLiteral("subprotocol"))) {
         if (!ConnectionSettings::isValidToken(protocol)) {
             *error = QStringLiteral("'%1' is not a valid subprotocol name").arg(protocol);
             return false;
@@ -100,39 +143,49 @@ bool ConnectOptions::toSettings(const QCommandLineParser &parser, const QString 
         if (!s.subprotocols.contains(protocol))
             s.subprotocols.append(protocol);
     }
-    if (parser.isSet(m_origin))
-        s.origin = parser.value(m_origin);
+    // Through the header check, so a line break in it is refused like in any header.
+    if (isSet("origin") && !s.addHeader(QStringLiteral("Origin"), value("origin"), error))
+        return false;
 
-    auto duration = [&](const QCommandLineOption &option, int *target) {
-        if (!parser.isSet(option))
+    auto duration = [&](const char *name, int *target) {
+        if (!isSet(name))
             return true;
-        if (!parseDuration(parser.value(option), target)) {
-            *error = QStringLiteral("--%1 '%2' is not a number of seconds")
-                         .arg(option.names().constLast(), parser.value(option));
+        if (!parseDuration(value(name), target)) {
+            *error = QStringLiteral("--%1 '%2' is not a duration: give seconds, or a number "
+                                    "with ms or s")
+                         .arg(QLatin1String(name), value(name));
             return false;
         }
         return true;
     };
-    if (!duration(m_pingInterval, &s.heartbeat.intervalMs)
-        || !duration(m_pingTimeout, &s.heartbeat.timeoutMs)
-        || !duration(m_connectTimeout, &s.connectTimeoutMs))
+    if (!duration("ping-interval", &s.heartbeat.intervalMs)
+        || !duration("ping-timeout", &s.heartbeat.timeoutMs)
+        || !duration("connect-timeout", &s.connectTimeoutMs)
+        || !duration("close-timeout", &s.closeTimeoutMs))
         return false;
-    if (parser.isSet(m_onPingTimeout)
-        && !HeartbeatSettings::parseAction(parser.value(m_onPingTimeout), &s.heartbeat.onTimeout)) {
+    if (isSet("on-ping-timeout")
+        && !HeartbeatSettings::parseAction(value("on-ping-timeout"), &s.heartbeat.onTimeout)) {
         *error = QStringLiteral("--on-ping-timeout takes report, close or reconnect, not '%1'")
-                     .arg(parser.value(m_onPingTimeout));
+                     .arg(value("on-ping-timeout"));
         return false;
     }
-    s.heartbeat.enabled = !parser.isSet(m_noPing);
-    s.tls.ignoreCertificateErrors = parser.isSet(m_insecure);
-    if (parser.isSet(m_caFile))
-        s.tls.caFile = parser.value(m_caFile);
-    if (parser.isSet(m_maxSize) && !parseSize(parser.value(m_maxSize), &s.maxIncomingMessageSize)) {
-        *error
-            = QStringLiteral("--max-size '%1' is not a size in bytes").arg(parser.value(m_maxSize));
+    if (isSet("pong")
+        && !HeartbeatSettings::parsePongPolicy(
+            value("pong"), &s.heartbeat.pong, &s.heartbeat.pongDelayMs)) {
+        *error = QStringLiteral("--pong takes auto, off or delay:MS (0 to 3600000 ms), not '%1'")
+                     .arg(value("pong"));
         return false;
     }
-    s.reconnect.enabled = parser.isSet(m_reconnect);
+    s.heartbeat.enabled = !isSet("no-ping");
+    s.deflate = !isSet("no-deflate");
+    s.tls.ignoreCertificateErrors = isSet("insecure");
+    if (isSet("ca-file"))
+        s.tls.caFile = value("ca-file");
+    if (isSet("max-size") && !parseSize(value("max-size"), &s.maxIncomingMessageSize)) {
+        *error = QStringLiteral("--max-size '%1' is not a size in bytes").arg(value("max-size"));
+        return false;
+    }
+    s.reconnect.enabled = isSet("reconnect");
 
     const QString invalid = s.validate();
     if (!invalid.isEmpty()) {

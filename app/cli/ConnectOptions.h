@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionSettings.h"
+#include "MessagePrinter.h"
 
 #include <QCommandLineOption>
 #include <QList>
@@ -8,17 +9,21 @@
 class QCommandLineParser;
 
 // The connection options shared by every subcommand that opens a connection (connect, record,
-// replay): they are declared once and turned into ConnectionSettings in one place.
+// replay): they are declared once and turned into ConnectionSettings and printer options in one
+// place.
 class ConnectOptions
 {
 public:
     ConnectOptions();
 
-    void addTo(QCommandLineParser &parser) const;
+    const QList<QCommandLineOption> &options() const { return m_options; }
     // Builds settings for urlText from the parsed options; on failure says what is wrong.
     bool toSettings(const QCommandLineParser &parser, const QString &urlText,
         ConnectionSettings *settings, QString *error) const;
-    bool showPings(const QCommandLineParser &parser) const;
+    // --raw, also taken by show.
+    static QCommandLineOption rawOption();
+    // --show-pings, --show-frames, --raw.
+    static MessagePrinter::Options printerOptions(const QCommandLineParser &parser);
 
     // "0.05", "20", "250ms", "2s" -> milliseconds.
     static bool parseDuration(const QString &text, int *ms);
@@ -26,17 +31,5 @@ public:
     static bool parseSize(const QString &text, qint64 *bytes);
 
 private:
-    QCommandLineOption m_header;
-    QCommandLineOption m_subprotocol;
-    QCommandLineOption m_origin;
-    QCommandLineOption m_pingInterval;
-    QCommandLineOption m_pingTimeout;
-    QCommandLineOption m_onPingTimeout;
-    QCommandLineOption m_noPing;
-    QCommandLineOption m_connectTimeout;
-    QCommandLineOption m_insecure;
-    QCommandLineOption m_caFile;
-    QCommandLineOption m_showPings;
-    QCommandLineOption m_maxSize;
-    QCommandLineOption m_reconnect;
+    QList<QCommandLineOption> m_options;
 };

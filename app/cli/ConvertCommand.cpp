@@ -36,37 +36,43 @@ bool writeFile(const QString &path, const QByteArray &bytes)
     return false;
 }
 
-// OUT, OUT-2.jsonl, OUT-3.jsonl, ... for several sessions.
+// OUT, then OUT with -2, -3, ... before its extension: session.sockscope.jsonl,
+// session-2.sockscope.jsonl, ...
 QString numbered(const QString &path, int index)
 {
     if (index == 0)
         return path;
     const QFileInfo info(path);
-    const QString base = info.completeBaseName();
-    const QString suffix = info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix();
-    return info.dir().filePath(QStringLiteral("%1-%2%3").arg(base).arg(index + 1).arg(suffix));
+    const QString name = info.fileName();
+    const qsizetype dot = name.indexOf(QLatin1Char('.'), 1);
+    const QString base = dot < 0 ? name : name.left(dot);
+    const QString extension = dot < 0 ? QString() : name.mid(dot);
+    return info.dir().filePath(QStringLiteral("%1-%2%3").arg(base).arg(index + 1).arg(extension));
 }
 
-int harToRecordings(const QString &input, const QString &output)
+int harToRecordings(const QString &input, const QString &output, bool keepSecrets)
 {
     QFile file(input);
     if (!file.open(QIODevice::ReadOnly)) {
         say(stderr, QStringLiteral("sockscope: %1: %2").arg(input, file.errorString()));
         return ExitStatus::ConnectFailed;
     }
-    const HarFormat::ImportResult har = HarFormat::import(file.readAll());
+    const HarFormat::ImportResult har = HarFormat::import(file.readAll(),
+        keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact);
     if (!har.error.isEmpty()) {
         say(stderr, QStringLiteral("sockscope: %1 is %2").arg(input, har.error));
         return ExitStatus::ConnectFailed;
     }
+    for (const QString &problem : har.problems)
+        say(stderr, QStringLiteral("%1: %2").arg(input, problem));
     if (har.skippedEntries > 0)
         say(stderr,
-            QStringLiteral("%1: skipped %2 entries that are not WebSocket sessions")
+            QStringLiteral("%1: %2 entries are not WebSocket sessions")
                 .arg(input)
                 .arg(har.skippedEntries));
-    if (har.sessions.isEmpty()) {
-        say(stderr, QStringLiteral("sockscope: %1 holds no WebSocket session").arg(input));
-        return ExitStatus::ConnectFailed;
+    if (har.sessions.isEmpty() && har.problems.isEmpty()) {
+        say(stderr, QStringLiteral("%1 holds no WebSocket session: nothing written").arg(input));
+        return ExitStatus::Ok;
     }
     for (int i = 0; i < har.sessions.size(); ++i) {
         const HarFormat::Session &session = har.sessions.at(i);
@@ -74,12 +80,19 @@ int harToRecordings(const QString &input, const QString &output)
         RecordingFormat::appendEventLines(session.events, bytes);
         const QString path = numbered(output, i);
         if (!writeFile(path, bytes))
-            return ExitStatus::ConnectFailed;
+            return ExitStatus::FileError;
         say(stdout,
-            QStringLiteral("%1: %2 messages from %3")
+            QStringLiteral("%1: %2 events from %3")
                 .arg(path)
                 .arg(session.events.events.size())
                 .arg(session.header.url.toString()));
+    }
+    if (!har.problems.isEmpty()) {
+        say(stderr,
+            QStringLiteral("sockscope: %1: %2 parts skipped (listed above)")
+                .arg(input)
+                .arg(har.problems.size()));
+        return ExitStatus::Skipped;
     }
     return ExitStatus::Ok;
 }
@@ -94,10 +107,10 @@ int recordingToHar(const QString &input, const QString &output, bool keepSecrets
     for (const TrafficBatch &batch : reader.batches())
         session.events.events += batch.materialized();
     if (!writeFile(output, HarFormat::exportSessions({session}, keepSecrets)))
-        return ExitStatus::ConnectFailed;
+        return ExitStatus::FileError;
     say(stdout,
         QStringLiteral("%1: 1 WebSocket session, %2 events").arg(output).arg(reader.eventCount()));
-    return ExitStatus::Ok;
+    return reader.problems().isEmpty() ? ExitStatus::Ok : ExitStatus::Skipped;
 }
 
 } // namespace
@@ -105,7 +118,7 @@ int recordingToHar(const QString &input, const QString &output, bool keepSecrets
 int run(const QString &input, const QString &output, bool keepSecrets)
 {
     if (isHar(input) && !isHar(output))
-        return harToRecordings(input, output);
+        return harToRecordings(input, output, keepSecrets);
     if (!isHar(input) && isHar(output))
         return recordingToHar(input, output, keepSecrets);
     say(stderr,

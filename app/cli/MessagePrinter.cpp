@@ -1,38 +1,188 @@
 #include "MessagePrinter.h"
 
-namespace MessagePrinter {
+#include "CloseCode.h"
+#include "TerminalText.h"
+
+using Kind = TrafficEvent::Kind;
+using Direction = TrafficEvent::Direction;
 
 namespace {
-constexpr int HexPreviewBytes = 32;
+
+QByteArray hexPreview(QByteArrayView bytes, qint64 size)
+{
+    QByteArray out = bytes.first(qMin<qsizetype>(bytes.size(), MessagePrinter::HexPreviewBytes))
+                         .toByteArray()
+                         .toHex(' ');
+    if (size > MessagePrinter::HexPreviewBytes)
+        out += " ...";
+    return out;
 }
 
-QByteArray line(const TrafficBatch &batch, const TrafficEvent &e, bool showPings, bool showSent)
+// The status line and Location header of a response head, each escaped.
+QByteArray describeRejectedHandshake(const TrafficEvent &e)
 {
-    using Kind = TrafficEvent::Kind;
-    const bool incoming = e.direction == TrafficEvent::Direction::Incoming;
-    if (e.isMessage() && !incoming && !showSent)
+    const QList<QByteArray> lines = e.text.toUtf8().split('\n');
+    QByteArray statusLine = lines.value(0).trimmed();
+    QByteArray out = "! handshake refused: ";
+    if (statusLine.isEmpty())
+        out += "HTTP " + QByteArray::number(e.code);
+    else
+        TerminalText::appendEscaped(out, statusLine);
+    out += '\n';
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray &header = lines.at(i);
+        const qsizetype colon = header.indexOf(':');
+        if (colon > 0
+            && header.left(colon).trimmed().compare("location", Qt::CaseInsensitive) == 0) {
+            out += "! Location: ";
+            TerminalText::appendEscaped(out, header.mid(colon + 1).trimmed());
+            out += '\n';
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+void MessagePrinter::appendPayload(QByteArray &out, QByteArrayView payload) const
+{
+    if (m_options.raw)
+        out += payload;
+    else
+        TerminalText::appendEscaped(out, payload);
+}
+
+QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e) const
+{
+    const bool incoming = e.direction == Direction::Incoming;
+    if (e.isMessage() && !incoming && !m_options.showSent)
         return {};
     const QByteArray arrow = incoming ? "< " : "> ";
     switch (e.kind) {
-    case Kind::Text:
-        return arrow + batch.payload(e) + '\n';
-    case Kind::Binary: {
-        const QByteArrayView bytes = batch.payloadView(e);
-        QByteArray out = arrow + "(binary, " + QByteArray::number(e.size) + " bytes) "
-            + bytes.first(qMin<qsizetype>(bytes.size(), HexPreviewBytes)).toByteArray().toHex(' ');
-        if (e.size > HexPreviewBytes)
-            out += " ...";
+    case Kind::Text: {
+        QByteArray out = arrow;
+        if (e.payloadOffset >= 0 || !e.data.isEmpty())
+            appendPayload(out, batch.payloadView(e));
+        else
+            appendPayload(out, QByteArrayView(e.text.toUtf8()));
         return out + '\n';
     }
+    case Kind::Binary:
+        return arrow + "(binary, " + QByteArray::number(e.size) + " bytes) "
+            + hexPreview(batch.payloadView(e), e.size) + '\n';
     case Kind::Pong:
-        if (!showPings)
+        if (!m_options.showPings)
             return {};
+        if (!incoming) // our answer to the server's ping
+            return "> pong (answer, " + QByteArray::number(e.size) + " bytes) "
+                + hexPreview(batch.payloadView(e), e.size) + '\n';
         return "< pong #" + QByteArray::number(e.sequence)
             + (e.durationUs >= 0 ? " " + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n"
                                  : " (unsolicited)\n");
+    case Kind::Ping:
+        if (!m_options.showPings || !incoming) // our own pings show as their pongs
+            return {};
+        return "< ping (" + QByteArray::number(e.size) + " bytes) "
+            + hexPreview(batch.payloadView(e), e.size) + '\n';
     default:
         return {};
     }
 }
 
-} // namespace MessagePrinter
+QByteArray MessagePrinter::status(const TrafficBatch &, const TrafficEvent &e) const
+{
+    QByteArray out;
+    auto add = [&out](const char *prefix, const QString &text) {
+        out += prefix;
+        TerminalText::appendEscaped(out, QByteArrayView(text.toUtf8()));
+        out += '\n';
+    };
+    switch (e.kind) {
+    case Kind::Open:
+        add("* ",
+            e.text.isEmpty() ? QStringLiteral("connected")
+                             : QStringLiteral("connected (subprotocol: %1)").arg(e.text));
+        break;
+    case Kind::Close:
+        add("* ", describeClose(e));
+        break;
+    case Kind::Error:
+        add("! error: ", e.text);
+        break;
+    case Kind::PongTimeout:
+    case Kind::Fault:
+        add("! ", e.text);
+        break;
+    case Kind::Note:
+    case Kind::HeartbeatChange:
+        add("* ", e.text);
+        break;
+    case Kind::Handshake:
+        if (e.code != 0 && e.code != 101)
+            out += describeRejectedHandshake(e);
+        break;
+    case Kind::CloseFrame:
+        if (m_options.showFrames)
+            add(e.direction == Direction::Incoming ? "* close frame received: "
+                                                   : "* close frame sent: ",
+                QStringLiteral("%1%2").arg(CloseCode::describe(e.code),
+                    e.text.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(e.text)));
+        break;
+    case Kind::Text:
+    case Kind::Binary:
+    case Kind::Ping:
+    case Kind::Pong:
+    case Kind::Connecting:
+        break;
+    }
+    const bool framed = e.hasPayload() || e.kind == Kind::CloseFrame;
+    if (m_options.showFrames && framed && e.hasWireInfo())
+        out += "  " + describeFrames(e) + '\n';
+    return out;
+}
+
+QString MessagePrinter::describeClose(const TrafficEvent &e)
+{
+    using Cause = TrafficEvent::CloseCause;
+    const QString reason = e.text.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(e.text);
+    switch (e.cause) {
+    case Cause::PeerClosed:
+        return QStringLiteral("closed by the server: %1%2")
+            .arg(CloseCode::describe(e.code), reason);
+    case Cause::Requested:
+    case Cause::Shutdown:
+    case Cause::HeartbeatTimeout:
+    case Cause::ProtocolError:
+        return QStringLiteral("closed by the client: %1%2")
+            .arg(CloseCode::describe(e.code), reason);
+    case Cause::Dropped:
+        return QStringLiteral("connection lost without a close frame: %1")
+            .arg(CloseCode::describe(e.code));
+    case Cause::Cancelled:
+        return QStringLiteral("connect cancelled");
+    case Cause::ConnectFailed:
+    case Cause::ConnectTimeout:
+    case Cause::None:
+        return QStringLiteral("not connected");
+    }
+    return {};
+}
+
+QByteArray MessagePrinter::describeFrames(const TrafficEvent &e)
+{
+    QByteArray out = (e.direction == Direction::Incoming ? "< frames: " : "> frames: ")
+        + QByteArray::number(e.frames) + ", opcode " + QByteArray::number(e.opcode);
+    if (e.frameFlags & TrafficEvent::Rsv1)
+        out += ", RSV1";
+    if (e.frameFlags & TrafficEvent::Rsv2)
+        out += ", RSV2";
+    if (e.frameFlags & TrafficEvent::Rsv3)
+        out += ", RSV3";
+    if (e.frameFlags & TrafficEvent::Masked)
+        out += ", masked";
+    if (e.frameFlags & TrafficEvent::Compressed)
+        out += ", compressed";
+    out += ", " + QByteArray::number(e.wireSize) + " bytes on the wire for "
+        + QByteArray::number(e.size) + " bytes";
+    return out;
+}

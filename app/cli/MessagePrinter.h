@@ -2,13 +2,38 @@
 
 #include "TrafficBatch.h"
 
-// How the command line prints messages: "< text" received, "> text" sent, binary as
-// "(binary, N bytes) hex ...", pongs with their round trip. Shared by connect, record, replay,
-// show.
-namespace MessagePrinter {
+// How the command line prints events. On stdout: "< text" received, "> text" sent, binary as
+// "(binary, N bytes) hex ...", pongs with their round trip, the server's pings and our answers.
+// On stderr: status ("* connected", "* closed by the server: ..."), errors ("! ..."), a rejected
+// handshake's status and Location, and with showFrames how each frame arrived. Everything from the
+// network is escaped for the terminal (TerminalText), payloads too unless raw. Shared by connect,
+// record, replay and show.
+class MessagePrinter
+{
+public:
+    struct Options
+    {
+        bool showPings = false; // pongs with round trips, the server's pings and our answers
+        bool showFrames = false; // frames, opcode, RSV bits, bytes on the wire (stderr)
+        bool raw = false; // payloads untouched
+        bool showSent = false; // our own messages as "> text" (replay, show)
+    };
+    static constexpr int HexPreviewBytes = 32;
 
-// The line for an event, or an empty array for events that are not printed this way.
-QByteArray line(
-    const TrafficBatch &batch, const TrafficEvent &event, bool showPings, bool showSent);
+    MessagePrinter() = default;
+    explicit MessagePrinter(const Options &options) : m_options(options) { }
 
-} // namespace MessagePrinter
+    // The stdout line for the event, or an empty array for events not printed there.
+    QByteArray line(const TrafficBatch &batch, const TrafficEvent &event) const;
+    // The stderr lines for the event (each ending in '\n'), or an empty array.
+    QByteArray status(const TrafficBatch &batch, const TrafficEvent &event) const;
+    // "closed by the server: 4001 (application) "bye"", unescaped.
+    static QString describeClose(const TrafficEvent &event);
+    // "frames: 3, opcode 1, RSV1, compressed, 41 bytes on the wire for 120 bytes"
+    static QByteArray describeFrames(const TrafficEvent &event);
+
+private:
+    void appendPayload(QByteArray &out, QByteArrayView payload) const;
+
+    Options m_options;
+};

@@ -5,6 +5,7 @@
 #include "MessagePrinter.h"
 #include "RecordingInput.h"
 #include "RecordingReader.h"
+#include "TerminalText.h"
 
 #include <QDateTime>
 #include <QMap>
@@ -20,7 +21,7 @@ void print(FILE *stream, const QByteArray &bytes)
 }
 } // namespace
 
-int run(const QString &path, bool messages)
+int run(const QString &path, bool messages, bool raw)
 {
     RecordingReader reader;
     if (!RecordingInput::read(path, &reader))
@@ -34,6 +35,11 @@ int run(const QString &path, bool messages)
     qint64 lastUs = 0;
     QString subprotocol = reader.header().subprotocol;
     QByteArray listing;
+    MessagePrinter::Options printing;
+    printing.showPings = true;
+    printing.showSent = true;
+    printing.raw = raw;
+    const MessagePrinter printer(printing);
     for (const TrafficBatch &batch : reader.batches()) {
         for (const TrafficEvent &e : batch.events) {
             if (firstUs < 0)
@@ -46,7 +52,7 @@ int run(const QString &path, bool messages)
             if (e.kind == Kind::Open && subprotocol.isEmpty())
                 subprotocol = e.text;
             if (messages) {
-                const QByteArray line = MessagePrinter::line(batch, e, true, true);
+                const QByteArray line = printer.line(batch, e);
                 if (!line.isEmpty())
                     listing += QByteArray::number(e.timeUs / 1e6, 'f', 6).rightJustified(14) + "  "
                         + line;
@@ -56,15 +62,20 @@ int run(const QString &path, bool messages)
     const RecordingHeader &h = reader.header();
     QString summary;
     summary += QStringLiteral("File:         %1\n").arg(path);
-    summary += QStringLiteral("URL:          %1\n").arg(h.url.toString());
-    summary += QStringLiteral("Recorded:     %1 by %2\n")
-                   .arg(QDateTime::fromMSecsSinceEpoch(h.startWallMs, Qt::UTC)
-                            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")),
-                       h.app.isEmpty() ? QStringLiteral("an unknown program") : h.app);
+    summary += QStringLiteral("URL:          %1\n")
+                   .arg(QString::fromUtf8(TerminalText::escaped(h.url.toString())));
+    summary
+        += QStringLiteral("Recorded:     %1 by %2\n")
+               .arg(h.startWallMs <= 0 ? QStringLiteral("at an unknown time")
+                                       : QDateTime::fromMSecsSinceEpoch(h.startWallMs, Qt::UTC)
+                                             .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")),
+                   h.app.isEmpty() ? QStringLiteral("an unknown program")
+                                   : QString::fromUtf8(TerminalText::escaped(h.app)));
     summary += QStringLiteral("Duration:     %1 s\n")
                    .arg(firstUs < 0 ? 0.0 : (lastUs - firstUs) / 1e6, 0, 'f', 3);
     if (!subprotocol.isEmpty())
-        summary += QStringLiteral("Subprotocol:  %1\n").arg(subprotocol);
+        summary += QStringLiteral("Subprotocol:  %1\n")
+                       .arg(QString::fromUtf8(TerminalText::escaped(subprotocol)));
     summary += QStringLiteral("Events:       %1\n").arg(reader.eventCount());
     for (auto it = byKind.cbegin(); it != byKind.cend(); ++it)
         summary += QStringLiteral("  %1 %2 in, %3 out or local\n")

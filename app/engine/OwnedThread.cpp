@@ -10,13 +10,16 @@ OwnedThread::~OwnedThread()
     stop();
 }
 
-void OwnedThread::start(QObject *object, const std::function<void()> &inThread, bool wait)
+void OwnedThread::start(QObject *object, const std::function<void()> &inThread, bool wait,
+    const QList<QObject *> &alsoMove)
 {
     stop();
     m_thread = new QThread;
     m_thread->setObjectName(m_name);
     m_object = object;
     m_stopRequested = false;
+    for (QObject *o : alsoMove)
+        o->moveToThread(m_thread);
     object->moveToThread(m_thread);
     // deleteLater from finished() runs the delete inside the finishing thread.
     QObject::connect(m_thread, &QThread::finished, object, &QObject::deleteLater);

@@ -27,7 +27,9 @@ public:
 
     // Moves object into a new thread and runs inThread there first: the caller waits for it
     // when wait is set (a server learning at once whether it listens), or goes on.
-    void start(QObject *object, const std::function<void()> &inThread = {}, bool wait = true);
+    // Objects in alsoMove go to the thread too (each still owned by whoever owns it there).
+    void start(QObject *object, const std::function<void()> &inThread = {}, bool wait = true,
+        const QList<QObject *> &alsoMove = {});
     // Asks the thread to end: beforeQuit runs in it after what is already queued, then its loop
     // quits. Returns at once.
     void requestStop(const std::function<void()> &beforeQuit = {});

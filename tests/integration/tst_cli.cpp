@@ -4,6 +4,7 @@
 #include "RecordingReader.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -19,6 +20,10 @@ public:
     explicit Cli(const QStringList &arguments)
     {
         m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
+    }
+    Cli(const QString &program, const QStringList &arguments)
+    {
+        m_process.start(program, arguments);
     }
     ~Cli()
     {
@@ -88,8 +93,23 @@ private Q_SLOTS:
     void convertHarAndBack();
     void showSummarisesAndReportsBadLines();
     void showRefusesAnEmptyFile();
+    // Issue 12.
+    void recordIntoAnUnwritableFileFailsBeforeConnecting_data();
+    void recordIntoAnUnwritableFileFailsBeforeConnecting();
+    void aDiskThatFillsUpEndsTheRecordingWithItsLinesIntact();
+    void replayOfARecordingWithoutClientMessagesExits();
+    void replayOfARecordingWithABrokenUrlSaysSo();
+    void showEscapesControlCharactersUnlessRaw();
+    void showOfHostileFilesIsFastAndClear_data();
+    void showOfHostileFilesIsFastAndClear();
+    void recordRedactsSecretsInTheUrl();
+    void interruptWhileWaitingToReconnectExits130();
+    void convertReportsSkippedPartsAndNumbersSessions();
+    void serveOnAllInterfacesWarns();
+    void showFramesTellsHowMessagesTravelled();
 
 private:
+    QString writeFile(const QString &name, const QByteArray &content);
     QTemporaryDir m_dir;
     QString recordSample(); // a short recorded session, made once
     QString m_sample;
@@ -133,6 +153,24 @@ void TestCli::badArguments_data()
                                 << "report, close or reconnect";
     QTest::newRow("unknown command")
         << QStringList {QStringLiteral("frobnicate")} << "unknown command";
+    QTest::newRow("Sec-WebSocket-Foo") << QStringList {QStringLiteral("connect"),
+        QStringLiteral("ws://x"), QStringLiteral("-H"), QStringLiteral("Sec-WebSocket-Foo: bar")}
+                                       << "Sec-WebSocket-Foo";
+    QTest::newRow("origin with CR/LF") << QStringList {QStringLiteral("connect"),
+        QStringLiteral("ws://x"), QStringLiteral("--origin"), QStringLiteral("a\r\nX-Evil: 1")}
+                                       << "line break";
+    QTest::newRow("speed nan") << QStringList {QStringLiteral("replay"), QStringLiteral("x.jsonl"),
+        QStringLiteral("--speed"), QStringLiteral("nan")}
+                               << "0.25 to 16";
+    QTest::newRow("bad pong") << QStringList {QStringLiteral("connect"), QStringLiteral("ws://x"),
+        QStringLiteral("--pong"), QStringLiteral("sometimes")}
+                              << "auto, off or delay:MS";
+    QTest::newRow("bad close timeout") << QStringList {QStringLiteral("connect"),
+        QStringLiteral("ws://x"), QStringLiteral("--close-timeout"), QStringLiteral("soon")}
+                                       << "--close-timeout 'soon' is not a duration";
+    QTest::newRow("keep-secrets is not for show") << QStringList {QStringLiteral("show"),
+        QStringLiteral("x.jsonl"), QStringLiteral("--keep-secrets")}
+                                                  << "keep-secrets";
 }
 
 void TestCli::badArguments()
@@ -210,6 +248,8 @@ void TestCli::rejectedUpgradeExitsNonZeroNamingTheStatus()
     Cli cli({QStringLiteral("connect"), server.url().toString()});
     QCOMPARE(cli.waitForExit(), 1);
     QVERIFY2(cli.stderrText().contains(QLatin1String("302 Found")), qPrintable(cli.stderrText()));
+    QVERIFY2(cli.stderrText().contains(QLatin1String("! Location: ws://127.0.0.1:9/elsewhere\n")),
+        qPrintable(cli.stderrText()));
 }
 
 void TestCli::connectTimeoutExits3()
@@ -432,6 +472,248 @@ void TestCli::showRefusesAnEmptyFile()
     Cli show({QStringLiteral("show"), empty});
     QCOMPARE(show.waitForExit(), 1);
     QVERIFY(show.stderrText().contains(QLatin1String("the file is empty")));
+}
+
+QString TestCli::writeFile(const QString &name, const QByteArray &content)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        return {};
+    return path;
+}
+
+void TestCli::recordIntoAnUnwritableFileFailsBeforeConnecting_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("a directory") << m_dir.path() << "it is a directory";
+    QTest::newRow("a missing folder")
+        << QStringLiteral("/nonexistent/x.jsonl") << "No such file or directory";
+    QTest::newRow("/dev/full") << QStringLiteral("/dev/full") << "No space left on device";
+}
+
+void TestCli::recordIntoAnUnwritableFileFailsBeforeConnecting()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, message);
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("silent")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("record"), server.url().toString(), QStringLiteral("-o"), path});
+    QCOMPARE(cli.waitForExit(5000), 6);
+    QVERIFY2(cli.stderrText().contains(message), qPrintable(cli.stderrText()));
+    QVERIFY(!cli.stderrText().contains(QLatin1String("connecting")));
+    QVERIFY(server.waitForLine(QStringLiteral("ACCEPTED"), 300).isEmpty()); // never connected
+}
+
+void TestCli::aDiskThatFillsUpEndsTheRecordingWithItsLinesIntact()
+{
+    // A file size limit of 16 KiB stands in for a full disk: writes past it fail with EFBIG.
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    const QString path = m_dir.filePath(QStringLiteral("full.jsonl"));
+    Cli cli(QStringLiteral("bash"),
+        {QStringLiteral("-c"), QStringLiteral("ulimit -f 16; trap '' XFSZ; exec \"$@\""),
+            QStringLiteral("bash"), QStringLiteral(SOCKSCOPE_BINARY), QStringLiteral("record"),
+            server.url().toString(), QStringLiteral("-o"), path, QStringLiteral("--no-ping")});
+    QVERIFY(cli.waitForStderr(QStringLiteral("* connected")));
+    cli.process().write("first\n");
+    auto fileHolds = [&path](const QByteArray &text, int times) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) && file.readAll().count(text) >= times;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(fileHolds("\"payload\":\"first\"", 2), 5000); // sent and echoed
+    for (int i = 0; i < 20; ++i)
+        cli.process().write("big 2000\n");
+    QCOMPARE(cli.waitForExit(10000), 6);
+    QVERIFY2(cli.stderrText().contains(QLatin1String("writing the recording")),
+        qPrintable(cli.stderrText()));
+    QVERIFY(cli.stderrText().contains(QLatin1String("the lines written before are intact")));
+    QVERIFY(QFileInfo(path).size() <= 16 * 1024);
+    RecordingReader reader;
+    QVERIFY2(reader.read(path), qPrintable(reader.error()));
+    QVERIFY2(reader.problems().isEmpty(), qPrintable(reader.problemLines().join('\n')));
+    QVERIFY(fileHolds("\"payload\":\"first\"", 2)); // what was written before is still there
+}
+
+void TestCli::replayOfARecordingWithoutClientMessagesExits()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    const QString path = writeFile(QStringLiteral("incoming-only.jsonl"),
+        "{\"format\":\"sockscope-recording\",\"version\":1,\"url\":\"" + server.url().toEncoded()
+            + "\"}\n{\"timeUs\":5,\"direction\":\"in\",\"kind\":\"text\",\"payload\":\"hi\"}\n");
+    Cli cli({QStringLiteral("replay"), path});
+    QCOMPARE(cli.waitForExit(5000), 1);
+    QVERIFY2(cli.stderrText().contains(QLatin1String("nothing to replay")),
+        qPrintable(cli.stderrText()));
+}
+
+void TestCli::replayOfARecordingWithABrokenUrlSaysSo()
+{
+    const QString path = writeFile(QStringLiteral("broken-url.jsonl"),
+        "{\"format\":\"sockscope-recording\",\"version\":1,\"url\":\"ws://[::1\"}\n"
+        "{\"timeUs\":5,\"direction\":\"out\",\"kind\":\"text\",\"payload\":\"hi\"}\n");
+    Cli cli({QStringLiteral("replay"), path});
+    QCOMPARE(cli.waitForExit(5000), 2);
+    QVERIFY2(cli.stderrText().contains(QLatin1String("'ws://[::1' is not a valid URL")),
+        qPrintable(cli.stderrText()));
+    QVERIFY(cli.stderrText().contains(QLatin1String("--to URL")));
+    QVERIFY(!cli.stderrText().contains(QLatin1String("the URL is empty")));
+}
+
+void TestCli::showEscapesControlCharactersUnlessRaw()
+{
+    const QString path = writeFile(QStringLiteral("hostile.jsonl"),
+        "{\"format\":\"sockscope-recording\",\"version\":1,\"url\":\"ws://h/\"}\n"
+        "{\"timeUs\":5,\"direction\":\"in\",\"kind\":\"text\",\"payload\":"
+        "\"\\u001b]52;c;ZXZpbA==\\u0007\\u001b[2J\"}\n"
+        "{\"timeUs\":6,\"direction\":\"in\",\"kind\":\"text\",\"payload\":"
+        "\"ok\\n     0.000001  < forged\\r\\u0000\"}\n");
+    Cli show({QStringLiteral("show"), path, QStringLiteral("--messages")});
+    QCOMPARE(show.waitForExit(), 0);
+    const QString out = show.stdoutText();
+    QVERIFY2(out.contains(QLatin1String("< \\e]52;c;ZXZpbA==\\x07\\e[2J\n")), qPrintable(out));
+    QVERIFY(out.contains(QLatin1String("< ok\\n     0.000001  < forged\\r\\x00\n")));
+    QVERIFY(!out.contains(QChar(0x1b)) && !out.contains(QChar(0x07)));
+    QCOMPARE(out.count(QLatin1String("< ")), 3); // two messages, one line each (+ the forged text)
+    Cli raw({QStringLiteral("show"), path, QStringLiteral("--messages"), QStringLiteral("--raw")});
+    QCOMPARE(raw.waitForExit(), 0);
+    QVERIFY(raw.stdoutText().contains(QLatin1String("\x1b]52;c;ZXZpbA==\x07")));
+}
+
+void TestCli::showOfHostileFilesIsFastAndClear_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("/dev/zero") << QStringLiteral("/dev/zero") << "binary file";
+    QTest::newRow("one-line HAR") << QStringLiteral("oneline.har")
+                                  << "it is a HAR file (convert it with";
+    QTest::newRow("3 GB sparse file") << QStringLiteral("sparse.jsonl") << "binary file";
+}
+
+void TestCli::showOfHostileFilesIsFastAndClear()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, message);
+    if (path == QLatin1String("oneline.har"))
+        path = writeFile(path, "{\"log\":{\"version\":\"1.2\",\"entries\":[]}}\n");
+    if (path == QLatin1String("sparse.jsonl")) {
+        path = writeFile(path, {});
+        QVERIFY(QFile::resize(path, qint64(3) << 30));
+    }
+    QElapsedTimer timer;
+    timer.start();
+    Cli show({QStringLiteral("show"), path});
+    QCOMPARE(show.waitForExit(10000), 1);
+    QVERIFY2(show.stderrText().contains(message), qPrintable(show.stderrText()));
+    QVERIFY2(timer.elapsed() < 3000, "a clear message at once, not after reading it all");
+}
+
+void TestCli::recordRedactsSecretsInTheUrl()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    const QString url
+        = QStringLiteral("ws://user:PASSWORD@127.0.0.1:%1/?token=SECRET&room=1").arg(server.port());
+    const QString path = m_dir.filePath(QStringLiteral("url-secrets.jsonl"));
+    Cli cli(
+        {QStringLiteral("record"), url, QStringLiteral("-o"), path, QStringLiteral("--no-ping")});
+    QVERIFY(cli.waitForStderr(QStringLiteral("* connected")));
+    cli.process().closeWriteChannel();
+    QCOMPARE(cli.waitForExit(), 0);
+    QVERIFY(!cli.stderrText().contains(QLatin1String("PASSWORD")));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray recorded = file.readAll();
+    QVERIFY(recorded.contains("room=1"));
+    QVERIFY2(!recorded.contains("PASSWORD") && !recorded.contains("SECRET"), recorded.constData());
+    const QString har = m_dir.filePath(QStringLiteral("url-secrets.har"));
+    Cli toHar({QStringLiteral("convert"), path, har, QStringLiteral("--keep-secrets")});
+    QCOMPARE(toHar.waitForExit(), 0);
+    QFile harFile(har);
+    QVERIFY(harFile.open(QIODevice::ReadOnly));
+    const QByteArray harBytes = harFile.readAll();
+    QVERIFY(!harBytes.contains("PASSWORD") && !harBytes.contains("SECRET"));
+
+    const QString kept = m_dir.filePath(QStringLiteral("url-kept.jsonl"));
+    Cli keep({QStringLiteral("record"), url, QStringLiteral("-o"), kept,
+        QStringLiteral("--no-ping"), QStringLiteral("--keep-secrets")});
+    QVERIFY(keep.waitForStderr(QStringLiteral("* connected")));
+    keep.process().closeWriteChannel();
+    QCOMPARE(keep.waitForExit(), 0);
+    QFile keptFile(kept);
+    QVERIFY(keptFile.open(QIODevice::ReadOnly));
+    QVERIFY(keptFile.readAll().contains("token=SECRET"));
+}
+
+void TestCli::interruptWhileWaitingToReconnectExits130()
+{
+    // Refused, so a reconnect is scheduled: the connection never opened.
+    Cli cli({QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:9/"),
+        QStringLiteral("--reconnect"), QStringLiteral("--no-ping")});
+    QVERIFY2(cli.waitForStderr(QStringLiteral("reconnecting in")), qPrintable(cli.stderrText()));
+    cli.signal(SIGINT);
+    QCOMPARE(cli.waitForExit(5000), 130);
+}
+
+void TestCli::convertReportsSkippedPartsAndNumbersSessions()
+{
+    const QByteArray entry = R"({"startedDateTime":"2026-11-22T10:00:01.000Z",
+        "request":{"url":"wss://example.org/","headers":[]},"response":{"status":101},
+        "_webSocketMessages":[{"type":"send","time":1795341602,"opcode":1,"data":"ok"},
+                              {"type":"send","time":"soon","opcode":1,"data":"x"}]})";
+    const QString har = writeFile(
+        QStringLiteral("two.har"), "{\"log\":{\"entries\":[" + entry + "," + entry + "]}}");
+    const QString out = m_dir.filePath(QStringLiteral("two.sockscope.jsonl"));
+    Cli convert({QStringLiteral("convert"), har, out});
+    QCOMPARE(convert.waitForExit(), 7);
+    QVERIFY2(convert.stderrText().contains(QLatin1String("entry 2, message 2: \"time\"")),
+        qPrintable(convert.stderrText()));
+    QVERIFY(QFileInfo::exists(out));
+    QVERIFY(QFileInfo::exists(m_dir.filePath(QStringLiteral("two-2.sockscope.jsonl"))));
+
+    const QString none = writeFile(QStringLiteral("none.har"),
+        R"({"log":{"entries":[{"request":{"url":"https://x/"},"response":{"status":200}}]}})");
+    Cli empty({QStringLiteral("convert"), none, m_dir.filePath(QStringLiteral("none.jsonl"))});
+    QCOMPARE(empty.waitForExit(), 0);
+    QVERIFY(empty.stderrText().contains(QLatin1String("no WebSocket session")));
+}
+
+void TestCli::serveOnAllInterfacesWarns()
+{
+    const QString sample = recordSample();
+    QVERIFY(!sample.isEmpty());
+    Cli serve(
+        {QStringLiteral("serve"), sample, QStringLiteral("--listen"), QStringLiteral("0.0.0.0")});
+    QVERIFY(serve.waitForStderr(QStringLiteral("reachable from the network")));
+    serve.signal(SIGINT);
+    QCOMPARE(serve.waitForExit(5000), 0);
+}
+
+void TestCli::showFramesTellsHowMessagesTravelled()
+{
+    PeerProcess server; // python-websockets compresses when permessage-deflate is offered
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    Cli deflate({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--no-ping"),
+        QStringLiteral("--show-frames")});
+    deflate.process().write("hello hello hello hello\n");
+    QVERIFY2(deflate.waitForStderr(QStringLiteral("< frames: 1, opcode 1, RSV1, compressed, ")),
+        qPrintable(deflate.stderrText()));
+    deflate.process().closeWriteChannel();
+    QCOMPARE(deflate.waitForExit(), 0);
+    QVERIFY(deflate.stderrText().contains(QLatin1String("* close frame received: 1000")));
+
+    Cli plain({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--no-ping"),
+        QStringLiteral("--show-frames"), QStringLiteral("--no-deflate")});
+    plain.process().write("hello hello hello hello\n");
+    QVERIFY2(
+        plain.waitForStderr(QStringLiteral("< frames: 1, opcode 1, 25 bytes on the wire for 23 "
+                                           "bytes")),
+        qPrintable(plain.stderrText()));
+    plain.process().closeWriteChannel();
+    QCOMPARE(plain.waitForExit(), 0);
+    QVERIFY(!plain.stderrText().contains(QLatin1String("compressed")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -325,6 +325,9 @@ void TestRecording::everyConnectionCanBeRecordedIntoAFolder()
     ConnectionSettings s = quietSettings(server.url());
     s.recording.directory = folder;
     s.headers = {{"Authorization", "Bearer top-secret"}};
+    // The window's recordings follow the one redaction policy too (issue 12).
+    s.url.setUserInfo(QStringLiteral("user:PASSWORD"));
+    s.url.setQuery(QStringLiteral("token=SECRET&room=1"));
     {
         ConnectionHandle connection(s);
         EventRecorder recorder(&connection);
@@ -342,7 +345,10 @@ void TestRecording::everyConnectionCanBeRecordedIntoAFolder()
     QCOMPARE(reader.header().requestHeaders.first().value, QByteArray(RecordingFormat::Redacted));
     QFile raw(QDir(folder).filePath(files.first()));
     QVERIFY(raw.open(QIODevice::ReadOnly));
-    QVERIFY(!raw.readAll().contains("top-secret"));
+    const QByteArray bytes = raw.readAll();
+    QVERIFY(!bytes.contains("top-secret"));
+    QVERIFY2(!bytes.contains("PASSWORD") && !bytes.contains("SECRET"), bytes.constData());
+    QVERIFY(bytes.contains("room=1"));
 }
 
 void TestRecording::aDiskThatFallsBehindIsReportedAndNothingIsLost()

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using Kind = TrafficEvent::Kind;
@@ -78,6 +79,21 @@ private Q_SLOTS:
     void unknownFieldsAndKindsAreTolerated();
     void harImportOfADevtoolsFile();
     void harExportThenImportIsEqual();
+    // Issue 12: hostile input and the redaction policy.
+    void headerProblems_data();
+    void headerProblems();
+    void timesOutOfRangeAreRejected_data();
+    void timesOutOfRangeAreRejected();
+    void aTooLongLineIsReportedAndSkipped();
+    void fastScannerAgreesWithQtsParser_data();
+    void fastScannerAgreesWithQtsParser();
+    void pongTimeoutKeepsItsText();
+    void oneRedactionPolicy();
+    void redactionAppliesToEventsAndHeader();
+    void harBadShapesAreReportedAndSkipped_data();
+    void harBadShapesAreReportedAndSkipped();
+    void harImportRedactsSecretsUnlessKept();
+    void harRoundTripKeepsOpenCloseSubprotocolAndMicroseconds();
 };
 
 void TestRecordingFormat::writtenEventsReadBackTheSame()
@@ -216,14 +232,19 @@ void TestRecordingFormat::harImportOfADevtoolsFile()
     const HarFormat::Session &s = result.sessions.first();
     QCOMPARE(s.header.url, QUrl(QStringLiteral("wss://example.org/socket")));
     QCOMPARE(s.header.requestHeaders.size(), 2);
-    QCOMPARE(s.header.startWallMs, 1795341601500LL);
+    QCOMPARE(s.header.requestHeaders.at(1).value, QByteArray(RecordingFormat::Redacted));
+    // Time 0 is when the request started, as in a recording.
+    QCOMPARE(s.header.startWallMs, 1795341601000LL);
+    QVERIFY(result.problems.isEmpty());
     const TrafficEventList &events = s.events.events;
-    QCOMPARE(events.size(), 3);
-    QCOMPARE(events.at(0).direction, Direction::Outgoing);
-    QCOMPARE(events.at(0).text, QStringLiteral("{\"op\":\"hello\"}"));
-    QCOMPARE(events.at(1).timeUs, 250000);
-    QCOMPARE(events.at(2).kind, Kind::Binary);
-    QCOMPARE(events.at(2).data, QByteArray::fromHex("000102"));
+    QCOMPARE(events.size(), 4);
+    QCOMPARE(events.at(0).kind, Kind::Open); // the 101 response
+    QCOMPARE(events.at(1).direction, Direction::Outgoing);
+    QCOMPARE(events.at(1).text, QStringLiteral("{\"op\":\"hello\"}"));
+    QCOMPARE(events.at(1).timeUs, 500000);
+    QCOMPARE(events.at(2).timeUs, 750000);
+    QCOMPARE(events.at(3).kind, Kind::Binary);
+    QCOMPARE(events.at(3).data, QByteArray::fromHex("000102"));
     QVERIFY(HarFormat::import("[1,2]").error.contains(QLatin1String("not a HAR")));
 }
 
@@ -242,11 +263,353 @@ void TestRecordingFormat::harExportThenImportIsEqual()
     const HarFormat::ImportResult back = HarFormat::import(har);
     QCOMPARE(back.sessions.size(), 1);
     const TrafficEventList &events = back.sessions.first().events.events;
-    QCOMPARE(events.size(), 2); // the two messages; status events are not part of a HAR
-    QCOMPARE(events.at(0).text, sampleEvents().events.at(1).text);
-    QCOMPARE(events.at(1).data, sampleEvents().events.at(2).data);
-    QCOMPARE(events.at(1).timeUs - events.at(0).timeUs, qint64(10));
+    // Open, the two messages, and the close; pongs and errors are not part of a HAR.
+    QCOMPARE(events.size(), 4);
+    QCOMPARE(events.at(0).kind, Kind::Open);
+    QCOMPARE(events.at(0).text, QStringLiteral("chat"));
+    QCOMPARE(events.at(1).text, sampleEvents().events.at(1).text);
+    QCOMPARE(events.at(2).data, sampleEvents().events.at(2).data);
+    QCOMPARE(events.at(2).timeUs - events.at(1).timeUs, qint64(10));
     QCOMPARE(back.sessions.first().header.url, sampleHeader().url);
+}
+
+namespace {
+const QByteArray HeaderLine = "{\"format\":\"sockscope-recording\",\"version\":1}\n";
+
+RecordingReader readOk(const QByteArray &file)
+{
+    RecordingReader reader;
+    if (!reader.readData(file, QStringLiteral("f.jsonl")))
+        qWarning() << reader.error();
+    return reader;
+}
+
+QByteArray harWithMessages(const QByteArray &messages, const QByteArray &requestHeaders = "[]")
+{
+    return R"({"log":{"entries":[{"startedDateTime":"2026-11-22T10:00:01.000Z",
+        "request":{"url":"wss://example.org/","headers":)"
+        + requestHeaders + R"(},"response":{"status":101},"_webSocketMessages":)" + messages
+        + "}]}}";
+}
+} // namespace
+
+void TestRecordingFormat::headerProblems_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<bool>("readable");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("array header") << QByteArray("[1,2,3]\n") << false
+                                  << "its first line is JSON, but not an object";
+    QTest::newRow("one-line HAR") << QByteArray("{\"log\":{\"version\":\"1.2\",\"entries\":[]}}\n")
+                                  << false << "it is a HAR file (convert it with";
+    QTest::newRow("start 1e300")
+        << QByteArray("{\"format\":\"sockscope-recording\",\"version\":1,\"startUnixMs\":1e300}\n"
+                      "{\"timeUs\":1,\"direction\":\"in\",\"kind\":\"text\",\"payload\":\"x\"}\n")
+        << true << "f.jsonl:1: the header's \"startUnixMs\" is not a time between 1970 and 9999";
+    QTest::newRow("broken URL") << QByteArray(
+        "{\"format\":\"sockscope-recording\",\"version\":1,\"url\":\"ws://[::1\"}\n"
+        "{\"timeUs\":1,\"direction\":\"in\",\"kind\":\"text\",\"payload\":\"x\"}\n")
+                                << true
+                                << "f.jsonl:1: the header's \"url\" 'ws://[::1' is not a valid URL";
+}
+
+void TestRecordingFormat::headerProblems()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(bool, readable);
+    QFETCH(QString, message);
+    RecordingReader reader;
+    QCOMPARE(reader.readData(file, QStringLiteral("f.jsonl")), readable);
+    const QString said = readable ? reader.problemLines().join(QLatin1Char('\n')) : reader.error();
+    QVERIFY2(said.contains(message), qPrintable(said));
+    QVERIFY(!said.contains(QLatin1String("no error occurred")));
+    if (readable) {
+        QVERIFY(reader.header().startWallMs >= 0);
+        QCOMPARE(reader.eventCount(), 1);
+    }
+}
+
+void TestRecordingFormat::timesOutOfRangeAreRejected_data()
+{
+    QTest::addColumn<QByteArray>("time");
+    QTest::newRow("1e300") << QByteArray("1e300");
+    QTest::newRow("negative") << QByteArray("-5");
+    QTest::newRow("huge negative") << QByteArray("-9223372036854775808");
+    QTest::newRow("2^62") << QByteArray("4611686018427387904");
+}
+
+void TestRecordingFormat::timesOutOfRangeAreRejected()
+{
+    QFETCH(QByteArray, time);
+    const RecordingReader reader = readOk(HeaderLine + "{\"timeUs\":" + time
+        + ",\"direction\":\"out\",\"kind\":\"text\",\"payload\":\"x\"}\n"
+          "{\"timeUs\":2147483648000,\"direction\":\"out\",\"kind\":\"text\",\"payload\":\"y\"}\n");
+    QCOMPARE(reader.eventCount(), 1); // 2^31 ms is a valid, if long, offset
+    QCOMPARE(reader.problems().size(), 1);
+    QCOMPARE(reader.problems().first().line, 2);
+    QVERIFY2(reader.problems().first().message.contains(QLatin1String("out of range")),
+        qPrintable(reader.problems().first().message));
+}
+
+void TestRecordingFormat::aTooLongLineIsReportedAndSkipped()
+{
+    const QByteArray good
+        = "{\"timeUs\":1,\"direction\":\"in\",\"kind\":\"text\",\"payload\":\"ok\"}\n";
+    const QByteArray longLine
+        = "{\"timeUs\":2,\"direction\":\"in\",\"kind\":\"text\",\"payload\":\""
+        + QByteArray(5000, 'x') + "\"}\n";
+    RecordingReader reader;
+    reader.setMaxLineBytes(1024);
+    QVERIFY(reader.readData(
+        HeaderLine + good + longLine + good + longLine.chopped(1), QStringLiteral("long.jsonl")));
+    QCOMPARE(reader.eventCount(), 2);
+    QCOMPARE(reader.problems().size(), 2);
+    QCOMPARE(reader.problems().at(0).line, 3);
+    QVERIFY(reader.problems().at(0).message.contains(QLatin1String("longer than")));
+    QCOMPARE(reader.problems().at(1).line, 5);
+    // A first line past the limit is no recording at all.
+    RecordingReader first;
+    first.setMaxLineBytes(1024);
+    QVERIFY(!first.readData(QByteArray(4096, 'a'), QStringLiteral("a.jsonl")));
+    QVERIFY(first.error().contains(QLatin1String("first line is longer than")));
+}
+
+void TestRecordingFormat::fastScannerAgreesWithQtsParser_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QByteArray written;
+    RecordingFormat::appendEventLines(sampleEvents(), written);
+    int i = 0;
+    for (const QByteArray &line : written.split('\n')) {
+        if (!line.isEmpty())
+            QTest::newRow(qPrintable(QStringLiteral("written %1").arg(++i))) << line;
+    }
+    QTest::newRow("escapes") << QByteArray(
+        R"({"timeUs":3,"direction":"in","kind":"text","payload":"a\"b\\c\/d\b\f\n\r\t\u00e9\u20ac"})");
+    QTest::newRow("surrogate pair")
+        << QByteArray(R"({"timeUs":3,"direction":"in","kind":"text","payload":"\ud83d\ude00"})");
+    QTest::newRow("raw UTF-8") << QByteArray(
+        "{\"timeUs\":3,\"direction\":\"in\",\"kind\":\"text\",\"payload\":\"w\xc3\xb6rld\"}");
+    QTest::newRow("spaces") << QByteArray(
+        R"( { "timeUs" : 3 , "kind" : "note" , "text" : "hi" } )");
+    QTest::newRow("fraction") << QByteArray(R"({"timeUs":3.7,"kind":"note"})");
+    QTest::newRow("number as kind") << QByteArray(R"({"timeUs":3,"kind":5})");
+    QTest::newRow("null payload") << QByteArray(R"({"timeUs":3,"kind":"text","payload":null})");
+    QTest::newRow("nested") << QByteArray(R"({"timeUs":3,"kind":"note","x":{"y":[1]}})");
+}
+
+void TestRecordingFormat::fastScannerAgreesWithQtsParser()
+{
+    QFETCH(QByteArray, line);
+    TrafficEvent slow;
+    QString slowError;
+    const QJsonDocument document = QJsonDocument::fromJson(line);
+    QVERIFY(document.isObject());
+    const bool slowOk = RecordingFormat::parseEvent(document.object(), &slow, &slowError);
+    RecordingFormat::EventFields fields;
+    if (!RecordingFormat::scanEventLine(line, &fields))
+        return; // left to Qt's parser, which is what the reader then uses
+    TrafficEvent fast;
+    QString fastError;
+    QCOMPARE(RecordingFormat::eventFromFields(fields, &fast, &fastError), slowOk);
+    QCOMPARE(fastError, slowError);
+    if (fast.kind == Kind::Text)
+        fast.text = QString::fromUtf8(fields.strings[RecordingFormat::EventFields::Payload]);
+    QCOMPARE(fast.kind, slow.kind);
+    QCOMPARE(fast.timeUs, slow.timeUs);
+    QCOMPARE(fast.direction, slow.direction);
+    QCOMPARE(fast.text, slow.text);
+    QCOMPARE(fast.data, slow.data);
+    QCOMPARE(fast.size, slow.size);
+    QCOMPARE(fast.code, slow.code);
+    QCOMPARE(fast.sequence, slow.sequence);
+    QCOMPARE(fast.durationUs, slow.durationUs);
+    QCOMPARE(fast.closedBy, slow.closedBy);
+}
+
+void TestRecordingFormat::pongTimeoutKeepsItsText()
+{
+    TrafficBatch batch;
+    TrafficEvent &e = batch.events.emplace_back();
+    e.kind = Kind::PongTimeout;
+    e.sequence = 4;
+    e.durationUs = 2'000'000;
+    e.text = QStringLiteral("no pong for ping #4 after 2 s");
+    QByteArray file = HeaderLine;
+    RecordingFormat::appendEventLines(batch, file);
+    QVERIFY(file.contains("\"text\":\"no pong for ping #4 after 2 s\""));
+    const RecordingReader reader = readOk(file);
+    QCOMPARE(reader.batches().first().events.first().text, e.text);
+}
+
+void TestRecordingFormat::oneRedactionPolicy()
+{
+    using namespace SecretRedaction;
+    QCOMPARE(url(QUrl(QStringLiteral("ws://user:PASSWORD@host/p?token=SECRET&room=1&api_key=K"))),
+        QUrl(QStringLiteral("ws://user:redacted@host/p?token=redacted&room=1&api_key=redacted")));
+    QCOMPARE(url(QUrl(QStringLiteral("wss://TOKEN@host/"))),
+        QUrl(QStringLiteral("wss://redacted@host/")));
+    QCOMPARE(url(QUrl(QStringLiteral("ws://host/?Sig=1&session_token=2&keyboard=3"))),
+        QUrl(QStringLiteral("ws://host/?Sig=redacted&session_token=redacted&keyboard=3")));
+    for (const char *name :
+        {"token", "access_token", "api_key", "key", "password", "secret", "sig", "auth"})
+        QVERIFY2(isSecretQueryName(QString::fromLatin1(name)), name);
+    QVERIFY(isSecretHeader("set-cookie"));
+    QVERIFY(!isSecretHeader("X-Trace"));
+    const QByteArray request = "GET /feed?token=SECRET&x=1 HTTP/1.1\r\nHost: h\r\nCookie: sid=1\r\n"
+                               "Authorization: Bearer B\r\n\r\n";
+    const QByteArray redacted = httpHead(request);
+    QVERIFY2(!redacted.contains("SECRET") && !redacted.contains("sid=1")
+            && !redacted.contains("Bearer B"),
+        redacted.constData());
+    QVERIFY(redacted.startsWith("GET /feed?token=redacted&x=1 HTTP/1.1\r\nHost: h\r\n"));
+    QCOMPARE(urlText(QStringLiteral("not a url")), QStringLiteral("not a url"));
+}
+
+void TestRecordingFormat::redactionAppliesToEventsAndHeader()
+{
+    RecordingHeader header = sampleHeader();
+    header.url = QUrl(QStringLiteral("ws://user:PASSWORD@host/?token=SECRET"));
+    const RecordingHeader redacted
+        = RecordingFormat::redacted(header, SecretRedaction::Policy::Redact);
+    QVERIFY(!RecordingFormat::headerLine(redacted).contains("PASSWORD"));
+    QVERIFY(!RecordingFormat::headerLine(redacted).contains("SECRET"));
+    QVERIFY(!RecordingFormat::headerLine(redacted).contains("s3cret"));
+    QCOMPARE(RecordingFormat::redacted(header, SecretRedaction::Policy::Keep).url, header.url);
+    TrafficBatch batch = sampleEvents();
+    TrafficEvent &connecting = batch.events.emplace_back();
+    connecting.kind = Kind::Connecting;
+    connecting.text = header.url.toString();
+    TrafficEvent &handshake = batch.events.emplace_back();
+    handshake.kind = Kind::Handshake;
+    handshake.data = "GET /?token=SECRET HTTP/1.1\r\nCookie: c=PASSWORD\r\n\r\n";
+    QByteArray lines;
+    RecordingFormat::appendEventLines(
+        RecordingFormat::redacted(batch, SecretRedaction::Policy::Redact), lines);
+    QVERIFY(!lines.contains("PASSWORD") && !lines.contains("SECRET"));
+    const TrafficBatch kept = RecordingFormat::redacted(batch, SecretRedaction::Policy::Keep);
+    QCOMPARE(kept.events.at(kept.events.size() - 2).text, header.url.toString());
+}
+
+void TestRecordingFormat::harBadShapesAreReportedAndSkipped_data()
+{
+    QTest::addColumn<QByteArray>("messages");
+    QTest::addColumn<QString>("problem");
+    const QByteArray good = R"({"type":"send","time":1795341602,"opcode":1,"data":"ok"})";
+    auto wrap = [&good](const QByteArray &bad) { return "[" + good + "," + bad + "]"; };
+    QTest::newRow("time as string")
+        << wrap(R"({"type":"send","time":"soon","opcode":1,"data":"x"})")
+        << "entry 1, message 2: \"time\" is missing or not a number";
+    QTest::newRow("time missing") << wrap(R"({"type":"send","opcode":1,"data":"x"})")
+                                  << "entry 1, message 2: \"time\" is missing or not a number";
+    QTest::newRow("time 1e300") << wrap(R"({"type":"send","time":1e300,"opcode":1,"data":"x"})")
+                                << "entry 1, message 2: \"time\" is not a date";
+    QTest::newRow("bad base64") << wrap(
+        R"({"type":"receive","time":1795341602,"opcode":2,"data":"!!**"})")
+                                << "entry 1, message 2: \"data\" is not base64";
+    QTest::newRow("data not a string")
+        << wrap(R"({"type":"send","time":1795341602,"opcode":1,"data":42})")
+        << "entry 1, message 2: \"data\" is missing or not a string";
+    QTest::newRow("opcode 99") << wrap(
+        R"({"type":"send","time":1795341602,"opcode":99,"data":"x"})")
+                               << "entry 1, message 2: \"opcode\" 99 is not";
+    QTest::newRow("unknown type") << wrap(
+        R"({"type":"sideways","time":1795341602,"opcode":1,"data":"x"})")
+                                  << "entry 1, message 2: \"type\" is not";
+    QTest::newRow("message not an object") << wrap("7") << "entry 1, message 2: not an object";
+    QTest::newRow("messages as a string")
+        << QByteArray(R"("lots")") << "entry 1: \"_webSocketMessages\" is not an array";
+}
+
+void TestRecordingFormat::harBadShapesAreReportedAndSkipped()
+{
+    QFETCH(QByteArray, messages);
+    QFETCH(QString, problem);
+    const HarFormat::ImportResult result = HarFormat::import(harWithMessages(messages));
+    QVERIFY(result.error.isEmpty());
+    QCOMPARE(result.problems.size(), 1);
+    QVERIFY2(result.problems.first().startsWith(problem), qPrintable(result.problems.first()));
+    QVERIFY(result.problems.first().endsWith(QLatin1String("skipped")));
+    if (!result.sessions.isEmpty()) { // the good message is still there, with a sane time
+        const TrafficEventList &events = result.sessions.first().events.events;
+        QCOMPARE(events.size(), 2); // open + the good message
+        QCOMPARE(events.at(1).timeUs, 1'000'000);
+    }
+    // A header name with a line break is left out and named.
+    const HarFormat::ImportResult headers = HarFormat::import(harWithMessages(
+        "[]", R"([{"name":"X-Evil\r\nHost","value":"v"},{"name":"X-Ok","value":"1"}])"));
+    QCOMPARE(headers.problems.size(), 1);
+    QVERIFY(headers.problems.first().startsWith(QLatin1String("entry 1, request header 1:")));
+    QCOMPARE(headers.sessions.first().header.requestHeaders.size(), 1);
+}
+
+void TestRecordingFormat::harImportRedactsSecretsUnlessKept()
+{
+    const QByteArray har = R"({"log":{"entries":[{"startedDateTime":"2026-11-22T10:00:01.000Z",
+        "request":{"url":"wss://u:PASSWORD@example.org/?token=SECRET","headers":[
+          {"name":"Cookie","value":"sid=COOKIE"},{"name":"Authorization","value":"Bearer AUTH"}]},
+        "response":{"status":101},"_webSocketMessages":[]}]}})";
+    const HarFormat::ImportResult redacted = HarFormat::import(har);
+    QByteArray file = RecordingFormat::headerLine(redacted.sessions.first().header);
+    for (const char *secret : {"PASSWORD", "SECRET", "COOKIE", "AUTH"})
+        QVERIFY2(!file.contains(secret), secret);
+    const HarFormat::ImportResult kept = HarFormat::import(har, SecretRedaction::Policy::Keep);
+    file = RecordingFormat::headerLine(kept.sessions.first().header);
+    for (const char *secret : {"PASSWORD", "SECRET", "COOKIE", "AUTH"})
+        QVERIFY2(file.contains(secret), secret);
+    // And HAR export redacts the URL as well as the headers.
+    HarFormat::Session session = kept.sessions.first();
+    const QByteArray exported = HarFormat::exportSessions({session});
+    for (const char *secret : {"PASSWORD", "SECRET", "COOKIE", "AUTH"})
+        QVERIFY2(!exported.contains(secret), secret);
+}
+
+void TestRecordingFormat::harRoundTripKeepsOpenCloseSubprotocolAndMicroseconds()
+{
+    HarFormat::Session session;
+    session.header = sampleHeader();
+    session.header.offeredSubprotocols = {QStringLiteral("chat"), QStringLiteral("superchat")};
+    QRandomGenerator random(12);
+    TrafficEventList &events = session.events.events;
+    TrafficEvent open;
+    open.kind = Kind::Open;
+    open.timeUs = 1234;
+    open.text = QStringLiteral("chat");
+    events.append(open);
+    qint64 t = open.timeUs;
+    for (int i = 0; i < 1000; ++i) {
+        t += 1 + random.bounded(5'000'000);
+        TrafficEvent e;
+        e.kind = Kind::Text;
+        e.direction = i % 2 ? Direction::Incoming : Direction::Outgoing;
+        e.timeUs = t;
+        e.text = QString::number(i);
+        e.size = e.text.size();
+        events.append(e);
+    }
+    TrafficEvent close;
+    close.kind = Kind::Close;
+    close.timeUs = t + 17;
+    close.code = 4001;
+    close.text = QStringLiteral("bye");
+    close.closedBy = TrafficEvent::Closer::Peer;
+    events.append(close);
+    const HarFormat::ImportResult back = HarFormat::import(HarFormat::exportSessions({session}));
+    QVERIFY(back.problems.isEmpty());
+    const HarFormat::Session &read = back.sessions.first();
+    QCOMPARE(read.header.offeredSubprotocols, session.header.offeredSubprotocols);
+    QCOMPARE(read.header.subprotocol, QStringLiteral("chat"));
+    QCOMPARE(read.header.startWallMs, session.header.startWallMs);
+    QCOMPARE(read.events.events.size(), events.size());
+    int exact = 0;
+    for (int i = 0; i < events.size(); ++i) {
+        QCOMPARE(read.events.events.at(i).kind, events.at(i).kind);
+        exact += read.events.events.at(i).timeUs == events.at(i).timeUs;
+    }
+    QCOMPARE(exact, events.size()); // every time to the microsecond
+    QCOMPARE(read.events.events.last().code, quint16(4001));
+    QCOMPARE(read.events.events.last().text, QStringLiteral("bye"));
+    QCOMPARE(read.events.events.last().closedBy, TrafficEvent::Closer::Peer);
 }
 
 QTEST_GUILESS_MAIN(TestRecordingFormat)

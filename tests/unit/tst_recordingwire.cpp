@@ -100,18 +100,19 @@ void TestRecordingWire::handshakeSecretsAreRedactedUnlessKept()
     text.kind = Kind::Text;
     text.text = QStringLiteral("Authorization: in a message stays as sent");
     batch.events = {handshake, text};
-    const TrafficBatch redacted = RecordingFormat::redactedForRecording(batch, false);
+    const TrafficBatch redacted = RecordingFormat::redacted(batch, SecretRedaction::Policy::Redact);
     const QByteArray request = redacted.events.at(0).data;
     QVERIFY(!request.contains("hunter2"));
     QVERIFY(!request.contains("top-secret"));
-    QVERIFY(request.contains("Authorization: " + QByteArray(RecordingFormat::Redacted) + "\r\n"));
+    QVERIFY(request.contains("Authorization: " + QByteArray(SecretRedaction::Marker) + "\r\n"));
     QVERIFY(request.contains("Host: x\r\n"));
     QVERIFY(request.endsWith("\r\n\r\n"));
     QVERIFY(!redacted.events.at(0).text.contains(QLatin1String("server-secret")));
     QVERIFY(redacted.events.at(0).text.contains(QLatin1String("Upgrade: websocket")));
     QCOMPARE(redacted.events.at(1).text, text.text);
     // Kept when asked, and the original batch is never changed.
-    QCOMPARE(RecordingFormat::redactedForRecording(batch, true).events.at(0).data, handshake.data);
+    QCOMPARE(RecordingFormat::redacted(batch, SecretRedaction::Policy::Keep).events.at(0).data,
+        handshake.data);
     QCOMPARE(batch.events.at(0).data, handshake.data);
 }
 

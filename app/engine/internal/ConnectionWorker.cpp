@@ -70,7 +70,7 @@ void ConnectionWorker::initialize()
     m_batcher = new EventBatcher(this);
     connect(m_batcher, &EventBatcher::batchReady, this, [this](const TrafficBatch &batch) {
         if (m_recorder)
-            m_recorder->record(RecordingFormat::redactedForRecording(batch, m_recordSecrets));
+            m_recorder->record(batch); // redacted by the recorder's policy
         m_lastReportUs = m_clock.elapsedUs();
         Q_EMIT eventsReady(batch, m_lagProbe->take());
     });
@@ -812,19 +812,18 @@ void ConnectionWorker::startRecording(const QString &path, bool keepSecrets)
 {
     if (m_recorder)
         stopRecording();
-    m_recordSecrets = keepSecrets;
-    RecordingHeader header;
-    header.app = QStringLiteral("sockscope " SOCKSCOPE_VERSION);
-    header.url = m_settings.url;
-    QList<HttpHeader> requestHeaders = m_settings.headers;
-    if (!m_settings.origin.isEmpty())
-        requestHeaders.prepend({"Origin", m_settings.origin.toUtf8()});
-    header.requestHeaders = RecordingFormat::redactedHeaders(requestHeaders, keepSecrets);
-    header.offeredSubprotocols = m_settings.subprotocols;
+    RecordingHeader header = RecordingFormat::headerFor(
+        m_settings, QStringLiteral("sockscope " SOCKSCOPE_VERSION), m_clock.wallOriginMs());
     header.subprotocol = m_state == ConnectionState::Open ? m_subprotocol : QString();
-    header.startWallMs = m_clock.wallOriginMs();
     m_batcher->flush(); // what happened before is not part of this recording
-    m_recorder = new SessionRecorder(path, header, this);
+    m_recorder = new SessionRecorder(path, header,
+        keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact, this);
+    if (!m_recorder->isOpen()) {
+        note(Kind::Error, m_recorder->error());
+        delete m_recorder;
+        m_recorder = nullptr;
+        return;
+    }
     connect(m_recorder, &SessionRecorder::failed, this, [this](const QString &message) {
         note(Kind::Error, message);
         if (m_recorder) {

@@ -136,7 +136,6 @@ private:
     ConnectionEnding::LocalReason m_localReason = ConnectionEnding::LocalReason::None;
     QString m_sentReason;
     bool m_reconnectAfterHeartbeat = false;
-    bool m_recordSecrets = false; // the recording keeps secret header values
     bool m_shuttingDown = false;
     bool m_readScheduled = false;
     qint64 m_nowUs = 0; // when the bytes being parsed arrived

@@ -43,8 +43,9 @@ void Replayer::cancel()
 
 qint64 Replayer::dueUs(int index) const
 {
+    // Offsets are bounded on reading (RecordingFormat::MaxTimeUs), so this cannot overflow.
     const qint64 offset
-        = m_plan.speed > 0 ? qint64(m_plan.items.at(index).offsetUs / m_plan.speed) : 0;
+        = m_plan.speed > 0 ? qint64(double(m_plan.items.at(index).offsetUs) / m_plan.speed) : 0;
     return m_startUs + m_shiftUs + offset;
 }
 
@@ -59,14 +60,20 @@ void Replayer::scheduleNext()
             true, QStringLiteral("replay finished: %1 messages sent").arg(m_plan.items.size()));
         return;
     }
+    // 64-bit time throughout; a QTimer takes an int of milliseconds, so a long wait (a recorded gap
+    // of 25 days and more) is done in steps of at most MaxTimerStepMs.
     const qint64 waitUs = dueUs(m_next) - m_clock.elapsedUs();
-    m_timer.start(int(qMax<qint64>(0, waitUs / 1000)));
+    m_timer.start(int(qBound(qint64(0), waitUs / 1000, qint64(MaxTimerStepMs))));
 }
 
 void Replayer::fire()
 {
     if (!m_running)
         return;
+    if (dueUs(m_next) - m_clock.elapsedUs() > 2000) { // one step of a long wait
+        scheduleNext();
+        return;
+    }
     // A precise timer may fire up to a millisecond early: wait out the rest of it.
     while (m_clock.elapsedUs() < dueUs(m_next)) { }
     Q_EMIT sendRequested(m_plan.items.at(m_next));

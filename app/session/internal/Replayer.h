@@ -16,6 +16,7 @@ class Replayer : public QObject
     Q_OBJECT
 public:
     static constexpr int ProgressIntervalMs = 100;
+    static constexpr int MaxTimerStepMs = 24 * 3600 * 1000;
 
     Replayer(const EventClock &clock, QObject *parent = nullptr);
 

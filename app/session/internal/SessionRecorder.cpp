@@ -1,6 +1,8 @@
 #include "SessionRecorder.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QThread>
 #include <QTimer>
 
@@ -9,39 +11,68 @@ namespace {
 constexpr int WriterStopTimeoutMs = 30000;
 } // namespace
 
-SessionRecorder::SessionRecorder(
-    const QString &path, const RecordingHeader &header, QObject *parent)
+SessionRecorder::SessionRecorder(const QString &path, const RecordingHeader &header,
+    SecretRedaction::Policy policy, QObject *parent)
     : QObject(parent)
     , m_path(path)
     , m_thread(QStringLiteral("sockscope-recorder"))
     , m_pending(std::make_shared<std::atomic<qint64>>(0))
 {
+    start(RecordingFormat::headerLine(RecordingFormat::redacted(header, policy)), policy);
+}
+
+void SessionRecorder::start(const QByteArray &headerLine, SecretRedaction::Policy eventPolicy)
+{
     m_backlogTimer = new QTimer(this);
     m_backlogTimer->setInterval(250);
     connect(m_backlogTimer, &QTimer::timeout, this, &SessionRecorder::checkBacklog);
-    m_writer = new RecordingWriter(path, RecordingFormat::headerLine(header), m_pending);
-    connect(m_writer, &RecordingWriter::failed, this, &SessionRecorder::failed);
+    std::unique_ptr<QFile> file = RecordingWriter::create(m_path, headerLine, &m_error);
+    if (!file) {
+        // Said through the signal too, for owners that connect after construction.
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT failed(m_error); }, Qt::QueuedConnection);
+        return;
+    }
+    QFile *openFile = file.get();
+    m_writer = new RecordingWriter(std::move(file), headerLine.size(), eventPolicy, m_pending);
+    connect(m_writer, &RecordingWriter::failed, this, &SessionRecorder::onWriterFailed);
     RecordingWriter *writer = m_writer;
-    m_thread.start(
-        m_writer, [writer] { writer->start(); }, false);
+    m_thread.start(m_writer, [writer] { writer->start(); }, false, {openFile});
 }
 
 SessionRecorder::~SessionRecorder()
 {
-    RecordingWriter *writer = m_writer;
-    m_thread.requestStop([writer] { writer->finish(); });
-    m_thread.join(QDeadlineTimer(WriterStopTimeoutMs));
+    finish();
+}
+
+bool SessionRecorder::finish()
+{
+    if (m_thread.isRunning()) {
+        RecordingWriter *writer = m_writer;
+        m_thread.requestStop([writer] { writer->finish(); });
+        m_thread.join(QDeadlineTimer(WriterStopTimeoutMs));
+        m_writer = nullptr; // deleted in its thread as it finished
+        // A failure in the last write is queued to this thread: take it now.
+        QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+    }
+    return isOpen();
 }
 
 void SessionRecorder::record(const TrafficBatch &batch)
 {
-    if (batch.isEmpty())
+    if (batch.isEmpty() || !m_writer)
         return;
     m_recorded += batch.events.size();
     m_pending->fetch_add(batch.events.size());
     QMetaObject::invokeMethod(
         m_writer, [writer = m_writer, batch] { writer->write(batch); }, Qt::QueuedConnection);
     checkBacklog();
+}
+
+void SessionRecorder::onWriterFailed(const QString &message)
+{
+    m_error = message;
+    Q_EMIT failed(message);
 }
 
 void SessionRecorder::checkBacklog()
@@ -58,32 +89,52 @@ void SessionRecorder::checkBacklog()
     Q_EMIT backlogChanged(behind, pending);
 }
 
-RecordingWriter::RecordingWriter(
-    const QString &path, const QByteArray &headerLine, std::shared_ptr<std::atomic<qint64>> pending)
-    : m_path(path), m_header(headerLine), m_pending(std::move(pending))
+RecordingWriter::RecordingWriter(std::unique_ptr<QFile> file, qint64 writtenBytes,
+    SecretRedaction::Policy policy, std::shared_ptr<std::atomic<qint64>> pending)
+    : m_file(std::move(file))
+    , m_written(writtenBytes)
+    , m_policy(policy)
+    , m_pending(std::move(pending))
 { }
+
+RecordingWriter::~RecordingWriter() = default;
+
+std::unique_ptr<QFile> RecordingWriter::create(
+    const QString &path, const QByteArray &bytes, QString *error)
+{
+    if (QFileInfo(path).isDir()) {
+        *error = QStringLiteral("cannot write the recording %1: it is a directory").arg(path);
+        return nullptr;
+    }
+    auto file = std::make_unique<QFile>(path);
+    if (!file->open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
+        *error = QStringLiteral("cannot write the recording %1: %2").arg(path, file->errorString());
+        return nullptr;
+    }
+    if (file->write(bytes) != bytes.size()) {
+        *error = writeError(path, *file);
+        return nullptr;
+    }
+    return file;
+}
+
+QString RecordingWriter::writeError(const QString &path, const QFile &file)
+{
+    return QStringLiteral("writing the recording %1 failed: %2").arg(path, file.errorString());
+}
 
 void RecordingWriter::start()
 {
-    m_file = new QFile(m_path, this);
-    if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        m_failed = true;
-        Q_EMIT failed(
-            QStringLiteral("cannot write the recording %1: %2").arg(m_path, m_file->errorString()));
-        return;
-    }
-    m_buffer = m_header;
     m_timer = new QTimer(this);
     m_timer->setInterval(FlushIntervalMs);
     connect(m_timer, &QTimer::timeout, this, &RecordingWriter::flushToDisk);
     m_timer->start();
-    flushToDisk();
 }
 
 void RecordingWriter::write(const TrafficBatch &batch)
 {
     if (!m_failed) {
-        RecordingFormat::appendEventLines(batch, m_buffer);
+        RecordingFormat::appendEventLines(RecordingFormat::redacted(batch, m_policy), m_buffer);
         if (m_buffer.size() >= FlushBytes)
             flushToDisk();
     }
@@ -92,22 +143,28 @@ void RecordingWriter::write(const TrafficBatch &batch)
 
 void RecordingWriter::flushToDisk()
 {
-    if (m_failed || !m_file || m_buffer.isEmpty())
+    if (m_failed || m_buffer.isEmpty())
         return;
     // Straight to the OS: what it holds survives the process being killed.
-    if (m_file->write(m_buffer) != m_buffer.size() || !m_file->flush()) {
+    if (m_file->write(m_buffer) != m_buffer.size()) {
         m_failed = true;
-        Q_EMIT failed(QStringLiteral("writing the recording %1 failed: %2")
-                          .arg(m_path, m_file->errorString()));
+        const QString message = writeError(m_file->fileName(), *m_file);
+        m_buffer.clear();
+        // A part of a line may have made it: cut the file back to its last complete line.
+        if (m_file->size() > m_written)
+            m_file->resize(m_written);
+        if (m_timer)
+            m_timer->stop();
+        Q_EMIT failed(message);
         return;
     }
+    m_written += m_buffer.size();
     m_buffer.clear();
 }
 
 void RecordingWriter::finish()
 {
     flushToDisk();
-    if (m_file)
-        m_file->close();
+    m_file->close();
     thread()->quit();
 }

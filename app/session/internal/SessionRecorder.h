@@ -1,7 +1,6 @@
 #pragma once
 
 #include "OwnedThread.h"
-
 #include "RecordingFormat.h"
 
 #include <QObject>
@@ -9,12 +8,16 @@
 #include <atomic>
 #include <memory>
 
+class QFile;
 class RecordingWriter;
 
-// Records a live connection to a file. Lives in the connection's thread; the file is written by a
-// RecordingWriter in a thread of its own, so neither the socket thread nor the GUI thread ever
-// waits on the disk. Batches travel to the writer as they are (one queued call per batch); none is
-// ever dropped: when the disk falls behind, backlogChanged says how far.
+// Records a live connection to a file. The file is opened and its header written when the
+// recorder is made, so a file that cannot be written is known at once (isOpen(), error()); after
+// that, lines are formatted and written by a RecordingWriter in a thread of its own, so neither the
+// socket thread nor the GUI thread ever waits on the disk. Batches travel to the writer as they
+// are (one queued call per batch); none is ever dropped: when the disk falls behind,
+// backlogChanged says how far. When a write fails (disk full), the recording ends: failed() says
+// why, and the file keeps every complete line written before.
 class SessionRecorder : public QObject
 {
     Q_OBJECT
@@ -22,10 +25,18 @@ public:
     // Past this many events waiting for the disk, the user is told.
     static constexpr qint64 BacklogWarningEvents = 1'000'000;
 
-    SessionRecorder(const QString &path, const RecordingHeader &header, QObject *parent = nullptr);
-    ~SessionRecorder() override; // writes what is left, closes the file, joins the writer thread
+    // The redaction policy (SecretRedaction) is applied to the header and to every event written.
+    SessionRecorder(const QString &path, const RecordingHeader &header,
+        SecretRedaction::Policy policy, QObject *parent = nullptr);
+    ~SessionRecorder() override; // finish()es
+
+    // Writes what is left, closes the file and joins the writer thread; false when the file
+    // could not be written (error() says why). Nothing is recorded after.
+    bool finish();
 
     QString path() const { return m_path; }
+    bool isOpen() const { return m_error.isEmpty(); }
+    QString error() const { return m_error; } // why the file could not be opened or written
     void record(const TrafficBatch &batch);
     qint64 eventsRecorded() const { return m_recorded; }
     qint64 backlog() const { return m_pending->load(); }
@@ -36,19 +47,25 @@ Q_SIGNALS:
     void backlogChanged(bool fallingBehind, qint64 waitingEvents);
 
 private:
+    void start(const QByteArray &headerLine, SecretRedaction::Policy eventPolicy);
     void checkBacklog();
+    void onWriterFailed(const QString &message);
 
     QString m_path;
+    QString m_error;
     OwnedThread m_thread;
-    class QTimer *m_backlogTimer; // while behind, notices the catching up even when traffic stops
-    RecordingWriter *m_writer;
+    class QTimer *m_backlogTimer
+        = nullptr; // while behind, notices the catching up even when traffic stops
+    RecordingWriter *m_writer = nullptr;
     std::shared_ptr<std::atomic<qint64>> m_pending;
     qint64 m_recorded = 0;
     bool m_fallingBehind = false;
 };
 
 // Formats batches as recording lines and writes them; flushes to the OS at least every
-// FlushIntervalMs, so a killed process leaves every record but the last line or so.
+// FlushIntervalMs, so a killed process leaves every record but the last line or so. Writes go
+// straight to the OS (no buffering in QFile), so after a failed write the file can be cut back to
+// the last complete line.
 class RecordingWriter : public QObject
 {
     Q_OBJECT
@@ -56,8 +73,16 @@ public:
     static constexpr int FlushIntervalMs = 200;
     static constexpr qsizetype FlushBytes = 4 * 1024 * 1024;
 
-    RecordingWriter(const QString &path, const QByteArray &headerLine,
-        std::shared_ptr<std::atomic<qint64>> pending);
+    // Takes the open file, whose first writtenBytes bytes are complete lines; events are written
+    // with the redaction policy applied.
+    RecordingWriter(std::unique_ptr<QFile> file, qint64 writtenBytes,
+        SecretRedaction::Policy policy, std::shared_ptr<std::atomic<qint64>> pending);
+    ~RecordingWriter() override;
+
+    // Opens path for writing (truncating it) and writes bytes: the file, or nullptr and why not.
+    static std::unique_ptr<QFile> create(
+        const QString &path, const QByteArray &bytes, QString *error);
+    static QString writeError(const QString &path, const QFile &file);
 
 public Q_SLOTS:
     void start();
@@ -70,10 +95,10 @@ Q_SIGNALS:
 private:
     void flushToDisk();
 
-    QString m_path;
-    QByteArray m_header;
+    std::unique_ptr<QFile> m_file;
+    qint64 m_written; // bytes of complete lines in the file
+    SecretRedaction::Policy m_policy;
     std::shared_ptr<std::atomic<qint64>> m_pending;
-    class QFile *m_file = nullptr;
     class QTimer *m_timer = nullptr;
     QByteArray m_buffer;
     bool m_failed = false;

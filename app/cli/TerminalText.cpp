@@ -1,0 +1,75 @@
+#include "TerminalText.h"
+
+#include <QString>
+
+namespace TerminalText {
+
+namespace {
+
+bool isC1Lead(QByteArrayView utf8, qsizetype i)
+{
+    return uchar(utf8[i]) == 0xc2 && i + 1 < utf8.size() && uchar(utf8[i + 1]) >= 0x80
+        && uchar(utf8[i + 1]) <= 0x9f;
+}
+
+bool needsEscape(QByteArrayView utf8, qsizetype i)
+{
+    const uchar c = uchar(utf8[i]);
+    return c < 0x20 || c == 0x7f || isC1Lead(utf8, i);
+}
+
+} // namespace
+
+void appendEscaped(QByteArray &out, QByteArrayView utf8)
+{
+    static const char hex[] = "0123456789abcdef";
+    qsizetype runStart = 0;
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        if (!needsEscape(utf8, i))
+            continue;
+        out.append(utf8.data() + runStart, i - runStart);
+        const uchar c = uchar(utf8[i]);
+        switch (c) {
+        case 0x1b:
+            out += "\\e";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case 0xc2: { // a C1 control, U+0080 to U+009F
+            const uchar next = uchar(utf8[++i]);
+            out += "\\u00";
+            out += hex[next >> 4];
+            out += hex[next & 15];
+            break;
+        }
+        default:
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+        runStart = i + 1;
+    }
+    out.append(utf8.data() + runStart, utf8.size() - runStart);
+}
+
+QByteArray escaped(QByteArrayView utf8)
+{
+    QByteArray out;
+    out.reserve(utf8.size());
+    appendEscaped(out, utf8);
+    return out;
+}
+
+QByteArray escaped(const QString &text)
+{
+    return escaped(QByteArrayView(text.toUtf8()));
+}
+
+} // namespace TerminalText

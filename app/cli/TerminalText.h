@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+// Text from the network on its way to a terminal: control characters (C0, DEL and the C1 range
+// that some terminals read as escape sequences) are shown escaped, as \e, \n, \r, \t or \xHH
+// (\u0080 to \u009f for C1), so a payload can neither reprogram the terminal nor forge a line.
+// Backslashes are left alone: what looks like an escape in the output may be one the sender typed.
+namespace TerminalText {
+
+void appendEscaped(QByteArray &out, QByteArrayView utf8);
+QByteArray escaped(QByteArrayView utf8);
+QByteArray escaped(const QString &text);
+
+} // namespace TerminalText
