@@ -18,6 +18,26 @@ const char *const kindNames[] = {"text", "binary", "ping", "pong", "connecting",
 static_assert(std::size(kindNames) == int(Kind::Fault) + 1, "one file name per kind");
 
 // Appends s as a JSON string literal.
+template<qsizetype N> void appendLiteral(QByteArray &out, const char (&text)[N])
+{
+    out.append(text, N - 1);
+}
+
+void appendInt(QByteArray &out, qint64 value)
+{
+    char digits[24];
+    char *end = digits + sizeof(digits);
+    char *p = end;
+    quint64 u = value < 0 ? 0 - quint64(value) : quint64(value);
+    do {
+        *--p = char('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (value < 0)
+        *--p = '-';
+    out.append(p, end - p);
+}
+
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
 {
     static const char hex[] = "0123456789abcdef";
@@ -171,30 +191,44 @@ QByteArray headerLine(const RecordingHeader &header)
 
 void appendEventLines(const TrafficBatch &batch, QByteArray &out)
 {
+    // The hot path of recording a flood: no temporary per line, one reservation per batch.
+    out.reserve(out.size() + batch.payloads.size() + batch.events.size() * 112);
     for (const TrafficEvent &e : batch.events) {
-        out += "{\"timeUs\":";
-        out += QByteArray::number(e.timeUs);
-        out += ",\"direction\":\"";
-        out += directionName(e.direction);
-        out += "\",\"kind\":\"";
-        out += kindNames[int(e.kind)];
-        out += '"';
+        appendLiteral(out, "{\"timeUs\":");
+        appendInt(out, e.timeUs);
+        appendLiteral(out, ",\"direction\":\"");
+        const char *direction = directionName(e.direction);
+        out.append(direction, qsizetype(std::strlen(direction)));
+        appendLiteral(out, "\",\"kind\":\"");
+        const char *kind = kindNames[int(e.kind)];
+        out.append(kind, qsizetype(std::strlen(kind)));
+        out.append('"');
         if (e.hasPayload()) {
-            out += ",\"size\":" + QByteArray::number(e.size) + ",\"payload\":";
+            appendLiteral(out, ",\"size\":");
+            appendInt(out, e.size);
+            appendLiteral(out, ",\"payload\":");
             if (e.kind == Kind::Text) {
                 if (e.payloadOffset >= 0)
                     appendJsonString(out, batch.payloadView(e));
                 else
                     appendJsonString(out, e.text);
             } else {
-                out += '"' + batch.payloadView(e).toByteArray().toBase64() + '"';
+                out.append('"');
+                out.append(batch.payloadView(e).toByteArray().toBase64());
+                out.append('"');
             }
         }
         if (e.hasWireInfo()) {
             // How it was framed: [frames, bytes on the wire, first opcode, FrameFlag bits].
-            out += ",\"wire\":[" + QByteArray::number(e.frames) + ','
-                + QByteArray::number(e.wireSize) + ',' + QByteArray::number(e.opcode) + ','
-                + QByteArray::number(e.frameFlags) + ']';
+            appendLiteral(out, ",\"wire\":[");
+            appendInt(out, e.frames);
+            out.append(',');
+            appendInt(out, e.wireSize);
+            out.append(',');
+            appendInt(out, e.opcode);
+            out.append(',');
+            appendInt(out, e.frameFlags);
+            out.append(']');
         }
         switch (e.kind) {
         case Kind::CloseFrame:

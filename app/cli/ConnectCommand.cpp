@@ -169,18 +169,19 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
     if (m_recorder && !m_recordingFailed)
         m_recorder->record(batch);
     QByteArray out;
+    out.reserve(batch.payloads.size() + batch.events.size() * 4);
     QByteArray err;
     for (const TrafficEvent &e : batch.events) {
         if (e.kind == TrafficEvent::Kind::Close)
             m_status = ExitStatus::fromClose(e);
-        out += m_printer.line(batch, e);
+        m_printer.appendLine(out, batch, e);
         const QByteArray status = m_printer.status(batch, e);
         if (!status.isEmpty()) {
             // Keep stdout and stderr in the order things happened.
             if (!out.isEmpty()) {
                 std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
                 std::fflush(stdout);
-                out.clear();
+                out.truncate(0);
             }
             err += status;
             writeErr(std::exchange(err, {}));

@@ -52,6 +52,24 @@ void MessagePrinter::appendPayload(QByteArray &out, QByteArrayView payload) cons
         TerminalText::appendEscaped(out, payload);
 }
 
+void MessagePrinter::appendLine(
+    QByteArray &out, const TrafficBatch &batch, const TrafficEvent &e) const
+{
+    if (e.kind != Kind::Text) {
+        out += line(batch, e);
+        return;
+    }
+    const bool incoming = e.direction == Direction::Incoming;
+    if (!incoming && !m_options.showSent)
+        return;
+    out.append(incoming ? "< " : "> ", 2);
+    if (e.payloadOffset >= 0 || !e.data.isEmpty())
+        appendPayload(out, batch.payloadView(e));
+    else
+        appendPayload(out, QByteArrayView(e.text.toUtf8()));
+    out.append('\n');
+}
+
 QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e) const
 {
     const bool incoming = e.direction == Direction::Incoming;
@@ -60,12 +78,9 @@ QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e
     const QByteArray arrow = incoming ? "< " : "> ";
     switch (e.kind) {
     case Kind::Text: {
-        QByteArray out = arrow;
-        if (e.payloadOffset >= 0 || !e.data.isEmpty())
-            appendPayload(out, batch.payloadView(e));
-        else
-            appendPayload(out, QByteArrayView(e.text.toUtf8()));
-        return out + '\n';
+        QByteArray out;
+        appendLine(out, batch, e);
+        return out;
     }
     case Kind::Binary:
         return arrow + "(binary, " + QByteArray::number(e.size) + " bytes) "

@@ -25,6 +25,8 @@ public:
 
     // The stdout line for the event, or an empty array for events not printed there.
     QByteArray line(const TrafficBatch &batch, const TrafficEvent &event) const;
+    // The same, appended to out: no allocation per message on the flood path.
+    void appendLine(QByteArray &out, const TrafficBatch &batch, const TrafficEvent &event) const;
     // The stderr lines for the event (each ending in '\n'), or an empty array.
     QByteArray status(const TrafficBatch &batch, const TrafficEvent &event) const;
     // "closed by the server: 4001 (application) "bye"", unescaped.

@@ -12,10 +12,24 @@ bool isC1Lead(QByteArrayView utf8, qsizetype i)
         && uchar(utf8[i + 1]) <= 0x9f;
 }
 
+// Bytes that may start something to escape: C0 controls, DEL, and 0xC2 (the lead byte of C1).
+struct Suspects
+{
+    bool byte[256] = {};
+    constexpr Suspects()
+    {
+        for (int c = 0; c < 0x20; ++c)
+            byte[c] = true;
+        byte[0x7f] = true;
+        byte[0xc2] = true;
+    }
+};
+constexpr Suspects suspects;
+
 bool needsEscape(QByteArrayView utf8, qsizetype i)
 {
     const uchar c = uchar(utf8[i]);
-    return c < 0x20 || c == 0x7f || isC1Lead(utf8, i);
+    return suspects.byte[c] && (c != 0xc2 || isC1Lead(utf8, i));
 }
 
 } // namespace

@@ -159,7 +159,7 @@ void RecordingWriter::flushToDisk()
         return;
     }
     m_written += m_buffer.size();
-    m_buffer.clear();
+    m_buffer.truncate(0); // the capacity stays for the next lines
 }
 
 void RecordingWriter::finish()
