@@ -1,5 +1,7 @@
 #include "RecordingFormat.h"
 
+#include "ByteScan.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 
@@ -36,6 +38,156 @@ void appendInt(QByteArray &out, qint64 value)
     if (value < 0)
         *--p = '-';
     out.append(p, end - p);
+}
+
+// The raw-pointer writers of the message fast path: the caller made room for the worst case.
+template<qsizetype N> char *put(char *p, const char (&text)[N])
+{
+    std::memcpy(p, text, N - 1);
+    return p + N - 1;
+}
+
+char *putInt(char *p, qint64 value)
+{
+    char digits[24];
+    char *end = digits + sizeof(digits);
+    char *d = end;
+    quint64 u = value < 0 ? 0 - quint64(value) : quint64(value);
+    do {
+        *--d = char('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (value < 0)
+        *--d = '-';
+    std::memcpy(p, d, size_t(end - d));
+    return p + (end - d);
+}
+
+// Bytes a JSON string cannot hold as they are: controls, the quote and the backslash.
+struct JsonSpecials
+{
+    bool byte[256] = {};
+    constexpr JsonSpecials()
+    {
+        for (int c = 0; c < 0x20; ++c)
+            byte[c] = true;
+        byte[int('"')] = true;
+        byte[int('\\')] = true;
+    }
+};
+constexpr JsonSpecials jsonSpecials;
+
+// Writes utf8 as a JSON string literal; needs room for 6 bytes per input byte plus 2.
+char *putJsonString(char *p, QByteArrayView utf8)
+{
+    static const char hex[] = "0123456789abcdef";
+    *p++ = '"';
+    const char *run = utf8.data();
+    const char *end = run + utf8.size();
+    for (const char *c = run; c < end; ++c) {
+        // Eight plain bytes at a time.
+        while (end - c >= 8) {
+            const quint64 w = ByteScan::load(c);
+            if (ByteScan::hasLess(w, 0x20) || ByteScan::hasByte(w, '"')
+                || ByteScan::hasByte(w, '\\'))
+                break;
+            c += 8;
+        }
+        if (c == end)
+            break;
+        const uchar u = uchar(*c);
+        if (!jsonSpecials.byte[u])
+            continue;
+        std::memcpy(p, run, size_t(c - run));
+        p += c - run;
+        run = c + 1;
+        *p++ = '\\';
+        switch (u) {
+        case '"':
+        case '\\':
+            *p++ = char(u);
+            break;
+        case '\n':
+            *p++ = 'n';
+            break;
+        case '\r':
+            *p++ = 'r';
+            break;
+        case '\t':
+            *p++ = 't';
+            break;
+        default:
+            p = put(p, "u00");
+            *p++ = hex[u >> 4];
+            *p++ = hex[u & 15];
+        }
+    }
+    std::memcpy(p, run, size_t(end - run));
+    p += end - run;
+    *p++ = '"';
+    return p;
+}
+
+char *putBase64(char *p, QByteArrayView bytes)
+{
+    static const char alphabet[]
+        = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const auto *b = reinterpret_cast<const uchar *>(bytes.data());
+    qsizetype i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const quint32 v = (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
+        *p++ = alphabet[v >> 18];
+        *p++ = alphabet[(v >> 12) & 63];
+        *p++ = alphabet[(v >> 6) & 63];
+        *p++ = alphabet[v & 63];
+    }
+    if (i < bytes.size()) {
+        const quint32 v = (b[i] << 16) | (i + 1 < bytes.size() ? b[i + 1] << 8 : 0);
+        *p++ = alphabet[v >> 18];
+        *p++ = alphabet[(v >> 12) & 63];
+        *p++ = i + 1 < bytes.size() ? alphabet[(v >> 6) & 63] : '=';
+        *p++ = '=';
+    }
+    return p;
+}
+
+// The line of a message whose payload is in the batch's buffer: the flood case, written
+// straight into out without a call per field.
+void appendMessageLine(QByteArray &out, const TrafficBatch &batch, const TrafficEvent &e)
+{
+    const QByteArrayView payload = batch.payloadView(e);
+    const bool text = e.kind == Kind::Text;
+    const qsizetype bound = 192 + (text ? payload.size() * 6 : (payload.size() + 2) / 3 * 4);
+    const qsizetype at = out.size();
+    out.resize(at + bound);
+    char *const begin = out.data() + at;
+    char *p = put(begin, "{\"timeUs\":");
+    p = putInt(p, e.timeUs);
+    p = e.direction == Direction::Incoming ? put(p, ",\"direction\":\"in\",\"kind\":\"")
+                                           : put(p, ",\"direction\":\"out\",\"kind\":\"");
+    p = text ? put(p, "text\",\"size\":") : put(p, "binary\",\"size\":");
+    p = putInt(p, e.size);
+    p = put(p, ",\"payload\":");
+    if (text) {
+        p = putJsonString(p, payload);
+    } else {
+        *p++ = '"';
+        p = putBase64(p, payload);
+        *p++ = '"';
+    }
+    if (e.hasWireInfo()) {
+        p = put(p, ",\"wire\":[");
+        p = putInt(p, e.frames);
+        *p++ = ',';
+        p = putInt(p, e.wireSize);
+        *p++ = ',';
+        p = putInt(p, e.opcode);
+        *p++ = ',';
+        p = putInt(p, e.frameFlags);
+        *p++ = ']';
+    }
+    p = put(p, "}\n");
+    out.resize(at + (p - begin));
 }
 
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
@@ -191,9 +343,13 @@ QByteArray headerLine(const RecordingHeader &header)
 
 void appendEventLines(const TrafficBatch &batch, QByteArray &out)
 {
-    // The hot path of recording a flood: no temporary per line, one reservation per batch.
-    out.reserve(out.size() + batch.payloads.size() + batch.events.size() * 112);
+    // The hot path of recording a flood: no temporary per line; out grows geometrically and the
+    // writer keeps its capacity between flushes.
     for (const TrafficEvent &e : batch.events) {
+        if (e.isMessage() && e.payloadOffset >= 0 && e.direction != Direction::Local) {
+            appendMessageLine(out, batch, e);
+            continue;
+        }
         appendLiteral(out, "{\"timeUs\":");
         appendInt(out, e.timeUs);
         appendLiteral(out, ",\"direction\":\"");

@@ -1,5 +1,7 @@
 #include "TerminalText.h"
 
+#include "ByteScan.h"
+
 #include <QString>
 
 namespace TerminalText {
@@ -38,7 +40,18 @@ void appendEscaped(QByteArray &out, QByteArrayView utf8)
 {
     static const char hex[] = "0123456789abcdef";
     qsizetype runStart = 0;
-    for (qsizetype i = 0; i < utf8.size(); ++i) {
+    const qsizetype size = utf8.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        // Eight bytes at a time while none is a control, DEL or a C1 lead byte.
+        while (size - i >= 8) {
+            const quint64 w = ByteScan::load(utf8.data() + i);
+            if (ByteScan::hasLess(w, 0x20) || ByteScan::hasByte(w, 0x7f)
+                || ByteScan::hasByte(w, 0xc2))
+                break;
+            i += 8;
+        }
+        if (i >= size)
+            break;
         if (!needsEscape(utf8, i))
             continue;
         out.append(utf8.data() + runStart, i - runStart);

@@ -15,6 +15,7 @@ class TestRecordingWire : public QObject
 private Q_SLOTS:
     void wireEventsReadBackTheSame();
     void handshakeSecretsAreRedactedUnlessKept();
+    void payloadsWithSpecialsAtEveryPositionReadBack();
 };
 
 void TestRecordingWire::wireEventsReadBackTheSame()
@@ -114,6 +115,46 @@ void TestRecordingWire::handshakeSecretsAreRedactedUnlessKept()
     QCOMPARE(RecordingFormat::redacted(batch, SecretRedaction::Policy::Keep).events.at(0).data,
         handshake.data);
     QCOMPARE(batch.events.at(0).data, handshake.data);
+}
+
+void TestRecordingWire::payloadsWithSpecialsAtEveryPositionReadBack()
+{
+    // The line writer skips plain bytes eight at a time: a quote, a backslash or a control
+    // character at any position, and payloads of every length around a word, come back intact.
+    const QList<char> specials = {'"', '\\', '\n', '\x01', '\x1f'};
+    TrafficBatch batch;
+    for (int length = 0; length <= 19; ++length) {
+        for (int at = 0; at <= length; ++at) {
+            for (const char special : specials) {
+                QByteArray text(length, 'a');
+                if (at < length)
+                    text[at] = special;
+                TrafficEvent e;
+                e.kind = Kind::Text;
+                e.direction = Direction::Incoming;
+                e.payloadOffset = batch.payloads.size();
+                e.size = text.size();
+                batch.payloads += text;
+                batch.events << e;
+                TrafficEvent binary = e;
+                binary.kind = Kind::Binary;
+                batch.events << binary;
+            }
+        }
+    }
+    QByteArray lines;
+    RecordingFormat::appendEventLines(batch, lines);
+    const QList<QByteArray> split = lines.split('\n');
+    QCOMPARE(split.size(), batch.events.size() + 1);
+    for (int i = 0; i < batch.events.size(); ++i) {
+        TrafficEvent e;
+        QString error;
+        QVERIFY2(
+            RecordingFormat::parseEvent(QJsonDocument::fromJson(split.at(i)).object(), &e, &error),
+            split.at(i).constData());
+        const QByteArray expected = batch.payload(batch.events.at(i));
+        QCOMPARE(e.kind == Kind::Text ? e.text.toUtf8() : e.data, expected);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestRecordingWire)
