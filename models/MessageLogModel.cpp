@@ -147,8 +147,8 @@ void MessageLogModel::commitPending()
                         m_wire.append({id, e.wireSize, e.frames, e.frameFlags, e.opcode});
                     }
                 }
-                added.append(makeRecord(e, flags,
-                    quint64(e.payloadOffset) | (quint64(e.size) << OffsetBits)));
+                added.append(makeRecord(
+                    e, flags, quint64(e.payloadOffset) | (quint64(e.size) << OffsetBits)));
                 continue;
             }
             TrafficEvent d = e;
@@ -212,7 +212,8 @@ void MessageLogModel::commitPending()
 
 void MessageLogModel::appendVisible(qint64 id)
 {
-    if (!m_runs.isEmpty() && m_runs.constLast().id + (m_visibleEnd - m_runs.constLast().ordinal) == id) {
+    if (!m_runs.isEmpty()
+        && m_runs.constLast().id + (m_visibleEnd - m_runs.constLast().ordinal) == id) {
         ++m_visibleEnd;
         return;
     }
@@ -267,7 +268,8 @@ void MessageLogModel::trimToCap()
         qsizetype gone = 0;
         for (; gone < m_runs.size(); ++gone) {
             Run &run = m_runs[gone];
-            const qint64 next = gone + 1 < m_runs.size() ? m_runs.at(gone + 1).ordinal : m_visibleEnd;
+            const qint64 next
+                = gone + 1 < m_runs.size() ? m_runs.at(gone + 1).ordinal : m_visibleEnd;
             if (run.id + (next - run.ordinal) <= firstKeptId)
                 continue; // the whole run goes
             if (run.id < firstKeptId) {
@@ -434,8 +436,8 @@ QByteArrayView MessageLogModel::payloadView(qint64 id, const Record &r) const
 
 const MessageLogModel::WireRecord *MessageLogModel::wireRecord(qint64 id) const
 {
-    const auto it = std::lower_bound(m_wire.cbegin(), m_wire.cend(), id,
-        [](const WireRecord &w, qint64 i) { return w.id < i; });
+    const auto it = std::lower_bound(
+        m_wire.cbegin(), m_wire.cend(), id, [](const WireRecord &w, qint64 i) { return w.id < i; });
     return it != m_wire.cend() && it->id == id ? &*it : nullptr;
 }
 

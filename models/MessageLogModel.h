@@ -160,7 +160,10 @@ private:
     {
         return qint64(r.timeLow) | (qint64(r.mixed & 0xffff) << 32);
     }
-    static TrafficEvent::Kind kindOf(const Record &r) { return TrafficEvent::Kind((r.mixed >> 16) & 0xf); }
+    static TrafficEvent::Kind kindOf(const Record &r)
+    {
+        return TrafficEvent::Kind((r.mixed >> 16) & 0xf);
+    }
     static TrafficEvent::Direction directionOf(const Record &r)
     {
         return TrafficEvent::Direction((r.mixed >> 20) & 0x3);

@@ -35,12 +35,15 @@ void ConnectionPresenter::open(const ConnectionSettings &settings)
     if (!m_connection) {
         m_connection = m_manager->createConnection(settings);
         m_model->setWallOrigin(m_connection->clock().wallOriginMs());
-        connect(m_connection, &ConnectionHandle::eventsReceived, this, &ConnectionPresenter::ingest);
-        connect(m_connection, &ConnectionHandle::stateChanged, this, &ConnectionPresenter::setState);
-        connect(m_manager, &ConnectionManager::connectionRemoved, this, [this](ConnectionHandle *c) {
-            if (c == m_connection)
-                m_connection = nullptr;
-        });
+        connect(
+            m_connection, &ConnectionHandle::eventsReceived, this, &ConnectionPresenter::ingest);
+        connect(
+            m_connection, &ConnectionHandle::stateChanged, this, &ConnectionPresenter::setState);
+        connect(
+            m_manager, &ConnectionManager::connectionRemoved, this, [this](ConnectionHandle *c) {
+                if (c == m_connection)
+                    m_connection = nullptr;
+            });
         m_connection->open();
     } else {
         m_connection->openWith(settings);
@@ -184,7 +187,8 @@ void ConnectionPresenter::ingest(const TrafficBatch &batch, const LoopLag &socke
             if (!m_handshakeReported) {
                 m_response = e.text.isEmpty()
                     ? tr("HTTP/1.1 101 Switching Protocols\n(no subprotocol negotiated)")
-                    : tr("HTTP/1.1 101 Switching Protocols\nSec-WebSocket-Protocol: %1").arg(e.text);
+                    : tr("HTTP/1.1 101 Switching Protocols\nSec-WebSocket-Protocol: %1")
+                          .arg(e.text);
                 Q_EMIT handshakeChanged();
             }
             setError({});
@@ -308,7 +312,8 @@ QString ConnectionPresenter::statusText() const
     if (m_attempt.attempt > 1)
         parts << tr("attempt %1").arg(m_attempt.attempt);
     if (m_attempt.openedAtUs >= 0) {
-        const qint64 end = m_attempt.endedAtUs > m_attempt.openedAtUs ? m_attempt.endedAtUs : nowUs();
+        const qint64 end
+            = m_attempt.endedAtUs > m_attempt.openedAtUs ? m_attempt.endedAtUs : nowUs();
         parts << Units::clock(end - m_attempt.openedAtUs);
     }
     parts << tr("in %L1 msgs (%2)")

@@ -25,7 +25,8 @@ public:
 
     bool isStalled() const { return !m_spans.isEmpty() && m_spans.constLast().endUs < 0; }
     QString stallText(qint64 nowUs) const; // "Stalled: no pong for 2.9 s (since ping #12)"
-    QString statsText() const; // "RTT last … · min … · median … · p95 … · max … · N pongs, M missed"
+    QString
+    statsText() const; // "RTT last … · min … · median … · p95 … · max … · N pongs, M missed"
     const RttSeries &series() const { return m_series; }
     const QList<Span> &stalls() const { return m_spans; }
 

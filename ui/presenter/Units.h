@@ -6,7 +6,8 @@
 // written by MessageLogModel::formatSize, shared with the command line.
 namespace Units {
 
-// An interval measured in µs, in the unit that suits it: "850 µs", "12.35 ms", "2.88 s", "4 min 5 s".
+// An interval measured in µs, in the unit that suits it: "850 µs", "12.35 ms", "2.88 s", "4 min 5
+// s".
 QString duration(qint64 us);
 // Elapsed time as a clock: "01:02:03".
 QString clock(qint64 us);
