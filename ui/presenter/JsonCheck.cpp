@@ -60,11 +60,19 @@ JsonCheck JsonCheck::check(const QString &text)
     result.position = qBound(0, position, int(text.size()));
 
     const QChar container = openContainer(text, result.position);
+    QChar before; // the last character before the error that is not whitespace
+    for (int i = result.position - 1; i >= 0 && before.isNull(); --i) {
+        if (!text.at(i).isSpace())
+            before = text.at(i);
+    }
     const bool inList = container == QLatin1Char('[');
     switch (error.error) {
     case QJsonParseError::UnterminatedObject:
-        result.problem = QStringLiteral(
-            "expected a name in double quotes, or \u201c}\u201d to close the object");
+        result.problem = (before == QLatin1Char('{') || before == QLatin1Char(','))
+            ? QStringLiteral(
+                "expected a name in double quotes, or \u201c}\u201d to close the object")
+            : QStringLiteral(
+                "expected \u201c,\u201d or \u201c}\u201d after a value in this object");
         break;
     case QJsonParseError::MissingNameSeparator:
         result.problem = QStringLiteral("expected \u201c:\u201d between the name and its value");
@@ -80,6 +88,10 @@ JsonCheck JsonCheck::check(const QString &text)
                 "expected \u201c,\u201d or \u201c}\u201d after a value in this object");
         break;
     case QJsonParseError::IllegalValue:
+        if (before == QLatin1Char(':')) {
+            result.problem = QStringLiteral("expected a value after \u201c:\u201d");
+            break;
+        }
         result.problem = QStringLiteral(
             "expected a value here: a string in double quotes, a number, an object, a list, true, "
             "false or null");
@@ -104,6 +116,10 @@ JsonCheck JsonCheck::check(const QString &text)
         result.problem = QStringLiteral("this string is never closed with \u201c\"\u201d");
         break;
     case QJsonParseError::MissingObject:
+        if (before == QLatin1Char(':')) {
+            result.problem = QStringLiteral("expected a value after \u201c:\u201d");
+            break;
+        }
         result.problem = inList
             ? QStringLiteral("a value must follow the comma (or remove the trailing comma)")
             : QStringLiteral(
