@@ -17,9 +17,11 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QShortcut>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -77,26 +79,28 @@ Composer::Composer(SavedMessages *saved, QWidget *parent)
     });
     connect(m_editor, &QPlainTextEdit::textChanged, this, &Composer::validate);
 
-    auto *saveButton = new QPushButton(tr("Save\u2026"), this);
+    // The saved messages: the list and Insert at hand, the rest in a menu, so the composer stays
+    // narrow enough for a small screen at a large scale factor.
     auto *insertButton = new QPushButton(tr("Insert"), this);
-    auto *sendSavedButton = new QPushButton(tr("Send saved"), this);
-    auto *deleteButton = new QPushButton(tr("Delete"), this);
+    auto *savedMenuButton = new QToolButton(this);
+    savedMenuButton->setText(tr("Saved"));
+    savedMenuButton->setPopupMode(QToolButton::InstantPopup);
+    savedMenuButton->setToolTip(tr("Send, save or delete saved messages"));
+    auto *savedMenu = new QMenu(savedMenuButton);
+    savedMenu->addAction(tr("Send the Saved Message"), this, [this] { insertSaved(true); });
+    savedMenu->addAction(tr("Save the Editor's Message\u2026"), this, &Composer::saveCurrent);
+    savedMenu->addAction(tr("Delete the Saved Message"), this, [this] {
+        if (m_savedList->currentIndex() >= 0)
+            m_saved->remove(m_savedList->currentText());
+    });
+    savedMenuButton->setMenu(savedMenu);
     m_savedList->setPlaceholderText(tr("Saved messages"));
     m_savedList->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_savedList->setMinimumContentsLength(
         int(QStringLiteral("Saved messages").size()) + 2); // the placeholder is never cut
     m_savedList->setToolTip(tr("Messages saved by name; Insert puts one in the editor"));
-    saveButton->setToolTip(tr("Save the editor's message under a name"));
     insertButton->setToolTip(tr("Put the chosen saved message in the editor"));
-    sendSavedButton->setToolTip(tr("Send the chosen saved message now"));
-    deleteButton->setToolTip(tr("Delete the chosen saved message"));
-    connect(saveButton, &QPushButton::clicked, this, &Composer::saveCurrent);
     connect(insertButton, &QPushButton::clicked, this, [this] { insertSaved(false); });
-    connect(sendSavedButton, &QPushButton::clicked, this, [this] { insertSaved(true); });
-    connect(deleteButton, &QPushButton::clicked, this, [this] {
-        if (m_savedList->currentIndex() >= 0)
-            m_saved->remove(m_savedList->currentText());
-    });
     connect(m_saved, &SavedMessages::changed, this, &Composer::reloadSaved);
     reloadSaved();
 
@@ -106,12 +110,10 @@ Composer::Composer(SavedMessages *saved, QWidget *parent)
     top->addWidget(m_compact);
     top->addWidget(m_chooseFile);
     top->addStretch(1);
-    top->addWidget(m_savedList);
-    top->addWidget(insertButton);
-    top->addWidget(sendSavedButton);
-    top->addWidget(saveButton);
-    top->addWidget(deleteButton);
     auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_savedList);
+    bottom->addWidget(insertButton);
+    bottom->addWidget(savedMenuButton);
     bottom->addWidget(m_error, 1);
     bottom->addWidget(m_send);
     auto *layout = new QVBoxLayout(this);

@@ -13,6 +13,7 @@
 #include "TrafficLogPane.h"
 #include "TrafficLogView.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFileDialog>
@@ -23,6 +24,7 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTimer>
@@ -126,8 +128,15 @@ ConnectionPage::ConnectionPage(
     m_handshake->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_handshake->setToolTip(tr("The HTTP upgrade: the request and the server's answer"));
     m_sideTabs->addTab(m_detail, tr("Message"));
-    m_sideTabs->addTab(m_heartbeat, tr("Heartbeat"));
-    m_sideTabs->addTab(m_request, tr("Request"));
+    // Panels with many fields scroll rather than set the window's minimum width.
+    for (auto [panel, title] : {std::pair<QWidget *, QString> {m_heartbeat, tr("Heartbeat")},
+             std::pair<QWidget *, QString> {m_request, tr("Request")}}) {
+        auto *scroll = new QScrollArea(this);
+        scroll->setWidget(panel);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        m_sideTabs->addTab(scroll, title);
+    }
     m_sideTabs->addTab(m_handshake, tr("Handshake"));
 
     connect(m_presenter, &ConnectionPresenter::stateChanged, this, &ConnectionPage::onStateChanged);
@@ -432,8 +441,11 @@ void ConnectionPage::updateControls()
     }
     m_connectButton->setEnabled(state != ConnectionState::Closing);
     m_connectButton->menu()->actions().first()->setEnabled(open);
-    m_url->setEnabled(state == ConnectionState::Idle || state == ConnectionState::Closed);
-    m_request->setEnabled(m_url->isEnabled());
+    // While connected the URL can be read and copied (Ctrl+L) but not changed.
+    const bool editable = state == ConnectionState::Idle || state == ConnectionState::Closed;
+    m_url->lineEdit()->setReadOnly(!editable);
+    m_url->view()->setEnabled(editable);
+    m_request->setEnabled(editable);
     m_composer->setSendEnabled(open);
     m_heartbeat->setPingEnabled(open);
     const ConnectionPresenter::Ending &ending = m_presenter->ending();

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDateTime>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -247,9 +248,23 @@ QString MessageDetailView::displayedText() const
     return m_text->toPlainText();
 }
 
+void MessageDetailView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        m_highlighter->setPalette(palette()); // the theme changed: colours that read on it
+        highlightMatches();
+    }
+}
+
 QString MessageDetailView::displayedFrames() const
 {
     return m_frames->toPlainText();
+}
+
+int MessageDetailView::highlightedMatches() const
+{
+    return int(m_text->extraSelections().size());
 }
 
 QString MessageDetailView::headerText() const

@@ -37,6 +37,7 @@ public:
     QString displayedBase64() const;
     QString displayedFrames() const;
     QString headerText() const;
+    int highlightedMatches() const;
     bool isShowingJson() const { return m_json; }
     bool hasMore() const;
     void loadMore();
@@ -44,6 +45,9 @@ public:
 public Q_SLOTS:
     void copyCurrent();
     void savePayload();
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     void render();

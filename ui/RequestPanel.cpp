@@ -19,14 +19,14 @@ RequestPanel::RequestPanel(QWidget *parent)
     , m_subprotocols(new QLineEdit(this))
     , m_origin(new QLineEdit(this))
     , m_connectTimeout(new QDoubleSpinBox(this))
-    , m_deflate(new QCheckBox(tr("Offer permessage-deflate (compression), as browsers do"), this))
+    , m_deflate(new QCheckBox(tr("Offer compression (permessage-deflate)"), this))
     , m_closeTimeout(new QSpinBox(this))
     , m_ignoreTls(new QCheckBox(tr("Accept any certificate (insecure)"), this))
     , m_caFile(new QLineEdit(this))
     , m_maxSizeMiB(new QSpinBox(this))
-    , m_reconnect(new QCheckBox(tr("Reconnect automatically when the connection is lost"), this))
+    , m_reconnect(new QCheckBox(tr("Reconnect when the connection is lost"), this))
     , m_recordFolder(new QLineEdit(this))
-    , m_keepSecrets(new QCheckBox(tr("Keep Authorization, Cookie, ... values in recordings"), this))
+    , m_keepSecrets(new QCheckBox(tr("Keep secret header values in recordings"), this))
 {
     m_headers->setHorizontalHeaderLabels({tr("Header"), tr("Value")});
     m_headers->horizontalHeader()->setStretchLastSection(true);

@@ -125,6 +125,7 @@ TrafficLogView::TrafficLogView(QWidget *parent) : QTableView(parent)
     setWordWrap(false);
     setShowGrid(false);
     setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    setVerticalScrollMode(QAbstractItemView::ScrollPerItem); // scroll values count rows
     verticalHeader()->hide();
     verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
@@ -153,6 +154,15 @@ void TrafficLogView::setLogModel(MessageLogModel *model)
             if (current.isValid() && !m_adjusting)
                 setFollowingTail(false);
             Q_EMIT currentRowChanged(current.isValid() ? current.row() : -1);
+        });
+    // Old rows dropped from the top: keep what the user is looking at in place.
+    connect(model, &QAbstractItemModel::rowsRemoved, this,
+        [this](const QModelIndex &, int first, int last) {
+            if (m_following || first != 0)
+                return;
+            m_adjusting = true;
+            verticalScrollBar()->setValue(verticalScrollBar()->value() - (last - first + 1));
+            m_adjusting = false;
         });
     // A new filter rebuilds the rows: put the selection back on the same message.
     connect(model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
