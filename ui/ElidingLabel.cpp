@@ -22,17 +22,20 @@ void ElidingLabel::setText(const QString &text)
 
 bool ElidingLabel::isElided() const
 {
-    return fontMetrics().horizontalAdvance(m_text) > contentsRect().width();
+    return sizeHint().width() > contentsRect().width();
 }
 
 QSize ElidingLabel::sizeHint() const
 {
-    return {qMin(fontMetrics().horizontalAdvance(m_text), 400), fontMetrics().height() + 4};
+    int width = 0;
+    for (const QString &line : m_text.split(QLatin1Char('\n')))
+        width = qMax(width, fontMetrics().horizontalAdvance(line));
+    return {qMin(width, 400), minimumSizeHint().height()};
 }
 
 QSize ElidingLabel::minimumSizeHint() const
 {
-    return {0, fontMetrics().height() + 4};
+    return {0, fontMetrics().height() * int(m_text.count(QLatin1Char('\n')) + 1) + 4};
 }
 
 void ElidingLabel::paintEvent(QPaintEvent *event)
@@ -42,6 +45,13 @@ void ElidingLabel::paintEvent(QPaintEvent *event)
     const QRect r = contentsRect();
     p.setPen(m_role >= 0 ? Theme::color(Theme::Role(m_role), palette())
                          : palette().color(QPalette::WindowText));
-    p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter,
-        fontMetrics().elidedText(m_text, Qt::ElideRight, r.width()));
+    // Each line is cut on its own; the whole text is in the tooltip.
+    const QStringList lines = m_text.split(QLatin1Char('\n'));
+    const int lineHeight = fontMetrics().height();
+    int y = r.top() + (r.height() - lineHeight * int(lines.size())) / 2;
+    for (const QString &line : lines) {
+        p.drawText(QRect(r.left(), y, r.width(), lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
+            fontMetrics().elidedText(line, Qt::ElideRight, r.width()));
+        y += lineHeight;
+    }
 }

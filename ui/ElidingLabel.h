@@ -2,8 +2,8 @@
 
 #include <QFrame>
 
-// A one-line label that never widens its window: text longer than the space it gets is cut with
-// an ellipsis, and the whole text is in the tooltip.
+// A label that never widens its window: each line of its text that is longer than the space it
+// gets is cut with an ellipsis, and the whole text is in the tooltip.
 class ElidingLabel : public QFrame
 {
     Q_OBJECT

@@ -169,7 +169,7 @@ QString HeartbeatPanel::statsText() const
 void HeartbeatPanel::setThreadLag(const LoopLag &socketThread, const LoopLag &guiThread)
 {
     m_health->setText(
-        tr("Event-loop lag: socket thread %1 (worst %2), GUI thread %3 (worst %4)")
+        tr("Event-loop lag: socket thread %1 (worst %2)\nGUI thread %3 (worst %4)")
             .arg(Units::duration(socketThread.lastUs), Units::duration(socketThread.maxUs),
                 Units::duration(guiThread.lastUs), Units::duration(guiThread.maxUs)));
 }

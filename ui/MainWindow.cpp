@@ -260,6 +260,19 @@ void MainWindow::createMenus()
                 p->clearLog();
         },
         &m_pageActions);
+    QMenu *panels = view->addMenu(tr("Side &Panel"));
+    const char *panelNames[] = {"panelMessage", "panelHeartbeat", "panelRequest", "panelHandshake"};
+    const QString panelTitles[]
+        = {tr("&Message"), tr("&Heartbeat"), tr("&Request"), tr("Hand&shake")};
+    for (int i = 0; i < 4; ++i) {
+        add(
+            panels, panelNames[i], panelTitles[i], QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)),
+            [page, i] {
+                if (ConnectionPage *p = page())
+                    p->sideTabs()->setCurrentIndex(i);
+            },
+            &m_pageActions);
+    }
     m_wallClock = view->addAction(tr("Show &Wall-Clock Time"));
     m_wallClock->setObjectName(QStringLiteral("wallClock"));
     m_wallClock->setCheckable(true);

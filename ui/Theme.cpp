@@ -4,12 +4,15 @@
 #include <QStyle>
 #include <QStyleFactory>
 
+#include <memory>
+
 namespace Theme {
 
 namespace {
 Mode g_mode = Mode::System;
 bool g_captured = false;
 QPalette g_system;
+QString g_systemStyle;
 
 QPalette darkPalette()
 {
@@ -42,7 +45,8 @@ QPalette darkPalette()
 
 QPalette lightPalette()
 {
-    QPalette p = QStyleFactory::create(QStringLiteral("Fusion"))->standardPalette();
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p = fusion->standardPalette();
     p.setColor(QPalette::PlaceholderText, QColor(0x6e, 0x6e, 0x78));
     return p;
 }
@@ -52,6 +56,7 @@ QPalette systemPalette()
 {
     if (!g_captured) {
         g_system = QApplication::palette();
+        g_systemStyle = QApplication::style()->name();
         g_captured = true;
     }
     return g_system;
@@ -70,7 +75,11 @@ void apply(Mode mode)
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     switch (mode) {
     case Mode::System:
-        QApplication::setPalette(g_system);
+        // The desktop's style and an unset palette: Qt then follows the desktop's light or dark
+        // preference, also when it changes while the app runs.
+        if (QApplication::style()->name() != g_systemStyle)
+            QApplication::setStyle(QStyleFactory::create(g_systemStyle));
+        QApplication::setPalette(QPalette());
         break;
     case Mode::Light:
         QApplication::setPalette(lightPalette());

@@ -52,9 +52,8 @@ QString HeartbeatTracker::statsText() const
     if (st.pongs == 0)
         return st.missed > 0 ? QStringLiteral("RTT: no pongs yet, %1 missed").arg(st.missed)
                              : QStringLiteral("RTT: no measurements yet");
-    return QStringLiteral(
-        "RTT last %1 \u00b7 min %2 \u00b7 median %3 \u00b7 p95 %4 \u00b7 max %5 \u00b7 "
-        "%6 pongs, %7 missed")
+    return QStringLiteral("RTT last %1 \u00b7 min %2 \u00b7 median %3\np95 %4 \u00b7 max %5 \u00b7 "
+                          "%6 pongs, %7 missed")
         .arg(Units::duration(st.lastUs), Units::duration(st.minUs), Units::duration(st.medianUs),
             Units::duration(st.p95Us), Units::duration(st.maxUs))
         .arg(st.pongs)
