@@ -14,6 +14,7 @@
 #include "ConnectionPresenter.h"
 #include "DemoServer.h"
 #include "FilterBar.h"
+#include "HandMadeEvents.h"
 #include "HeartbeatPanel.h"
 #include "MainWindow.h"
 #include "MessageDetailView.h"
@@ -163,23 +164,6 @@ double contrast(const QColor &a, const QColor &b)
     return (qMax(la, lb) + 0.05) / (qMin(la, lb) + 0.05);
 }
 
-TrafficEvent handMade(Kind kind, qint64 timeUs, Direction direction = Direction::Local)
-{
-    TrafficEvent e;
-    e.kind = kind;
-    e.timeUs = timeUs;
-    e.direction = direction;
-    return e;
-}
-
-TrafficEvent textEvent(const QString &text, Direction direction, qint64 timeUs)
-{
-    TrafficEvent e = handMade(Kind::Text, timeUs, direction);
-    e.text = text;
-    e.size = utf8Size(text);
-    return e;
-}
-
 QString writeRecording(const QString &path)
 {
     RecordingHeader header;
@@ -187,9 +171,10 @@ QString writeRecording(const QString &path)
     header.url = QUrl(QStringLiteral("ws://127.0.0.1:9/rec"));
     header.startWallMs = 1'795'000'000'000;
     TrafficBatch batch;
-    batch.events << handMade(Kind::Open, 100)
-                 << textEvent(QStringLiteral("{\"n\":1}"), Direction::Outgoing, 1000)
-                 << textEvent(QStringLiteral("{\"n\":1,\"ok\":true}"), Direction::Incoming, 2000);
+    batch.events << HandMade::event(Kind::Open, 100)
+                 << HandMade::text(QStringLiteral("{\"n\":1}"), Direction::Outgoing, 1000)
+                 << HandMade::text(
+                        QStringLiteral("{\"n\":1,\"ok\":true}"), Direction::Incoming, 2000);
     QByteArray file = RecordingFormat::headerLine(header);
     RecordingFormat::appendEventLines(batch, file);
     QFile out(path);
@@ -466,7 +451,7 @@ void TestMainWindow::hugeTextOpensAtOnce()
     window.show();
     ConnectionPage *page = window.newConnection();
     TrafficBatch batch;
-    batch.events << textEvent(QString(100'000'000, QLatin1Char('t')), Direction::Incoming, 10);
+    batch.events << HandMade::text(QString(100'000'000, QLatin1Char('t')), Direction::Incoming, 10);
     page->presenter()->ingest(batch);
     page->logModel()->commitPending();
     QCOMPARE(page->logModel()->rowCount(), 1);
@@ -665,13 +650,13 @@ void TestMainWindow::longTextsNeverWidenTheWindow()
     page->setUrlText(QStringLiteral("http://") + longWord);
     QVERIFY(!page->connectNow());
     TrafficBatch batch;
-    batch.events << handMade(Kind::Connecting, 0) << handMade(Kind::Open, 1);
+    batch.events << HandMade::event(Kind::Connecting, 0) << HandMade::event(Kind::Open, 1);
     for (int i = 0; i < 5; ++i) {
-        TrafficEvent pong = handMade(Kind::Pong, 1'000'000 + i * 1000, Direction::Incoming);
+        TrafficEvent pong = HandMade::event(Kind::Pong, 1'000'000 + i * 1000, Direction::Incoming);
         pong.durationUs = 2'879'000'000LL;
         batch.events << pong;
     }
-    TrafficEvent timeout = handMade(Kind::PongTimeout, 9'000'000);
+    TrafficEvent timeout = HandMade::event(Kind::PongTimeout, 9'000'000);
     timeout.durationUs = 400'000;
     timeout.sequence = 123456789;
     batch.events << timeout;
@@ -939,19 +924,20 @@ void TestMainWindow::copyRowsAndSeeHandshakeAndFrames()
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     ConnectionPage *page = window.newConnection();
-    TrafficEvent handshake = handMade(Kind::Handshake, 2);
+    TrafficEvent handshake = HandMade::event(Kind::Handshake, 2);
     handshake.data = "GET /chat HTTP/1.1\r\nHost: example.org\r\nSec-WebSocket-Key: abc==\r\n\r\n";
     handshake.text = QStringLiteral("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                                     "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
     handshake.code = 101;
-    TrafficEvent one = textEvent(QStringLiteral("one"), Direction::Incoming, 10);
+    TrafficEvent one = HandMade::text(QStringLiteral("one"), Direction::Incoming, 10);
     one.frameFlags = TrafficEvent::WireInfo | TrafficEvent::Rsv1 | TrafficEvent::Compressed;
     one.frames = 2;
     one.opcode = 1;
     one.wireSize = 11;
     TrafficBatch batch;
-    batch.events << handMade(Kind::Connecting, 0) << handshake << handMade(Kind::Open, 3) << one
-                 << textEvent(QStringLiteral("two"), Direction::Incoming, 11);
+    batch.events << HandMade::event(Kind::Connecting, 0) << handshake
+                 << HandMade::event(Kind::Open, 3) << one
+                 << HandMade::text(QStringLiteral("two"), Direction::Incoming, 11);
     page->presenter()->ingest(batch);
     page->logModel()->commitPending();
     QVERIFY(page->handshakeText().contains(

@@ -3,6 +3,7 @@
 // tab titles, the JSON checker's positions and words, and the one duration formatter.
 #include "ConnectionManager.h"
 #include "ConnectionPresenter.h"
+#include "HandMadeEvents.h"
 #include "JsonCheck.h"
 #include "Units.h"
 
@@ -16,23 +17,6 @@ using CloseCause = TrafficEvent::CloseCause;
 
 namespace {
 
-TrafficEvent makeEvent(Kind kind, qint64 timeUs, Direction direction = Direction::Local)
-{
-    TrafficEvent e;
-    e.kind = kind;
-    e.timeUs = timeUs;
-    e.direction = direction;
-    return e;
-}
-
-TrafficEvent message(const QString &text, Direction direction, qint64 timeUs)
-{
-    TrafficEvent e = makeEvent(Kind::Text, timeUs, direction);
-    e.text = text;
-    e.size = utf8Size(text);
-    return e;
-}
-
 TrafficBatch batchOf(const TrafficEventList &events)
 {
     TrafficBatch batch;
@@ -43,7 +27,7 @@ TrafficBatch batchOf(const TrafficEventList &events)
 TrafficEvent closeEvent(qint64 timeUs, Closer by, quint16 code, const QString &reason,
     CloseCause cause, TrafficEvent::TransportEnd end = TrafficEvent::TransportEnd::Unknown)
 {
-    TrafficEvent e = makeEvent(Kind::Close, timeUs);
+    TrafficEvent e = HandMade::event(Kind::Close, timeUs);
     e.closedBy = by;
     e.code = code;
     e.text = reason;
@@ -110,7 +94,7 @@ void TestConnectionPresenter::endingSaysWhoClosedWithCodeNameAndReason()
     QFETCH(QString, expected);
     ConnectionPresenter presenter(&m_manager);
     QSignalSpy ended(&presenter, &ConnectionPresenter::endingChanged);
-    presenter.ingest(batchOf({makeEvent(Kind::Connecting, 0), makeEvent(Kind::Open, 10),
+    presenter.ingest(batchOf({HandMade::event(Kind::Connecting, 0), HandMade::event(Kind::Open, 10),
         closeEvent(20, Closer(closer), quint16(code), reason, CloseCause(cause),
             TrafficEvent::TransportEnd(transport))}));
     QVERIFY(ended.count() >= 1);
@@ -122,15 +106,16 @@ void TestConnectionPresenter::endingSaysWhoClosedWithCodeNameAndReason()
 void TestConnectionPresenter::eachAttemptIsNumberedWithItsOwnStatistics()
 {
     ConnectionPresenter presenter(&m_manager);
-    presenter.ingest(batchOf({makeEvent(Kind::Connecting, 0), makeEvent(Kind::Open, 5),
-        message(QStringLiteral("abc"), Direction::Incoming, 6),
-        message(QStringLiteral("de"), Direction::Outgoing, 7),
+    presenter.ingest(batchOf({HandMade::event(Kind::Connecting, 0), HandMade::event(Kind::Open, 5),
+        HandMade::text(QStringLiteral("abc"), Direction::Incoming, 6),
+        HandMade::text(QStringLiteral("de"), Direction::Outgoing, 7),
         closeEvent(8, Closer::Local, 1000, {}, CloseCause::Requested)}));
     QCOMPARE(presenter.attempt().attempt, 1);
     QCOMPARE(presenter.attempt().messagesIn, 1);
     QCOMPARE(presenter.attempt().bytesIn, 3);
-    presenter.ingest(batchOf({makeEvent(Kind::Connecting, 100), makeEvent(Kind::Open, 105),
-        message(QStringLiteral("x"), Direction::Incoming, 106)}));
+    presenter.ingest(
+        batchOf({HandMade::event(Kind::Connecting, 100), HandMade::event(Kind::Open, 105),
+            HandMade::text(QStringLiteral("x"), Direction::Incoming, 106)}));
     QCOMPARE(presenter.attempt().attempt, 2);
     QCOMPARE(presenter.attempt().messagesIn, 1); // this attempt's, not the tab's
     QCOMPARE(presenter.attempt().messagesOut, 0);
@@ -155,13 +140,13 @@ void TestConnectionPresenter::eachAttemptIsNumberedWithItsOwnStatistics()
 void TestConnectionPresenter::handshakeShowsTheHeadsAsReported()
 {
     ConnectionPresenter presenter(&m_manager);
-    TrafficEvent handshake = makeEvent(Kind::Handshake, 3);
+    TrafficEvent handshake = HandMade::event(Kind::Handshake, 3);
     handshake.data = "GET /chat HTTP/1.1\r\nHost: example.org\r\nSec-WebSocket-Key: abc==\r\n\r\n";
     handshake.text = QStringLiteral("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                                     "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
     handshake.code = 101;
-    TrafficEvent open = makeEvent(Kind::Open, 4);
-    presenter.ingest(batchOf({makeEvent(Kind::Connecting, 0), handshake, open}));
+    TrafficEvent open = HandMade::event(Kind::Open, 4);
+    presenter.ingest(batchOf({HandMade::event(Kind::Connecting, 0), handshake, open}));
     const QString text = presenter.handshakeText();
     QVERIFY2(text.contains(QLatin1String("as sent")), qPrintable(text));
     QVERIFY(text.contains(QLatin1String("Sec-WebSocket-Key: abc==")));
@@ -171,14 +156,14 @@ void TestConnectionPresenter::handshakeShowsTheHeadsAsReported()
 void TestConnectionPresenter::aRejectedUpgradeShowsItsStatusAndLocation()
 {
     ConnectionPresenter presenter(&m_manager);
-    TrafficEvent handshake = makeEvent(Kind::Handshake, 3);
+    TrafficEvent handshake = HandMade::event(Kind::Handshake, 3);
     handshake.data = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
     handshake.text = QStringLiteral("HTTP/1.1 302 Found\r\nLocation: wss://b.example/\r\n\r\n");
     handshake.code = 302;
-    TrafficEvent error = makeEvent(Kind::Error, 4);
+    TrafficEvent error = HandMade::event(Kind::Error, 4);
     error.code = 302;
     error.text = QStringLiteral("the server answered 302 Found instead of upgrading");
-    presenter.ingest(batchOf({makeEvent(Kind::Connecting, 0), handshake, error,
+    presenter.ingest(batchOf({HandMade::event(Kind::Connecting, 0), handshake, error,
         closeEvent(5, Closer::Local, 1006, error.text, CloseCause::ConnectFailed)}));
     QVERIFY(presenter.handshakeText().contains(QLatin1String("Location: wss://b.example/")));
     QCOMPARE(presenter.lastError(), error.text);
@@ -188,16 +173,16 @@ void TestConnectionPresenter::aRejectedUpgradeShowsItsStatusAndLocation()
 void TestConnectionPresenter::stallsAreSpansFromThePingToThePong()
 {
     ConnectionPresenter presenter(&m_manager);
-    TrafficEvent pong = makeEvent(Kind::Pong, 1'000'000, Direction::Incoming);
+    TrafficEvent pong = HandMade::event(Kind::Pong, 1'000'000, Direction::Incoming);
     pong.durationUs = 300;
-    TrafficEvent timeout = makeEvent(Kind::PongTimeout, 3'000'000);
+    TrafficEvent timeout = HandMade::event(Kind::PongTimeout, 3'000'000);
     timeout.sequence = 7;
     timeout.durationUs = 400'000; // the ping went out at 2.6 s
-    TrafficEvent late = makeEvent(Kind::Pong, 5'879'000, Direction::Incoming);
+    TrafficEvent late = HandMade::event(Kind::Pong, 5'879'000, Direction::Incoming);
     late.sequence = 7;
     late.durationUs = 3'279'000;
-    presenter.ingest(
-        batchOf({makeEvent(Kind::Connecting, 0), makeEvent(Kind::Open, 1), pong, timeout}));
+    presenter.ingest(batchOf(
+        {HandMade::event(Kind::Connecting, 0), HandMade::event(Kind::Open, 1), pong, timeout}));
     QVERIFY(presenter.heartbeat().isStalled());
     QVERIFY(presenter.heartbeat().stallText(4'000'000).contains(QLatin1String("1.40 s")));
     QVERIFY(presenter.heartbeat().stallText(4'000'000).contains(QLatin1String("#7")));
