@@ -204,6 +204,7 @@ private Q_SLOTS:
     void theSplitterKeepsItsPlace();
     void everyControlHasATooltipAndTabsKeepTheQuery();
     void hugeTextOpensAtOnce();
+    void recordingShowsADotTheNameAndTheSize();
     void demoOpensTickerAndEcho();
     void sendTextJsonAndBinaryAndSeeTheEchoes();
     void invalidInputIsRefusedWithThePosition();
@@ -1033,6 +1034,35 @@ void TestMainWindow::everyControlHasATooltipAndTabsKeepTheQuery()
     QCOMPARE(
         page->logView()->emptyText(), QStringLiteral("Connect to a server, or open a recording"));
     QVERIFY(page->detailView()->headerText().contains(QLatin1String("Select a message")));
+}
+
+void TestMainWindow::recordingShowsADotTheNameAndTheSize()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    ConnectionPage *page = openEcho(window);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("echo.sockscope.jsonl"));
+    whenDialogOpens([&](QWidget *dialog) { chooseFile(dialog, path); });
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier); // Connection → Record…
+    QTRY_VERIFY(page->recordingText().startsWith(QLatin1String("echo.sockscope.jsonl (")));
+    QToolButton *button = toolButton(page->logPane(), page->recordingText());
+    QVERIFY(button);
+    QVERIFY(!button->icon().isNull()); // the red dot
+    QVERIFY(button->isChecked());
+    const QString before = page->recordingText();
+    page->composer()->setContent(QString(4000, QLatin1Char('r')));
+    QVERIFY(page->composer()->send());
+    QTRY_VERIFY_WITH_TIMEOUT(page->presenter()->recordingBytes() > 4000, 10000); // it grows
+    QVERIFY(page->recordingText() != before);
+    QVERIFY(page->recordingText().endsWith(QLatin1String("KiB)")));
+    window.activateWindow(); // back from the file dialog
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+    QCOMPARE(page->recordingText(), QStringLiteral("Record"));
+    QVERIFY(button->icon().isNull());
+    QTRY_VERIFY(QFileInfo(path).size() > 4000);
 }
 
 QTEST_MAIN(TestMainWindow)
