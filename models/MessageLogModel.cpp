@@ -115,14 +115,18 @@ void MessageLogModel::commitPending()
 {
     if (m_pending.isEmpty())
         return;
-    QList<Record> added;
-    added.reserve(m_pendingEvents);
-    const qint64 firstId = m_dropped + m_records.size();
+    // Records go straight into the log (no temporary list): without a filter the insert is
+    // announced first; with one, the rows count only once they are made visible below.
+    const qsizetype firstIndex = m_records.size();
+    const qint64 firstId = m_dropped + firstIndex;
+    if (!m_filtered)
+        beginInsertRows({}, int(firstIndex), int(firstIndex + m_pendingEvents - 1));
+    auto added = [this, firstIndex] { return m_records.size() - firstIndex; };
     for (const TrafficBatch &batch : std::as_const(m_pending)) {
-        const qint64 batchFirstId = firstId + added.size();
+        const qint64 batchFirstId = firstId + added();
         bool chunkAdded = false;
         for (const TrafficEvent &e : batch.events) {
-            const qint64 id = firstId + added.size();
+            const qint64 id = firstId + added();
             quint32 flags = 0;
             const bool packed = e.isMessage() && e.payloadOffset >= 0
                 && e.payloadOffset < (1 << OffsetBits) && e.size < (1 << SizeBits);
@@ -147,7 +151,7 @@ void MessageLogModel::commitPending()
                         m_wire.append({id, e.wireSize, e.frames, e.frameFlags, e.opcode});
                     }
                 }
-                added.append(makeRecord(
+                m_records.append(makeRecord(
                     e, flags, quint64(e.payloadOffset) | (quint64(e.size) << OffsetBits)));
                 continue;
             }
@@ -178,34 +182,29 @@ void MessageLogModel::commitPending()
             const quint64 detailId = m_detailBase + quint64(m_details.size());
             m_details.append(std::move(d));
             m_detailRowIds.append(id);
-            added.append(makeRecord(e, flags, detailId));
+            m_records.append(makeRecord(e, flags, detailId));
         }
     }
     m_pending.clear();
     m_pendingEvents = 0;
-    Q_EMIT pendingCountChanged(0);
 
     if (m_filtered) {
         QList<qint64> visible;
-        for (qsizetype i = 0; i < added.size(); ++i) {
-            if (matches(firstId + i, added.at(i)))
-                visible.append(firstId + i);
+        for (qsizetype i = firstIndex; i < m_records.size(); ++i) {
+            if (matches(m_dropped + i, m_records.at(i)))
+                visible.append(m_dropped + i);
         }
         if (!visible.isEmpty()) {
             const int first = int(visibleCount());
             beginInsertRows({}, first, first + int(visible.size()) - 1);
-            m_records.append(added);
             for (qint64 id : std::as_const(visible))
                 appendVisible(id);
             endInsertRows();
-        } else {
-            m_records.append(added);
         }
     } else {
-        beginInsertRows({}, int(m_records.size()), int(m_records.size() + added.size() - 1));
-        m_records.append(added);
         endInsertRows();
     }
+    Q_EMIT pendingCountChanged(0);
     trimToCap();
     Q_EMIT rowsCommitted();
 }
