@@ -55,14 +55,8 @@ int runWindow(int argc, char *argv[])
         else if (!file.endsWith(QLatin1String(".har"), Qt::CaseInsensitive))
             window.openRecording(file);
     }
-    for (const QString &url : std::as_const(urls)) {
-        ConnectionSettings settings;
-        QString error;
-        settings.url = ConnectionSettings::parseUrl(url, &error);
-        ConnectionPage *page = window.newConnection(settings, false);
-        page->setUrlText(url);
-        page->connectNow(); // an invalid URL shows its error on the page
-    }
+    for (const QString &url : std::as_const(urls))
+        window.openUrl(url); // with the saved defaults; an invalid URL shows its error on the page
     if (demo)
         window.startDemo();
     if (window.pages().isEmpty() && window.recordingPages().isEmpty())

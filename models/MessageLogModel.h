@@ -5,13 +5,16 @@
 #include <QAbstractTableModel>
 #include <QList>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTimer>
 
 // The traffic log of one connection, for a QTableView. Built for floods, like Wireshark's packet
-// list: each row is a 24-byte record; the payloads stay in the batches' buffers (kept as chunks),
-// so a 64-byte message costs about 90 bytes; columns are computed only for rows on screen; rows
-// arrive in one insert per commit interval whatever the message rate; filtering happens here, on
-// a vector of visible rows, not in a proxy that re-filters on every append.
+// list: each row is a 12-byte record; the payloads stay in the batches' buffers (kept as chunks),
+// so a 64-byte message costs about 76 bytes; how a message arrived on the wire is kept for every
+// row (derived for the common single-frame case, stored aside for unusual ones); columns are
+// computed only for rows on screen; rows arrive in one insert per commit interval whatever the
+// message rate; filtering happens here, on runs of visible rows, not in a proxy that re-filters
+// on every append.
 class MessageLogModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -25,7 +28,15 @@ public:
         PreviewColumn,
         ColumnCount
     };
-    enum Role { KindRole = Qt::UserRole + 1, DirectionRole, TimeUsRole, SizeRole };
+    enum Role {
+        KindRole = Qt::UserRole + 1,
+        DirectionRole,
+        TimeUsRole,
+        SizeRole,
+        IdRole, // position among all rows ever added (stable while rows arrive or are dropped)
+        ProblemRole, // true for rows that report a problem (errors, timeouts, late pongs)
+        AttemptRole, // Connecting rows: the connection attempt's number, from 1
+    };
 
     static constexpr int CommitIntervalMs = 50;
     static constexpr int PreviewBytes = 200;
@@ -38,12 +49,18 @@ public:
         QString text; // substring, or a regular expression when regex is set
         bool regex = false;
         bool caseSensitive = false;
+        // False hides routine heartbeat traffic: pings and pongs either way and close frames,
+        // but not heartbeat problems (pong timeouts, pongs that came after their timeout).
+        bool routineHeartbeat = true;
 
         static constexpr quint32 AllKinds = (1u << (int(TrafficEvent::Kind::Fault) + 1)) - 1;
         bool isActive() const
         {
-            return direction != Direction::Any || kinds != AllKinds || !text.isEmpty();
+            return direction != Direction::Any || kinds != AllKinds || !text.isEmpty()
+                || !routineHeartbeat;
         }
+        // What the filter keeps, in words, for "no message matches ..." ("text containing 'x'").
+        QString describe() const;
     };
 
     struct Statistics
@@ -72,19 +89,22 @@ public:
     // Returns false (and keeps the old filter) when the regular expression is invalid.
     bool setFilter(const Filter &filter, QString *error = nullptr);
     const Filter &filter() const { return m_filter; }
+    // Where the filter's text matches in a piece of text (start, length), for highlighting.
+    QList<std::pair<int, int>> matchesIn(const QString &text) const;
 
     void setWallOrigin(qint64 wallOriginMs) { m_wallOriginMs = wallOriginMs; }
     void setShowWallClock(bool show);
     bool showsWallClock() const { return m_showWallClock; }
 
     TrafficEvent eventAt(int row) const; // with its payload resolved
-    qint64 idAt(int row) const
-    {
-        return m_dropped + sourceRow(row);
-    } // position among all rows ever added
+    qint64 idAt(int row) const { return m_dropped + sourceRow(row); }
+    int rowOfId(qint64 id) const; // -1 when that row is gone or filtered out
     QByteArray payloadAt(int row) const;
+    // The payload's first bytes (UTF-8 for text) without converting the rest.
+    QByteArray payloadHeadAt(int row, qsizetype bytes) const;
     const Statistics &statistics() const { return m_statistics; }
     qint64 wallMsAt(int row) const;
+    int attempts() const { return m_attempts; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -94,6 +114,8 @@ public:
 
     static QString formatSize(qint64 bytes);
     static QString preview(const TrafficEvent &event, QByteArrayView payload);
+    // Bytes of a single unfragmented frame header for a payload of this size.
+    static qint64 frameHeaderSize(qint64 payloadSize, bool masked);
 
 Q_SIGNALS:
     void rowsCommitted(); // after every commit that added rows
@@ -101,34 +123,80 @@ Q_SIGNALS:
     void statisticsChanged();
 
 private:
+    // 12 bytes: time (48 bits), kind, direction, flags, and where the payload or details are.
     struct Record
     {
-        qint64 timeUs;
-        quint32 chunk; // chunk id, or InDetails
-        quint32 offset; // into the chunk, or the detail id
-        quint32 size;
-        quint8 kind;
-        quint8 direction;
-        quint16 reserved;
+        quint32 timeLow;
+        quint32 mixed; // time bits 32-47 | kind << 16 | direction << 20 | flags << 22 | where bits
+        quint32 where; // low 32 bits of the payload location, or of the detail id
     };
-    static constexpr quint32 InDetails = 0xffffffff;
+    enum RecordFlag : quint32 {
+        InDetails = 1u << 22, // the whole event is in m_details
+        PlainWire = 1u << 23, // arrived as one frame, uncompressed: its wire size is derived
+        WireExtra = 1u << 24, // how it arrived is in m_wire
+        Problem = 1u << 25, // a heartbeat problem (a pong that came after its timeout)
+    };
+    static constexpr int WhereHighShift = 26; // 6 more bits of the location above `where`
+    static constexpr int OffsetBits = 21; // payload offset within its chunk (2 MiB)
+    static constexpr int SizeBits = 17; // payload size (128 KiB)
 
-    int sourceRow(int row) const { return m_filtered ? int(m_visible.at(row) - m_dropped) : row; }
-    QByteArrayView payloadView(const Record &r) const;
+    struct WireRecord
+    {
+        qint64 id;
+        qint64 wireSize;
+        quint32 frames;
+        quint8 flags;
+        quint8 opcode;
+    };
+    // The runs of consecutive ids that pass the filter (ordinal: position among visible rows
+    // ever counted, so dropping old rows does not renumber the runs).
+    struct Run
+    {
+        qint64 ordinal;
+        qint64 id;
+    };
+
+    static qint64 timeOf(const Record &r)
+    {
+        return qint64(r.timeLow) | (qint64(r.mixed & 0xffff) << 32);
+    }
+    static TrafficEvent::Kind kindOf(const Record &r)
+    {
+        return TrafficEvent::Kind((r.mixed >> 16) & 0xf);
+    }
+    static TrafficEvent::Direction directionOf(const Record &r)
+    {
+        return TrafficEvent::Direction((r.mixed >> 20) & 0x3);
+    }
+    static quint64 whereOf(const Record &r)
+    {
+        return quint64(r.where) | (quint64(r.mixed >> WhereHighShift) << 32);
+    }
+    static Record makeRecord(const TrafficEvent &e, quint32 flags, quint64 where);
+
+    int sourceRow(int row) const;
+    QByteArrayView payloadView(qint64 id, const Record &r) const;
     const TrafficEvent &detail(const Record &r) const
     {
-        return m_details.at(r.offset - m_detailBase);
+        return m_details.at(qsizetype(whereOf(r) - m_detailBase));
     }
-    bool matches(const Record &r) const;
+    const WireRecord *wireRecord(qint64 id) const;
+    void fillWireInfo(qint64 id, const Record &r, TrafficEvent *e) const;
+    bool matches(qint64 id, const Record &r) const;
+    void appendVisible(qint64 id);
+    qint64 visibleCount() const { return m_visibleEnd - m_visibleBase; }
     void trimToCap();
 
     QList<Record> m_records;
-    QList<QByteArray> m_chunks; // payload buffers of the batches, ids from m_chunkBase on
-    quint32 m_chunkBase = 0;
+    QList<QByteArray> m_chunks; // payload buffers of the batches
+    QList<qint64> m_chunkFirstId; // id of the first row of each chunk's batch
     QList<TrafficEvent> m_details; // events that are not small messages, ids from m_detailBase on
-    quint32 m_detailBase = 0;
-    QList<qint64>
-        m_visible; // ids (m_dropped + row) of the rows that pass the filter, when m_filtered
+    QList<qint64> m_detailRowIds; // the row id of each detail
+    quint64 m_detailBase = 0;
+    QList<WireRecord> m_wire; // unusual wire info, by id
+    QList<Run> m_runs;
+    qint64 m_visibleBase = 0; // ordinal of the first visible row still kept
+    qint64 m_visibleEnd = 0; // ordinal after the last visible row
     bool m_filtered = false;
     Filter m_filter;
     QRegularExpression m_regex;
@@ -144,4 +212,6 @@ private:
     qint64 m_wallOriginMs = 0;
     bool m_showWallClock = false;
     Statistics m_statistics;
+    int m_attempts = 0;
+    QSet<quint32> m_timedOutPings; // sequences whose pong is overdue, this attempt
 };

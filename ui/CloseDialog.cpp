@@ -1,6 +1,7 @@
 #include "CloseDialog.h"
 
 #include "CloseCode.h"
+#include "Theme.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -25,12 +26,26 @@ CloseDialog::CloseDialog(QWidget *parent)
     m_code->setRange(1000, 4999);
     m_reason->setMaxLength(123);
     m_reason->setPlaceholderText(tr("optional, up to 123 bytes"));
-    m_problem->setStyleSheet(QStringLiteral("color: #c01c28"));
+    QPalette problemPalette = m_problem->palette();
+    problemPalette.setColor(QPalette::WindowText, Theme::color(Theme::Role::Error, palette()));
+    m_problem->setPalette(problemPalette);
+    m_problem->setWordWrap(true);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Close connection"));
 
     connect(m_presets, &QComboBox::activated, this,
         [this] { m_code->setValue(m_presets->currentData().toInt()); });
     connect(m_code, &QSpinBox::valueChanged, this, &CloseDialog::validate);
+    // The preset follows a typed code: its name, the application range, or none.
+    connect(m_code, &QSpinBox::valueChanged, this, [this](int code) {
+        int index = m_presets->findData(code);
+        if (index < 0 && code >= 4000 && code <= 4999)
+            index = m_presets->count() - 1;
+        m_presets->setCurrentIndex(index);
+    });
+    m_presets->setPlaceholderText(tr("(no preset for this code)"));
+    m_presets->setToolTip(tr("Common close codes"));
+    m_code->setToolTip(tr("The close code to send"));
+    m_reason->setToolTip(tr("Why, in at most 123 bytes of UTF-8"));
     connect(m_reason, &QLineEdit::textChanged, this, &CloseDialog::validate);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -82,4 +97,9 @@ void CloseDialog::validate()
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+}
+
+QString CloseDialog::presetText() const
+{
+    return m_presets->currentIndex() >= 0 ? m_presets->currentText() : QString();
 }

@@ -21,6 +21,7 @@ public:
     void setReason(const QString &reason);
     QString reason() const;
     bool isValid() const;
+    QString presetText() const; // the preset shown for the current code
 
 private:
     void validate();

@@ -1,8 +1,12 @@
 #include "Composer.h"
 
+#include "ElidingLabel.h"
+#include "JsonCheck.h"
 #include "PayloadFormat.h"
 #include "SavedMessages.h"
+#include "Theme.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
@@ -13,9 +17,11 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QShortcut>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -27,7 +33,8 @@ Composer::Composer(SavedMessages *saved, QWidget *parent)
     , m_saved(saved)
     , m_mode(new QComboBox(this))
     , m_editor(new QPlainTextEdit(this))
-    , m_error(new QLabel(this))
+    , m_error(new ElidingLabel(this))
+    , m_compact(new QCheckBox(tr("Compact on send"), this))
     , m_format(new QPushButton(tr("Format"), this))
     , m_chooseFile(new QPushButton(tr("Choose file\u2026"), this))
     , m_send(new QPushButton(tr("Send"), this))
@@ -36,11 +43,16 @@ Composer::Composer(SavedMessages *saved, QWidget *parent)
     m_mode->addItems(
         {tr("Text"), tr("JSON"), tr("Binary (hex)"), tr("Binary (base64)"), tr("Binary (file)")});
     m_mode->setAccessibleName(tr("Message type"));
+    m_mode->setToolTip(tr("What the editor holds: text, JSON, or binary as hex, base64 or a file"));
+    m_editor->setToolTip(tr("The message to send; Ctrl+Enter sends it"));
+    m_format->setToolTip(tr("Indent the JSON in the editor (sending keeps what you typed)"));
+    m_chooseFile->setToolTip(tr("Choose a file to send as one binary message"));
+    m_compact->setToolTip(tr("Send the JSON without the whitespace between tokens"));
+    m_compact->hide();
     m_editor->setPlaceholderText(tr("Message to send (Ctrl+Enter)"));
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setTabChangesFocus(true);
-    m_error->setStyleSheet(QStringLiteral("color: #c01c28"));
-    m_error->setWordWrap(true);
+    m_error->setTextRole(int(Theme::Role::Error));
     m_send->setToolTip(tr("Send (Ctrl+Enter)"));
     m_send->setDefault(true);
     m_chooseFile->hide();
@@ -58,6 +70,7 @@ Composer::Composer(SavedMessages *saved, QWidget *parent)
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
         const Mode mode = this->mode();
         m_format->setVisible(mode == Mode::Json);
+        m_compact->setVisible(mode == Mode::Json);
         m_chooseFile->setVisible(mode == Mode::File);
         m_editor->setReadOnly(mode == Mode::File);
         if (mode == Mode::File)
@@ -66,33 +79,41 @@ Composer::Composer(SavedMessages *saved, QWidget *parent)
     });
     connect(m_editor, &QPlainTextEdit::textChanged, this, &Composer::validate);
 
-    auto *saveButton = new QPushButton(tr("Save\u2026"), this);
+    // The saved messages: the list and Insert at hand, the rest in a menu, so the composer stays
+    // narrow enough for a small screen at a large scale factor.
     auto *insertButton = new QPushButton(tr("Insert"), this);
-    auto *sendSavedButton = new QPushButton(tr("Send saved"), this);
-    auto *deleteButton = new QPushButton(tr("Delete"), this);
-    m_savedList->setPlaceholderText(tr("Saved messages"));
-    m_savedList->setMinimumContentsLength(14);
-    connect(saveButton, &QPushButton::clicked, this, &Composer::saveCurrent);
-    connect(insertButton, &QPushButton::clicked, this, [this] { insertSaved(false); });
-    connect(sendSavedButton, &QPushButton::clicked, this, [this] { insertSaved(true); });
-    connect(deleteButton, &QPushButton::clicked, this, [this] {
+    auto *savedMenuButton = new QToolButton(this);
+    savedMenuButton->setText(tr("Saved"));
+    savedMenuButton->setPopupMode(QToolButton::InstantPopup);
+    savedMenuButton->setToolTip(tr("Send, save or delete saved messages"));
+    auto *savedMenu = new QMenu(savedMenuButton);
+    savedMenu->addAction(tr("Send the Saved Message"), this, [this] { insertSaved(true); });
+    savedMenu->addAction(tr("Save the Editor's Message\u2026"), this, &Composer::saveCurrent);
+    savedMenu->addAction(tr("Delete the Saved Message"), this, [this] {
         if (m_savedList->currentIndex() >= 0)
             m_saved->remove(m_savedList->currentText());
     });
+    savedMenuButton->setMenu(savedMenu);
+    m_savedList->setPlaceholderText(tr("Saved messages"));
+    m_savedList->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_savedList->setMinimumContentsLength(
+        int(QStringLiteral("Saved messages").size()) + 2); // the placeholder is never cut
+    m_savedList->setToolTip(tr("Messages saved by name; Insert puts one in the editor"));
+    insertButton->setToolTip(tr("Put the chosen saved message in the editor"));
+    connect(insertButton, &QPushButton::clicked, this, [this] { insertSaved(false); });
     connect(m_saved, &SavedMessages::changed, this, &Composer::reloadSaved);
     reloadSaved();
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_mode);
     top->addWidget(m_format);
+    top->addWidget(m_compact);
     top->addWidget(m_chooseFile);
     top->addStretch(1);
-    top->addWidget(m_savedList);
-    top->addWidget(insertButton);
-    top->addWidget(sendSavedButton);
-    top->addWidget(saveButton);
-    top->addWidget(deleteButton);
     auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_savedList);
+    bottom->addWidget(insertButton);
+    bottom->addWidget(savedMenuButton);
     bottom->addWidget(m_error, 1);
     bottom->addWidget(m_send);
     auto *layout = new QVBoxLayout(this);
@@ -146,11 +167,44 @@ QString Composer::errorText() const
 void Composer::showError(const QString &message, int position)
 {
     m_error->setText(message);
+    markError(position);
     if (position >= 0) {
         QTextCursor cursor = m_editor->textCursor();
         cursor.setPosition(qMin(position, int(m_editor->toPlainText().size())));
         m_editor->setTextCursor(cursor);
     }
+}
+
+void Composer::markError(int position)
+{
+    QList<QTextEdit::ExtraSelection> selections;
+    if (position >= 0) {
+        QTextEdit::ExtraSelection selection;
+        selection.cursor = QTextCursor(m_editor->document());
+        const int length = int(m_editor->document()->characterCount()) - 1;
+        // At the very end there is no character to underline: mark the last one.
+        const int at = qBound(0, position >= length ? length - 1 : position, qMax(0, length - 1));
+        selection.cursor.setPosition(at);
+        selection.cursor.setPosition(qMin(at + 1, qMax(0, length)), QTextCursor::KeepAnchor);
+        selection.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        selection.format.setUnderlineColor(Theme::color(Theme::Role::Error, palette()));
+        selection.format.setProperty(QTextFormat::UserProperty, position);
+        selections << selection;
+    }
+    m_editor->setExtraSelections(selections);
+}
+
+int Composer::markedErrorPosition() const
+{
+    const auto selections = m_editor->extraSelections();
+    return selections.isEmpty()
+        ? -1
+        : selections.first().format.property(QTextFormat::UserProperty).toInt();
+}
+
+void Composer::setCompactJson(bool compact)
+{
+    m_compact->setChecked(compact);
 }
 
 void Composer::validate()
@@ -162,11 +216,12 @@ void Composer::validate()
         break;
     case Mode::Json:
         if (!text.trimmed().isEmpty()) {
-            QJsonParseError parseError;
-            QJsonDocument::fromJson(text.toUtf8(), &parseError);
-            if (parseError.error != QJsonParseError::NoError)
-                error = PayloadFormat::describeJsonError(
-                    text, parseError.offset, parseError.errorString());
+            const JsonCheck check = JsonCheck::check(text);
+            if (!check.ok) {
+                showError(check.describe(), -1);
+                markError(check.position);
+                return;
+            }
         }
         break;
     case Mode::Hex:
@@ -181,6 +236,7 @@ void Composer::validate()
         break;
     }
     m_error->setText(error);
+    markError(-1);
 }
 
 void Composer::formatJson()
@@ -188,12 +244,8 @@ void Composer::formatJson()
     QString error;
     const QString pretty = PayloadFormat::prettyJson(content(), &error);
     if (pretty.isEmpty()) {
-        QJsonParseError parseError;
-        QJsonDocument::fromJson(content().toUtf8(), &parseError);
-        int position = -1;
-        showError(PayloadFormat::describeJsonError(
-                      content(), parseError.offset, parseError.errorString(), &position),
-            position);
+        const JsonCheck check = JsonCheck::check(content());
+        showError(tr("Not formatted: %1").arg(check.describe()), check.position);
         return;
     }
     m_editor->setPlainText(pretty.trimmed());
@@ -202,7 +254,7 @@ void Composer::formatJson()
 bool Composer::send()
 {
     if (!m_sendEnabled) {
-        showError(tr("not connected"));
+        showError(tr("Nothing was sent: not connected"));
         return false;
     }
     QString error;
@@ -213,21 +265,20 @@ bool Composer::send()
         Q_EMIT sendText(text);
         return true;
     case Mode::Json: {
-        QJsonParseError parseError;
-        QJsonDocument::fromJson(text.toUtf8(), &parseError);
-        if (parseError.error != QJsonParseError::NoError) {
-            showError(PayloadFormat::describeJsonError(
-                          text, parseError.offset, parseError.errorString(), &position),
-                position);
+        const JsonCheck check = JsonCheck::check(text);
+        if (!check.ok) {
+            showError(tr("Nothing was sent: the JSON is not valid at %1").arg(check.describe()),
+                check.position);
             return false;
         }
-        Q_EMIT sendText(text); // exactly as typed: the log shows what went out
+        // As typed (the log shows what went out), or without whitespace when asked.
+        Q_EMIT sendText(m_compact->isChecked() ? JsonCheck::compact(text) : text);
         return true;
     }
     case Mode::Hex: {
         const QByteArray data = PayloadFormat::parseHex(text, &error, &position);
         if (!error.isEmpty()) {
-            showError(error, position);
+            showError(tr("Nothing was sent: %1").arg(error), position);
             return false;
         }
         Q_EMIT sendBinary(data);
@@ -236,7 +287,7 @@ bool Composer::send()
     case Mode::Base64: {
         const QByteArray data = PayloadFormat::parseBase64(text, &error);
         if (!error.isEmpty()) {
-            showError(error);
+            showError(tr("Nothing was sent: %1").arg(error));
             return false;
         }
         Q_EMIT sendBinary(data);

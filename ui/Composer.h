@@ -2,14 +2,17 @@
 
 #include <QWidget>
 
+class ElidingLabel;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class SavedMessages;
 
-// Writes and sends messages: text, JSON (validated, with a format button and the error shown at
-// its position), binary typed as hex or base64, or a file. Ctrl+Enter sends. Saved messages
+// Writes and sends messages: text, JSON (checked as you type, the error underlined where it is and
+// said in plain words; sent as typed, or compacted on request; Format is a separate action),
+// binary typed as hex or base64, or a file. Ctrl+Enter sends. Saved messages
 // (named templates) can be inserted or sent with one click.
 class Composer : public QWidget
 {
@@ -26,9 +29,12 @@ public:
     void setFilePath(const QString &path);
     void setSendEnabled(bool enabled);
     QString errorText() const;
+    void setCompactJson(bool compact);
+    int markedErrorPosition() const; // -1 when nothing is underlined
 
 public Q_SLOTS:
     bool send(); // false (with the reason shown) when the input is not valid
+    void formatJson(); // indents the JSON in the editor
 
 Q_SIGNALS:
     void sendText(const QString &text);
@@ -36,8 +42,8 @@ Q_SIGNALS:
 
 private:
     void validate();
-    void formatJson();
     void showError(const QString &message, int position = -1);
+    void markError(int position); // underlines the character; -1 clears
     void chooseFile();
     void saveCurrent();
     void reloadSaved();
@@ -46,7 +52,8 @@ private:
     SavedMessages *m_saved;
     QComboBox *m_mode;
     QPlainTextEdit *m_editor;
-    QLabel *m_error;
+    ElidingLabel *m_error;
+    QCheckBox *m_compact;
     QPushButton *m_format;
     QPushButton *m_chooseFile;
     QPushButton *m_send;

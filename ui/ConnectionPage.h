@@ -11,13 +11,14 @@
 class Composer;
 class ConnectionHandle;
 class ConnectionManager;
+class ConnectionPresenter;
+class ElidingLabel;
 class FilterBar;
 class HeartbeatPanel;
 class MessageDetailView;
 class QComboBox;
-class QLabel;
 class QPlainTextEdit;
-class QSpinBox;
+class QSplitter;
 class QTabWidget;
 class QToolButton;
 class RequestPanel;
@@ -27,7 +28,8 @@ class TrafficLogView;
 
 // Everything about one connection: URL and Connect/Cancel/Disconnect, the traffic log with its
 // filter and detail pane, the composer, the heartbeat, request and handshake panels, and a status
-// line. It only presents: the connection itself runs in its own thread behind a ConnectionHandle.
+// line. It only presents what its ConnectionPresenter derives; the connection itself runs in its
+// own thread behind a ConnectionHandle.
 class ConnectionPage : public QWidget
 {
     Q_OBJECT
@@ -40,22 +42,28 @@ public:
     // The settings as entered; false with the reason shown when something is invalid.
     bool collectSettings(ConnectionSettings *settings, QString *error) const;
 
-    ConnectionState state() const { return m_state; }
+    ConnectionState state() const;
     QString title() const;
     QString urlText() const;
     void setUrlText(const QString &url);
 
-    MessageLogModel *logModel() const { return m_model; }
+    ConnectionPresenter *presenter() const { return m_presenter; }
+    MessageLogModel *logModel() const;
+    TrafficLogPane *logPane() const { return m_logPane; }
     TrafficLogView *logView() const { return m_log; }
     FilterBar *filterBar() const { return m_filter; }
     MessageDetailView *detailView() const { return m_detail; }
     Composer *composer() const { return m_composer; }
     HeartbeatPanel *heartbeatPanel() const { return m_heartbeat; }
     RequestPanel *requestPanel() const { return m_request; }
-    ConnectionHandle *connection() const { return m_connection; }
+    QTabWidget *sideTabs() const { return m_sideTabs; }
+    QSplitter *splitter() const { return m_splitter; }
+    ConnectionHandle *connection() const;
     QString statusText() const;
+    QString stateText() const;
     QString handshakeText() const;
     QString errorText() const;
+    QString recordingText() const;
 
 public Q_SLOTS:
     bool connectNow();
@@ -64,7 +72,8 @@ public Q_SLOTS:
     void cancelConnect();
     void toggleConnection();
     void focusFilter();
-    void clearLog();
+    void focusUrl();
+    void clearLog(); // asks first when the log is not empty
     void setPaused(bool paused);
     void setShowWallClock(bool show);
     void setGuiLag(const LoopLag &lag);
@@ -80,49 +89,33 @@ Q_SIGNALS:
     void titleChanged(const QString &title);
     void stateChanged(ConnectionState state);
     void urlUsed(const QString &url);
+    void splitterMoved(); // the user moved a splitter: the window keeps the proportions
 
 private:
-    void onEvents(const TrafficBatch &batch, const LoopLag &socketLag);
     void onStateChanged(ConnectionState state);
     void tick();
     void showError(const QString &message);
     void updateControls();
-    QString requestLines(const ConnectionSettings &settings) const;
+    void updateRecordButton();
 
-    ConnectionManager *m_manager;
-    ConnectionHandle *m_connection = nullptr;
-    ConnectionState m_state = ConnectionState::Idle;
-    MessageLogModel *m_model;
-
+    ConnectionPresenter *m_presenter;
     QComboBox *m_url;
     QToolButton *m_connectButton;
-    QLabel *m_stateLabel;
-    QLabel *m_error;
+    ElidingLabel *m_stateLabel;
+    ElidingLabel *m_error;
     FilterBar *m_filter;
     TrafficLogPane *m_logPane;
     TrafficLogView *m_log;
     QToolButton *m_record;
-    QString m_recordingPath;
-    QString m_replayStatus;
-    bool m_replayConnected = false;
     Composer *m_composer;
     QTabWidget *m_sideTabs;
     MessageDetailView *m_detail;
     HeartbeatPanel *m_heartbeat;
     RequestPanel *m_request;
     QPlainTextEdit *m_handshake;
-    QLabel *m_status;
+    ElidingLabel *m_status;
+    QSplitter *m_splitter;
+    QSplitter *m_leftSplitter;
     QTimer *m_clock;
-
-    ConnectionSettings m_lastSettings;
-    QString m_handshakeRequest;
-    QString m_handshakeResponse;
-    qint64 m_openedAtUs = -1;
-    qint64 m_closedAtUs = -1;
-    LoopLag m_socketLag;
     LoopLag m_guiLag;
-    MessageLogModel::Statistics m_lastStats;
-    qint64 m_lastStatsUs = 0;
-    double m_rateIn = 0;
-    double m_rateOut = 0;
 };

@@ -1,5 +1,8 @@
 #include "FilterBar.h"
 
+#include "ElidingLabel.h"
+#include "Theme.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -25,10 +28,11 @@ const TypeGroup typeGroups[] = {
     {"Text", bit(Kind::Text)},
     {"Binary", bit(Kind::Binary)},
     {"Ping / pong", bit(Kind::Ping) | bit(Kind::Pong) | bit(Kind::PongTimeout)},
-    {"Close", bit(Kind::Close)},
-    {"Error", bit(Kind::Error)},
+    {"Close", bit(Kind::Close) | bit(Kind::CloseFrame)},
+    {"Error", bit(Kind::Error) | bit(Kind::Fault)},
     {"Events",
-        bit(Kind::Connecting) | bit(Kind::Open) | bit(Kind::HeartbeatChange) | bit(Kind::Note)},
+        bit(Kind::Connecting) | bit(Kind::Open) | bit(Kind::HeartbeatChange) | bit(Kind::Note)
+            | bit(Kind::Handshake)},
 };
 } // namespace
 
@@ -41,16 +45,25 @@ FilterBar::FilterBar(MessageLogModel *model, QWidget *parent)
     , m_regex(new QCheckBox(tr("Regex"), this))
     , m_caseSensitive(new QCheckBox(tr("Aa"), this))
     , m_count(new QLabel(this))
-    , m_error(new QLabel(this))
+    , m_error(new ElidingLabel(this))
+    , m_heartbeat(new QToolButton(this))
     , m_debounce(new QTimer(this))
 {
     m_direction->addItem(tr("All directions"));
     m_direction->addItem(tr("\u2193 Incoming"));
     m_direction->addItem(tr("\u2191 Outgoing"));
     m_direction->setAccessibleName(tr("Direction filter"));
+    m_direction->setToolTip(tr("Show messages in either direction, or one"));
+    m_heartbeat->setText(tr("Pings"));
+    m_heartbeat->setCheckable(true);
+    m_heartbeat->setAccessibleName(tr("Show pings and pongs"));
+    m_heartbeat->setToolTip(tr("Show every ping and pong (ours and the server's) and close frames; "
+                               "off: only heartbeat problems"));
+    connect(m_heartbeat, &QToolButton::toggled, this, &FilterBar::apply);
 
     m_types->setText(tr("Types"));
     m_types->setPopupMode(QToolButton::InstantPopup);
+    m_types->setToolTip(tr("Choose which kinds of rows to show"));
     auto *menu = new QMenu(m_types);
     for (const TypeGroup &group : typeGroups) {
         QAction *action = menu->addAction(tr(group.label));
@@ -68,8 +81,11 @@ FilterBar::FilterBar(MessageLogModel *model, QWidget *parent)
 
     m_text->setPlaceholderText(tr("Filter content (Ctrl+F)"));
     m_text->setClearButtonEnabled(true);
+    m_text->setToolTip(tr("Show only rows whose content contains this (Ctrl+F)"));
+    m_regex->setToolTip(tr("Read the filter as a regular expression"));
     m_caseSensitive->setToolTip(tr("Case sensitive"));
-    m_error->setStyleSheet(QStringLiteral("color: #c01c28"));
+    m_count->setToolTip(tr("Rows shown and rows in the log"));
+    m_error->setTextRole(int(Theme::Role::Error));
     m_error->hide();
 
     m_debounce->setSingleShot(true);
@@ -87,12 +103,13 @@ FilterBar::FilterBar(MessageLogModel *model, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_direction);
     layout->addWidget(m_types);
+    layout->addWidget(m_heartbeat);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_regex);
     layout->addWidget(m_caseSensitive);
-    layout->addWidget(m_error);
+    layout->addWidget(m_error, 1);
     layout->addWidget(m_count);
-    updateCount();
+    apply(); // the default view: data messages and heartbeat problems
 }
 
 void FilterBar::focusSearch()
@@ -116,6 +133,7 @@ void FilterBar::apply()
     filter.text = m_text->text();
     filter.regex = m_regex->isChecked();
     filter.caseSensitive = m_caseSensitive->isChecked();
+    filter.routineHeartbeat = m_heartbeat->isChecked();
     QString error;
     if (!m_model->setFilter(filter, &error)) {
         m_error->setText(error);
@@ -124,12 +142,28 @@ void FilterBar::apply()
     }
     m_error->hide();
     updateCount();
+    Q_EMIT filterChanged();
+}
+
+void FilterBar::setShowHeartbeat(bool show)
+{
+    m_heartbeat->setChecked(show);
+}
+
+bool FilterBar::showsHeartbeat() const
+{
+    return m_heartbeat->isChecked();
+}
+
+QString FilterBar::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
 }
 
 void FilterBar::updateCount()
 {
     const qint64 total = m_model->totalRows();
-    if (m_model->filter().isActive())
+    if (m_model->filter().isActive() && m_model->rowCount() != total)
         m_count->setText(tr("showing %L1 of %L2").arg(m_model->rowCount()).arg(total));
     else
         m_count->setText(tr("%L1 rows").arg(total));

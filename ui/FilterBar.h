@@ -6,6 +6,7 @@
 
 class QCheckBox;
 class QComboBox;
+class ElidingLabel;
 class QLabel;
 class QLineEdit;
 class QToolButton;
@@ -21,6 +22,13 @@ public:
     void focusSearch();
     void setSearchText(const QString &text);
     void updateCount();
+    // Every ping and pong (ours and the server's) and close frames, or only heartbeat problems.
+    void setShowHeartbeat(bool show);
+    bool showsHeartbeat() const;
+    QString errorText() const;
+
+Q_SIGNALS:
+    void filterChanged();
 
 private:
     void apply();
@@ -32,7 +40,8 @@ private:
     QCheckBox *m_regex;
     QCheckBox *m_caseSensitive;
     QLabel *m_count;
-    QLabel *m_error;
+    ElidingLabel *m_error;
+    QToolButton *m_heartbeat;
     QTimer *m_debounce;
     quint32 m_kinds = MessageLogModel::Filter::AllKinds;
 };

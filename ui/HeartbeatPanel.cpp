@@ -1,23 +1,20 @@
 #include "HeartbeatPanel.h"
 
+#include "AppSettings.h"
+#include "ElidingLabel.h"
+#include "HeartbeatTracker.h"
 #include "RttChart.h"
+#include "Theme.h"
+#include "Units.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
 #include <QVBoxLayout>
-
-namespace {
-QString ms(qint64 us)
-{
-    return QStringLiteral("%1 ms").arg(us / 1000.0, 0, 'f', us < 10000 ? 2 : 1);
-}
-} // namespace
 
 HeartbeatPanel::HeartbeatPanel(QWidget *parent)
     : QWidget(parent)
@@ -25,31 +22,52 @@ HeartbeatPanel::HeartbeatPanel(QWidget *parent)
     , m_interval(new QSpinBox(this))
     , m_timeout(new QSpinBox(this))
     , m_action(new QComboBox(this))
+    , m_pong(new QComboBox(this))
+    , m_pongDelay(new QSpinBox(this))
     , m_pingNow(new QPushButton(tr("Ping now"), this))
-    , m_stall(new QLabel(this))
-    , m_stats(new QLabel(this))
-    , m_health(new QLabel(this))
+    , m_makeDefault(new QPushButton(tr("Use as default for new tabs"), this))
+    , m_stall(new ElidingLabel(this))
+    , m_stats(new ElidingLabel(this))
+    , m_health(new ElidingLabel(this))
     , m_chart(new RttChart(this))
     , m_apply(new QTimer(this))
 {
+    m_enabled->setToolTip(tr("Ping the server regularly and time its pongs"));
     m_interval->setRange(HeartbeatSettings::MinimumIntervalMs, 3600 * 1000);
     m_interval->setSuffix(tr(" ms"));
     m_interval->setSingleStep(50);
     m_interval->setAccessibleName(tr("Ping interval"));
+    m_interval->setToolTip(tr("Time between our pings"));
     m_timeout->setRange(HeartbeatSettings::MinimumIntervalMs, 3600 * 1000);
     m_timeout->setSuffix(tr(" ms"));
     m_timeout->setSingleStep(100);
     m_timeout->setAccessibleName(tr("Pong timeout"));
+    m_timeout->setToolTip(tr("How long a pong may take before it counts as missed"));
     m_action->addItems({tr("Report it"), tr("Close with 1011"), tr("Reconnect")});
-    m_stall->setTextFormat(Qt::RichText);
-    m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_health->setWordWrap(true);
+    m_action->setToolTip(tr("What to do when a pong is overdue"));
+    m_pong->addItems({tr("automatically"), tr("never"), tr("after a delay")});
+    m_pong->setAccessibleName(tr("Answer server pings"));
+    m_pong->setToolTip(tr("How the server's pings are answered: at once, never (to watch the "
+                          "server's own keepalive fire), or held back"));
+    m_pongDelay->setRange(0, 600 * 1000);
+    m_pongDelay->setSuffix(tr(" ms"));
+    m_pongDelay->setSingleStep(100);
+    m_pongDelay->setAccessibleName(tr("Pong delay"));
+    m_pongDelay->setToolTip(tr("How long to hold back our answer to a server ping"));
+    m_pingNow->setToolTip(tr("Send one ping now"));
+    m_makeDefault->setToolTip(tr("New tabs start with these heartbeat settings; "
+                                 "changes here otherwise stay in this tab"));
+    m_stall->setTextRole(int(Theme::Role::Muted));
+    m_stats->setTextRole(int(Theme::Role::Muted));
+    m_health->setTextRole(int(Theme::Role::Muted));
 
     // Changes apply live, a moment after the user stops typing.
     m_apply->setSingleShot(true);
     m_apply->setInterval(300);
     connect(m_apply, &QTimer::timeout, this, [this] { Q_EMIT settingsChanged(settings()); });
     auto changed = [this] {
+        m_pongDelay->setEnabled(
+            m_pong->currentIndex() == int(HeartbeatSettings::PongPolicy::Delay));
         if (!m_updating)
             m_apply->start();
     };
@@ -57,7 +75,11 @@ HeartbeatPanel::HeartbeatPanel(QWidget *parent)
     connect(m_interval, &QSpinBox::valueChanged, this, changed);
     connect(m_timeout, &QSpinBox::valueChanged, this, changed);
     connect(m_action, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_pong, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_pongDelay, &QSpinBox::valueChanged, this, changed);
     connect(m_pingNow, &QPushButton::clicked, this, &HeartbeatPanel::pingRequested);
+    connect(m_makeDefault, &QPushButton::clicked, this,
+        [this] { AppSettings::setHeartbeatDefaults(settings()); });
 
     auto *form = new QFormLayout;
     auto *top = new QHBoxLayout;
@@ -68,6 +90,14 @@ HeartbeatPanel::HeartbeatPanel(QWidget *parent)
     form->addRow(tr("Interval:"), m_interval);
     form->addRow(tr("Pong timeout:"), m_timeout);
     form->addRow(tr("On timeout:"), m_action);
+    auto *pong = new QHBoxLayout;
+    pong->addWidget(m_pong, 1);
+    pong->addWidget(m_pongDelay);
+    form->addRow(tr("Answer server pings:"), pong);
+    auto *defaults = new QHBoxLayout;
+    defaults->addStretch(1);
+    defaults->addWidget(m_makeDefault);
+    form->addRow(defaults);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -86,6 +116,9 @@ void HeartbeatPanel::setSettings(const HeartbeatSettings &settings)
     m_interval->setValue(settings.intervalMs);
     m_timeout->setValue(settings.timeoutMs);
     m_action->setCurrentIndex(int(settings.onTimeout));
+    m_pong->setCurrentIndex(int(settings.pong));
+    m_pongDelay->setValue(settings.pongDelayMs);
+    m_pongDelay->setEnabled(settings.pong == HeartbeatSettings::PongPolicy::Delay);
     m_updating = false;
 }
 
@@ -96,6 +129,8 @@ HeartbeatSettings HeartbeatPanel::settings() const
     s.intervalMs = m_interval->value();
     s.timeoutMs = m_timeout->value();
     s.onTimeout = HeartbeatSettings::TimeoutAction(m_action->currentIndex());
+    s.pong = HeartbeatSettings::PongPolicy(m_pong->currentIndex());
+    s.pongDelayMs = m_pongDelay->value();
     return s;
 }
 
@@ -104,63 +139,54 @@ void HeartbeatPanel::setPingEnabled(bool enabled)
     m_pingNow->setEnabled(enabled);
 }
 
-void HeartbeatPanel::addPong(qint64 timeUs, qint64 rttUs)
+void HeartbeatPanel::setTracker(const HeartbeatTracker *tracker)
 {
-    if (rttUs >= 0)
-        m_series.addPong(timeUs, rttUs);
-    m_stalledSinceUs = -1; // pongs are back
+    m_tracker = tracker;
+    refresh(m_nowUs);
 }
 
-void HeartbeatPanel::addPongTimeout(qint64 timeUs, quint32 sequence)
+const RttSeries &HeartbeatPanel::series() const
 {
-    m_series.addMissed(timeUs);
-    if (m_stalledSinceUs < 0) {
-        m_stalledSinceUs
-            = timeUs - qint64(m_timeout->value()) * 1000; // overdue since the ping went out
-        m_stalledSequence = sequence;
-    }
+    static const RttSeries empty;
+    return m_tracker ? m_tracker->series() : empty;
 }
 
-void HeartbeatPanel::resetSession()
+bool HeartbeatPanel::isStalled() const
 {
-    m_stalledSinceUs = -1;
+    return m_tracker && m_tracker->isStalled();
 }
 
 QString HeartbeatPanel::stallText() const
 {
-    if (m_stalledSinceUs < 0)
-        return {};
-    return tr("Stalled: no pong for %1 s (since ping #%2)")
-        .arg((m_nowUs - m_stalledSinceUs) / 1e6, 0, 'f', 1)
-        .arg(m_stalledSequence);
+    return m_tracker ? m_tracker->stallText(m_nowUs) : QString();
+}
+
+QString HeartbeatPanel::statsText() const
+{
+    return m_stats->text();
 }
 
 void HeartbeatPanel::setThreadLag(const LoopLag &socketThread, const LoopLag &guiThread)
 {
-    m_health->setText(tr("Event-loop lag: socket thread %1 (worst %2), GUI thread %3 (worst %4)")
-                          .arg(ms(socketThread.lastUs), ms(socketThread.maxUs),
-                              ms(guiThread.lastUs), ms(guiThread.maxUs)));
+    m_health->setText(
+        tr("Event-loop lag: socket thread %1 (worst %2)\nGUI thread %3 (worst %4)")
+            .arg(Units::duration(socketThread.lastUs), Units::duration(socketThread.maxUs),
+                Units::duration(guiThread.lastUs), Units::duration(guiThread.maxUs)));
 }
 
 void HeartbeatPanel::refresh(qint64 nowUs)
 {
     m_nowUs = nowUs;
-    if (m_stalledSinceUs >= 0)
-        m_stall->setText(
-            QStringLiteral("<b style='color:#c01c28'>%1</b>").arg(stallText().toHtmlEscaped()));
-    else if (m_series.samples().isEmpty())
+    if (isStalled()) {
+        m_stall->setTextRole(int(Theme::Role::Error));
+        m_stall->setText(stallText());
+    } else if (series().samples().isEmpty()) {
+        m_stall->setTextRole(int(Theme::Role::Muted));
         m_stall->setText(tr("No pongs yet."));
-    else
-        m_stall->setText(
-            QStringLiteral("<span style='color:#26a269'>%1</span>").arg(tr("Pongs on time.")));
-    const RttSeries::Stats st = m_series.stats();
-    if (st.pongs > 0)
-        m_stats->setText(
-            tr("RTT  last %1 · min %2 · median %3 · p95 %4 · max %5 · %6 pongs, %7 missed")
-                .arg(ms(st.lastUs), ms(st.minUs), ms(st.medianUs), ms(st.p95Us), ms(st.maxUs))
-                .arg(st.pongs)
-                .arg(st.missed));
-    else
-        m_stats->setText(tr("RTT  no measurements yet"));
-    m_chart->setSeries(&m_series, nowUs);
+    } else {
+        m_stall->setTextRole(int(Theme::Role::Success));
+        m_stall->setText(tr("Pongs on time."));
+    }
+    m_stats->setText(m_tracker ? m_tracker->statsText() : tr("RTT: no measurements yet"));
+    m_chart->setData(m_tracker, nowUs);
 }

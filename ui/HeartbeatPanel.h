@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+class ElidingLabel;
+class HeartbeatTracker;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -14,10 +16,10 @@ class QSpinBox;
 class QTimer;
 class RttChart;
 
-// The heartbeat of one connection, live: on/off, interval, pong timeout and timeout action, applied
-// to the open connection as they change; a manual ping; the RTT chart with min / median / p95 /
-// max; a stall indicator (pongs overdue, and for how long); and the thread-health readout that
-// shows the socket thread on time even while the GUI thread is not.
+// The heartbeat of one connection, live: on/off, interval, pong timeout and timeout action, and
+// how the server's pings are answered, applied to the open connection as they change; a manual
+// ping; the RTT chart with its statistics and the spans when pongs were overdue; and the
+// thread-health readout. Changes stay in this tab unless the user makes them the default.
 class HeartbeatPanel : public QWidget
 {
     Q_OBJECT
@@ -27,35 +29,34 @@ public:
     void setSettings(const HeartbeatSettings &settings); // without emitting settingsChanged
     HeartbeatSettings settings() const;
     void setPingEnabled(bool enabled);
+    void setTracker(const HeartbeatTracker *tracker);
 
-    // What the connection reported.
-    void addPong(qint64 timeUs, qint64 rttUs);
-    void addPongTimeout(qint64 timeUs, quint32 sequence);
     void setThreadLag(const LoopLag &socketThread, const LoopLag &guiThread);
     void refresh(qint64 nowUs); // called by the page's UI clock
-    void resetSession();
 
-    bool isStalled() const { return m_stalledSinceUs >= 0; }
+    bool isStalled() const;
     QString stallText() const;
-    const RttSeries &series() const { return m_series; }
+    QString statsText() const;
+    const RttSeries &series() const;
 
 Q_SIGNALS:
     void settingsChanged(const HeartbeatSettings &settings);
     void pingRequested();
 
 private:
-    RttSeries m_series;
-    qint64 m_stalledSinceUs = -1;
-    quint32 m_stalledSequence = 0;
+    const HeartbeatTracker *m_tracker = nullptr;
     qint64 m_nowUs = 0;
     QCheckBox *m_enabled;
     QSpinBox *m_interval;
     QSpinBox *m_timeout;
     QComboBox *m_action;
+    QComboBox *m_pong;
+    QSpinBox *m_pongDelay;
     QPushButton *m_pingNow;
-    QLabel *m_stall;
-    QLabel *m_stats;
-    QLabel *m_health;
+    QPushButton *m_makeDefault;
+    ElidingLabel *m_stall;
+    ElidingLabel *m_stats;
+    ElidingLabel *m_health;
     RttChart *m_chart;
     QTimer *m_apply;
     bool m_updating = false;

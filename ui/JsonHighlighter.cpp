@@ -1,15 +1,26 @@
 #include "JsonHighlighter.h"
 
+#include "Theme.h"
+
+#include <QApplication>
+
 JsonHighlighter::JsonHighlighter(QTextDocument *document)
     : QSyntaxHighlighter(document)
     , m_token(QStringLiteral(
           R"(("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b)"))
 {
-    m_key.setForeground(QColor(0x1a, 0x5f, 0xb4));
     m_key.setFontWeight(QFont::DemiBold);
-    m_string.setForeground(QColor(0x26, 0xa2, 0x69));
-    m_number.setForeground(QColor(0xc6, 0x46, 0x00));
-    m_literal.setForeground(QColor(0x91, 0x41, 0xac));
+    setPalette(QApplication::palette());
+}
+
+void JsonHighlighter::setPalette(const QPalette &palette)
+{
+    m_key.setForeground(Theme::color(Theme::Role::JsonKey, palette));
+    m_string.setForeground(Theme::color(Theme::Role::JsonString, palette));
+    m_number.setForeground(Theme::color(Theme::Role::JsonNumber, palette));
+    m_literal.setForeground(Theme::color(Theme::Role::JsonLiteral, palette));
+    if (m_enabled)
+        rehighlight();
 }
 
 void JsonHighlighter::setEnabled(bool enabled)

@@ -1,14 +1,24 @@
 #include "MainWindow.h"
 
+#include "AppSettings.h"
+#include "Composer.h"
 #include "ConnectionManager.h"
 #include "ConnectionPage.h"
+#include "ConnectionPresenter.h"
 #include "DemoServer.h"
+#include "FilterBar.h"
 #include "HarFormat.h"
+#include "HeartbeatPanel.h"
 #include "LoopLagProbe.h"
+#include "MessageDetailView.h"
 #include "RecordingPage.h"
 #include "SavedMessages.h"
+#include "Theme.h"
+#include "TrafficLogPane.h"
+#include "TrafficLogView.h"
 #include "Version.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFile>
@@ -18,7 +28,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QScreen>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QSvgRenderer>
 #include <QTabBar>
@@ -50,10 +62,16 @@ MainWindow::MainWindow(QWidget *parent)
     m_guiProbe->start();
 
     QSettings settings;
+    // The first size fits the screen's available space at any scale factor.
+    const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 800);
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1280, 800);
+        resize(qMin(1280, available.width() * 9 / 10), qMin(800, available.height() * 9 / 10));
+    if (width() > available.width() || height() > available.height())
+        resize(qMin(width(), available.width()), qMin(height(), available.height()));
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_wallClock->setChecked(settings.value(QStringLiteral("view/wallClock"), false).toBool());
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
+    updateActions();
 }
 
 MainWindow::~MainWindow()
@@ -63,49 +81,227 @@ MainWindow::~MainWindow()
 
 void MainWindow::createMenus()
 {
+    auto add = [this](QMenu *menu, const char *name, const QString &text, const QKeySequence &keys,
+                   auto &&slot, QList<QAction *> *group = nullptr) {
+        QAction *a = menu->addAction(text);
+        a->setObjectName(QLatin1String(name));
+        if (!keys.isEmpty())
+            a->setShortcut(keys);
+        connect(a, &QAction::triggered, this, slot);
+        if (group)
+            *group << a;
+        return a;
+    };
+    auto page = [this] { return currentPage(); };
+    auto logPane = [this]() -> TrafficLogPane * {
+        if (ConnectionPage *p = currentPage())
+            return p->logPane();
+        if (RecordingPage *r = currentRecordingPage())
+            return r->logPane();
+        return nullptr;
+    };
+
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New Connection"), QKeySequence(Qt::CTRL | Qt::Key_T), this,
-        &MainWindow::newConnectionTab);
-    file->addAction(tr("&Duplicate Connection"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T),
-        this, &MainWindow::duplicateConnection);
-    file->addAction(tr("&Close Connection"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
-        &MainWindow::closeCurrentConnection);
+    add(file, "newConnection", tr("&New Connection"), QKeySequence(Qt::CTRL | Qt::Key_T),
+        [this] { newConnectionTab(); });
+    add(
+        file, "duplicateConnection", tr("&Duplicate Connection"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), [this] { duplicateConnection(); },
+        &m_pageActions);
+    add(file, "closeTab", tr("&Close Tab"), QKeySequence(Qt::CTRL | Qt::Key_W),
+        [this] { closeCurrentConnection(); });
+    file->addSeparator();
+    add(file, "openRecording", tr("&Open Recording\u2026"), QKeySequence::Open,
+        [this] { openRecordingDialog(); });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->menuAction()->setObjectName(QStringLiteral("recentRecordings"));
+    add(file, "importHar", tr("&Import HAR\u2026"), {}, [this] { importHarDialog(); });
+    add(
+        file, "exportHar", tr("&Export HAR\u2026"), {}, [this] { exportHarDialog(); },
+        &m_recordingActions);
     file->addSeparator();
     QAction *quit
-        = file->addAction(tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), this, &QWidget::close);
+        = add(file, "quit", tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), [this] { close(); });
     quit->setMenuRole(QAction::QuitRole);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    add(
+        edit, "copyRows", tr("&Copy Payloads"), {},
+        [logPane] {
+            if (TrafficLogPane *p = logPane())
+                p->view()->copySelection();
+        },
+        &m_logActions);
+    add(
+        edit, "copyRowsAsJson", tr("Copy as &JSON"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+        [logPane] {
+            if (TrafficLogPane *p = logPane())
+                p->view()->copyAsJson();
+        },
+        &m_logActions);
+    add(
+        edit, "savePayload", tr("&Save Payload\u2026"), QKeySequence::Save,
+        [this] {
+            if (ConnectionPage *p = currentPage())
+                p->detailView()->savePayload();
+            else if (RecordingPage *r = currentRecordingPage())
+                r->detailView()->savePayload();
+        },
+        &m_logActions);
+    add(
+        edit, "formatJson", tr("&Format JSON in the Composer"), {},
+        [page] {
+            if (ConnectionPage *p = page())
+                p->composer()->formatJson();
+        },
+        &m_pageActions);
+
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
-    connection->addAction(
-        tr("Connect / &Disconnect"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] {
-            if (ConnectionPage *page = currentPage())
-                page->toggleConnection();
-        });
-    connection->addAction(tr("Close with &Code\u2026"), this, [this] {
-        if (ConnectionPage *page = currentPage())
-            page->closeWithCode();
-    });
+    add(
+        connection, "toggleConnection", tr("Connect / &Disconnect"),
+        QKeySequence(Qt::CTRL | Qt::Key_D),
+        [page] {
+            if (ConnectionPage *p = page())
+                p->toggleConnection();
+        },
+        &m_pageActions);
+    add(
+        connection, "closeWithCode", tr("Close with &Code\u2026"), {},
+        [page] {
+            if (ConnectionPage *p = page())
+                p->closeWithCode();
+        },
+        &m_pageActions);
+    add(
+        connection, "sendMessage", tr("&Send Message"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return),
+        [page] {
+            if (ConnectionPage *p = page())
+                p->composer()->send();
+        },
+        &m_pageActions);
+    add(
+        connection, "pingNow", tr("&Ping Now"), {},
+        [page] {
+            if (ConnectionPage *p = page())
+                p->presenter()->pingNow();
+        },
+        &m_pageActions);
+    add(
+        connection, "record", tr("&Record\u2026"), QKeySequence(Qt::CTRL | Qt::Key_R),
+        [page] {
+            if (ConnectionPage *p = page()) {
+                if (p->recordingText() == ConnectionPage::tr("Record"))
+                    p->startRecording();
+                else
+                    p->stopRecording();
+            }
+        },
+        &m_pageActions);
+    connection->addSeparator();
+    add(
+        connection, "replay", tr("Re&play Recording\u2026"), {},
+        [this] {
+            if (RecordingPage *r = currentRecordingPage())
+                r->askReplay();
+        },
+        &m_recordingActions);
+    add(
+        connection, "serveMock", tr("Serve as &Mock Server\u2026"), {},
+        [this] {
+            if (RecordingPage *r = currentRecordingPage())
+                r->askServe();
+        },
+        &m_recordingActions);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("&Filter"), QKeySequence::Find, this, [this] {
-        if (ConnectionPage *page = currentPage())
-            page->focusFilter();
-    });
-    view->addAction(tr("C&lear Log"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
-        if (ConnectionPage *page = currentPage())
-            page->clearLog();
-    });
+    add(
+        view, "focusUrl", tr("Go to &URL"), QKeySequence(Qt::CTRL | Qt::Key_L),
+        [page] {
+            if (ConnectionPage *p = page())
+                p->focusUrl();
+        },
+        &m_pageActions);
+    add(
+        view, "filter", tr("&Filter"), QKeySequence::Find,
+        [logPane] {
+            if (TrafficLogPane *p = logPane())
+                p->filterBar()->focusSearch();
+        },
+        &m_logActions);
+    QAction *pings = add(
+        view, "showPings", tr("Show &Pings and Pongs"), QKeySequence(Qt::CTRL | Qt::Key_P),
+        [logPane](bool on) {
+            if (TrafficLogPane *p = logPane())
+                p->filterBar()->setShowHeartbeat(on);
+        },
+        &m_logActions);
+    pings->setCheckable(true);
+    add(
+        view, "pauseLog", tr("P&ause Log"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+        [page] {
+            if (ConnectionPage *p = page())
+                p->logPane()->setPaused(!p->logModel()->isPaused());
+        },
+        &m_pageActions);
+    add(
+        view, "followNewest", tr("F&ollow Newest"), {},
+        [page] {
+            if (ConnectionPage *p = page()) {
+                p->logView()->clearSelection();
+                p->logView()->setFollowingTail(true);
+            }
+        },
+        &m_pageActions);
+    add(
+        view, "clearLog", tr("C&lear Log\u2026"), QKeySequence(Qt::CTRL | Qt::Key_K),
+        [page] {
+            if (ConnectionPage *p = page())
+                p->clearLog();
+        },
+        &m_pageActions);
+    QMenu *panels = view->addMenu(tr("Side &Panel"));
+    const char *panelNames[] = {"panelMessage", "panelHeartbeat", "panelRequest", "panelHandshake"};
+    const QString panelTitles[]
+        = {tr("&Message"), tr("&Heartbeat"), tr("&Request"), tr("Hand&shake")};
+    for (int i = 0; i < 4; ++i) {
+        add(
+            panels, panelNames[i], panelTitles[i], QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)),
+            [page, i] {
+                if (ConnectionPage *p = page())
+                    p->sideTabs()->setCurrentIndex(i);
+            },
+            &m_pageActions);
+    }
     m_wallClock = view->addAction(tr("Show &Wall-Clock Time"));
+    m_wallClock->setObjectName(QStringLiteral("wallClock"));
     m_wallClock->setCheckable(true);
     connect(m_wallClock, &QAction::toggled, this, [this](bool on) {
         for (ConnectionPage *page : pages())
             page->setShowWallClock(on);
         QSettings().setValue(QStringLiteral("view/wallClock"), on);
     });
+    QMenu *theme = view->addMenu(tr("&Theme"));
+    theme->menuAction()->setObjectName(QStringLiteral("theme"));
+    auto *themes = new QActionGroup(this);
+    const int savedTheme = qBound(0, QSettings().value(QStringLiteral("view/theme"), 0).toInt(), 2);
+    for (auto [mode, text] : {std::pair {Theme::Mode::System, tr("&System")},
+             std::pair {Theme::Mode::Light, tr("&Light")},
+             std::pair {Theme::Mode::Dark, tr("&Dark")}}) {
+        QAction *a = theme->addAction(text);
+        a->setObjectName(QStringLiteral("theme") + Theme::modeName(mode));
+        a->setCheckable(true);
+        a->setChecked(int(mode) == savedTheme);
+        themes->addAction(a);
+        const int m = int(mode);
+        connect(a, &QAction::triggered, this, [this, m] { setTheme(m); });
+    }
+    if (savedTheme != int(Theme::Mode::System))
+        Theme::apply(Theme::Mode(savedTheme));
 
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addAction(tr("Open &Demo Server Connections"), this, &MainWindow::startDemo);
-    tools->addAction(tr("Connect to a Demo &Endpoint\u2026"), this, [this] {
+    add(tools, "demo", tr("Open &Demo Server Connections"), {}, [this] { startDemo(); });
+    add(tools, "demoEndpoint", tr("Connect to a Demo &Endpoint\u2026"), {}, [this] {
         QString error;
         if (!m_demo->start(&error)) {
             QMessageBox::warning(this, tr("Demo server"), error);
@@ -117,15 +313,119 @@ void MainWindow::createMenus()
             DemoServer::endpoints(), 0, true, &ok);
         if (!ok)
             return;
-        ConnectionSettings settings;
-        settings.url = m_demo->url(
-            endpoint.startsWith(QLatin1Char('/')) ? endpoint : QLatin1Char('/') + endpoint);
-        newConnection(settings, true);
+        openUrl(m_demo
+                    ->url(endpoint.startsWith(QLatin1Char('/')) ? endpoint
+                                                                : QLatin1Char('/') + endpoint)
+                    .toString());
     });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Sockscope"), this, &MainWindow::showAbout);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    add(help, "about", tr("&About Sockscope"), {}, [this] { showAbout(); });
+    add(help, "aboutQt", tr("About &Qt"), {}, [] { QApplication::aboutQt(); });
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>())
+        connect(menu, &QMenu::aboutToShow, this, &MainWindow::updateActions);
+    updateRecentRecordings();
+}
+
+QAction *MainWindow::action(const QString &name) const
+{
+    for (QAction *a : menuActions()) {
+        if (a->objectName() == name)
+            return a;
+    }
+    return nullptr;
+}
+
+QList<QAction *> MainWindow::menuActions() const
+{
+    QList<QAction *> result;
+    std::function<void(const QList<QAction *> &)> walk = [&](const QList<QAction *> &actions) {
+        for (QAction *a : actions) {
+            if (a->isSeparator())
+                continue;
+            result << a;
+            if (a->menu())
+                walk(a->menu()->actions());
+        }
+    };
+    walk(menuBar()->actions());
+    return result;
+}
+
+void MainWindow::updateActions()
+{
+    const bool isPage = currentPage() != nullptr;
+    const bool isRecording = currentRecordingPage() != nullptr;
+    for (QAction *a : std::as_const(m_pageActions))
+        a->setEnabled(isPage);
+    for (QAction *a : std::as_const(m_recordingActions))
+        a->setEnabled(isRecording && currentRecordingPage()->isLoaded());
+    for (QAction *a : std::as_const(m_logActions))
+        a->setEnabled(isPage || isRecording);
+    if (QAction *pings = action(QStringLiteral("showPings"))) {
+        const TrafficLogPane *pane = isPage ? currentPage()->logPane()
+            : isRecording                   ? currentRecordingPage()->logPane()
+                                            : nullptr;
+        pings->setChecked(pane && pane->filterBar()->showsHeartbeat());
+    }
+    if (QAction *closeWithCode = action(QStringLiteral("closeWithCode")))
+        closeWithCode->setEnabled(isPage && currentPage()->state() == ConnectionState::Open);
+    if (QAction *send = action(QStringLiteral("sendMessage")))
+        send->setEnabled(isPage && currentPage()->state() == ConnectionState::Open);
+    if (QAction *ping = action(QStringLiteral("pingNow")))
+        ping->setEnabled(isPage && currentPage()->state() == ConnectionState::Open);
+}
+
+void MainWindow::updateRecentRecordings()
+{
+    m_recentMenu->clear();
+    const QStringList paths = AppSettings::recentRecordings();
+    for (const QString &path : paths) {
+        QAction *a = m_recentMenu->addAction(QFileInfo(path).fileName());
+        a->setToolTip(path);
+        a->setData(path);
+        connect(a, &QAction::triggered, this, [this, path] { openRecording(path); });
+    }
+    m_recentMenu->setEnabled(!paths.isEmpty());
+}
+
+void MainWindow::setTheme(int mode)
+{
+    Theme::apply(Theme::Mode(mode));
+    QSettings().setValue(QStringLiteral("view/theme"), mode);
+    for (QAction *a : menuActions()) {
+        if (a->objectName() == QStringLiteral("theme") + Theme::modeName(Theme::Mode(mode)))
+            a->setChecked(true);
+    }
+}
+
+void MainWindow::saveSplitters(ConnectionPage *page)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("layout/pageSplitter"), page->splitter()->saveState());
+    settings.setValue(QStringLiteral("layout/logSplitter"),
+        static_cast<QSplitter *>(page->splitter()->widget(0))->saveState());
+}
+
+void MainWindow::restoreSplitters(ConnectionPage *page)
+{
+    QSettings settings;
+    page->splitter()->restoreState(
+        settings.value(QStringLiteral("layout/pageSplitter")).toByteArray());
+    static_cast<QSplitter *>(page->splitter()->widget(0))
+        ->restoreState(settings.value(QStringLiteral("layout/logSplitter")).toByteArray());
+}
+
+ConnectionPage *MainWindow::openUrl(const QString &url, bool connectNow)
+{
+    ConnectionSettings settings = AppSettings::newConnectionDefaults();
+    QString error;
+    settings.url = ConnectionSettings::parseUrl(url, &error);
+    ConnectionPage *page = newConnection(settings, false);
+    page->setUrlText(url);
+    if (connectNow)
+        page->connectNow(); // an invalid URL shows its error on the page
+    return page;
 }
 
 ConnectionPage *MainWindow::newConnection(const ConnectionSettings &settings, bool connectNow)
@@ -134,8 +434,13 @@ ConnectionPage *MainWindow::newConnection(const ConnectionSettings &settings, bo
     if (!settings.url.isEmpty())
         page->setSettings(settings);
     page->setShowWallClock(m_wallClock->isChecked());
+    restoreSplitters(page);
+    connect(page, &ConnectionPage::splitterMoved, this, [this, page] { saveSplitters(page); });
     connect(page, &ConnectionPage::titleChanged, this, [this, page] { updateTab(page); });
-    connect(page, &ConnectionPage::stateChanged, this, [this, page] { updateTab(page); });
+    connect(page, &ConnectionPage::stateChanged, this, [this, page] {
+        updateTab(page);
+        updateActions();
+    });
     const int index = m_tabs->addTab(page, page->title());
     m_tabs->setCurrentIndex(index);
     updateTab(page);
@@ -152,8 +457,7 @@ void MainWindow::updateTab(ConnectionPage *page)
     static const char *marks[] = {"\u25cb", "\u25d4", "\u25cf", "\u25d4", "\u25d4", "\u25cb"};
     m_tabs->setTabText(index,
         QStringLiteral("%1 %2").arg(QString::fromUtf8(marks[int(page->state())]), page->title()));
-    m_tabs->setTabToolTip(
-        index, QStringLiteral("%1 (%2)").arg(page->urlText(), connectionStateName(page->state())));
+    m_tabs->setTabToolTip(index, QStringLiteral("%1 (%2)").arg(page->urlText(), page->stateText()));
 }
 
 QList<ConnectionPage *> MainWindow::pages() const
@@ -188,6 +492,7 @@ RecordingPage *MainWindow::openRecording(const QString &path)
     auto *page = new RecordingPage(m_tabs);
     connect(page, &RecordingPage::titleChanged, this,
         [this, page](const QString &title) { m_tabs->setTabText(m_tabs->indexOf(page), title); });
+    connect(page, &RecordingPage::loaded, this, &MainWindow::updateActions);
     connect(page, &RecordingPage::replayRequested, this,
         [this](const ConnectionSettings &settings, const ReplayPlan &plan) {
             ConnectionSettings s = settings;
@@ -195,8 +500,11 @@ RecordingPage *MainWindow::openRecording(const QString &path)
             newConnection(s, false)->replay(plan);
         });
     addTab(page, QFileInfo(path).fileName());
-    if (!path.isEmpty())
+    if (!path.isEmpty()) {
         page->load(path);
+        AppSettings::addRecentRecording(QFileInfo(path).absoluteFilePath());
+        updateRecentRecordings();
+    }
     return page;
 }
 
@@ -251,6 +559,17 @@ void MainWindow::importHarDialog()
         QMessageBox::warning(this, tr("Import HAR"), error);
 }
 
+void MainWindow::exportHarDialog()
+{
+    if (RecordingPage *page = currentRecordingPage())
+        page->askExportHar();
+}
+
+RecordingPage *MainWindow::currentRecordingPage() const
+{
+    return qobject_cast<RecordingPage *>(m_tabs->currentWidget());
+}
+
 ConnectionPage *MainWindow::currentPage() const
 {
     return qobject_cast<ConnectionPage *>(m_tabs->currentWidget());
@@ -269,7 +588,7 @@ void MainWindow::duplicateConnection()
     ConnectionSettings settings;
     QString error;
     if (!page->collectSettings(&settings, &error)) {
-        settings = ConnectionSettings();
+        settings = AppSettings::newConnectionDefaults();
         settings.url = QUrl(page->urlText());
     }
     newConnection(settings, false);
@@ -296,12 +615,12 @@ bool MainWindow::startDemo()
         QMessageBox::warning(this, tr("Demo server"), error);
         return false;
     }
-    ConnectionSettings ticker;
+    ConnectionSettings ticker = AppSettings::newConnectionDefaults();
     ticker.url = m_demo->url(QStringLiteral("/ticker?rate=5"));
     ticker.heartbeat.intervalMs = 1000;
     ticker.heartbeat.timeoutMs = 3000;
     ConnectionPage *tickerPage = newConnection(ticker, true);
-    ConnectionSettings echo;
+    ConnectionSettings echo = AppSettings::newConnectionDefaults();
     echo.url = m_demo->url(QStringLiteral("/echo"));
     echo.heartbeat.intervalMs = 1000;
     echo.heartbeat.timeoutMs = 3000;

@@ -9,6 +9,7 @@ class ConnectionPage;
 class DemoServer;
 class LoopLagProbe;
 class QAction;
+class QMenu;
 class QTabWidget;
 class RecordingPage;
 class SavedMessages;
@@ -23,6 +24,12 @@ public:
     ~MainWindow() override;
 
     ConnectionPage *newConnection(const ConnectionSettings &settings = {}, bool connectNow = false);
+    // A new tab for a URL given on the command line or typed elsewhere: the saved defaults apply
+    // exactly as for a tab opened with Ctrl+T; the URL's problem, if any, shows on the page.
+    ConnectionPage *openUrl(const QString &url, bool connectNow = true);
+    // Every action of the menu bar, by object name (for tests and the README's promises).
+    QAction *action(const QString &name) const;
+    QList<QAction *> menuActions() const;
     // Starts the built-in demo server and opens a connection to /ticker and one to /echo.
     bool startDemo();
     DemoServer *demoServer() const { return m_demo; }
@@ -46,12 +53,19 @@ public Q_SLOTS:
     void showAbout();
     void openRecordingDialog();
     void importHarDialog();
+    void exportHarDialog();
+    void setTheme(int mode); // Theme::Mode
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    void updateActions();
+    void updateRecentRecordings();
+    void saveSplitters(ConnectionPage *page);
+    void restoreSplitters(ConnectionPage *page);
+    RecordingPage *currentRecordingPage() const;
     void closePage(int index);
     void updateTab(ConnectionPage *page);
     int addTab(QWidget *page, const QString &title);
@@ -63,5 +77,9 @@ private:
     SavedMessages *m_saved;
     LoopLagProbe *m_guiProbe;
     QAction *m_wallClock = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QList<QAction *> m_pageActions; // need a connection tab
+    QList<QAction *> m_recordingActions; // need a recording tab
+    QList<QAction *> m_logActions; // need a tab with a log
     bool m_shutDown = false;
 };

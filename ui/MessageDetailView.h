@@ -12,13 +12,15 @@ class QPushButton;
 class QTabWidget;
 
 // The selected row in full: text (JSON pretty-printed with colours), a hex dump (offset, hex,
-// ASCII) and base64, with copy and save. A huge payload opens at once: the first part is shown,
-// with how much is left and a button to load more.
+// ASCII), base64 and how it arrived on the wire (Frames), with copy and save. A huge payload opens
+// at once: the first part is shown, with how much is left and a button to load more; nothing a
+// click does scales with the size of the message.
 class MessageDetailView : public QWidget
 {
     Q_OBJECT
 public:
-    static constexpr qsizetype TextChunkChars = 256 * 1024;
+    // What a click shows at once: enough to read, small enough to lay out within a frame.
+    static constexpr qsizetype TextChunkChars = 8 * 1024;
     static constexpr qsizetype BinaryChunkBytes = 64 * 1024;
     static constexpr qsizetype MaxPrettyJsonBytes = 4 * 1024 * 1024;
 
@@ -26,19 +28,29 @@ public:
 
     void showRow(const MessageLogModel *model, int row);
     void clear();
+    // Marks where the log's filter matches in the text shown.
+    void highlightMatches();
 
     // For tests and the status line.
     QString displayedText() const;
     QString displayedHex() const;
     QString displayedBase64() const;
+    QString displayedFrames() const;
+    QString headerText() const;
+    int highlightedMatches() const;
     bool isShowingJson() const { return m_json; }
     bool hasMore() const;
     void loadMore();
 
-private:
-    void render();
+public Q_SLOTS:
     void copyCurrent();
     void savePayload();
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void render();
     QByteArray fullPayload() const;
 
     TrafficEvent m_event;
@@ -53,5 +65,7 @@ private:
     QPlainTextEdit *m_text;
     QPlainTextEdit *m_hex;
     QPlainTextEdit *m_base64;
+    QPlainTextEdit *m_frames;
+    const MessageLogModel *m_model = nullptr;
     JsonHighlighter *m_highlighter;
 };

@@ -1,5 +1,7 @@
 #include "RecordingPage.h"
 
+#include "Theme.h"
+
 #include "HarFormat.h"
 #include "MessageDetailView.h"
 #include "RecordingReader.h"
@@ -47,7 +49,9 @@ RecordingPage::RecordingPage(QWidget *parent)
         [this](int row) { m_detail->showRow(m_model, row); });
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_info->setWordWrap(true);
-    m_problemsLabel->setStyleSheet(QStringLiteral("color: #b35c00"));
+    QPalette warning = m_problemsLabel->palette();
+    warning.setColor(QPalette::WindowText, Theme::color(Theme::Role::Warning, palette()));
+    m_problemsLabel->setPalette(warning);
     m_problemsLabel->setWordWrap(true);
     m_problemsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_problemsLabel->hide();
@@ -55,6 +59,11 @@ RecordingPage::RecordingPage(QWidget *parent)
     m_progress->setRange(0, 1000);
     m_progress->setFormat(tr("Reading %p%"));
     m_progress->hide();
+    m_replay->setToolTip(
+        tr("Send the recording's client messages (or the selected rows) to a server"));
+    m_serve->setToolTip(tr("Serve this recording on 127.0.0.1 as a mock server"));
+    m_export->setToolTip(tr("Save this session as a HAR file for browser devtools"));
+    m_logPane->view()->setEmptyText(tr("This recording holds no rows"));
     connect(m_replay, &QPushButton::clicked, this, &RecordingPage::askReplay);
     connect(m_serve, &QPushButton::clicked, this, &RecordingPage::askServe);
     connect(m_export, &QPushButton::clicked, this, &RecordingPage::askExportHar);
@@ -151,7 +160,8 @@ void RecordingPage::finishLoading(bool ok, const QString &error, const QStringLi
     if (!ok) {
         m_errorText = error;
         m_info->setText(
-            QStringLiteral("<b style='color:#c01c28'>%1</b>").arg(error.toHtmlEscaped()));
+            QStringLiteral("<b style='color:%1'>%2</b>")
+                .arg(Theme::color(Theme::Role::Error, palette()).name(), error.toHtmlEscaped()));
         Q_EMIT loaded(false);
         return;
     }

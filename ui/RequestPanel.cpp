@@ -19,19 +19,24 @@ RequestPanel::RequestPanel(QWidget *parent)
     , m_subprotocols(new QLineEdit(this))
     , m_origin(new QLineEdit(this))
     , m_connectTimeout(new QDoubleSpinBox(this))
+    , m_deflate(new QCheckBox(tr("Offer compression (permessage-deflate)"), this))
+    , m_closeTimeout(new QSpinBox(this))
     , m_ignoreTls(new QCheckBox(tr("Accept any certificate (insecure)"), this))
     , m_caFile(new QLineEdit(this))
     , m_maxSizeMiB(new QSpinBox(this))
-    , m_reconnect(new QCheckBox(tr("Reconnect automatically when the connection is lost"), this))
+    , m_reconnect(new QCheckBox(tr("Reconnect when the connection is lost"), this))
     , m_recordFolder(new QLineEdit(this))
-    , m_keepSecrets(new QCheckBox(tr("Keep Authorization, Cookie, ... values in recordings"), this))
+    , m_keepSecrets(new QCheckBox(tr("Keep secret header values in recordings"), this))
 {
     m_headers->setHorizontalHeaderLabels({tr("Header"), tr("Value")});
     m_headers->horizontalHeader()->setStretchLastSection(true);
     m_headers->verticalHeader()->hide();
     m_headers->setMinimumHeight(90);
+    m_headers->setToolTip(tr("Extra HTTP headers for the upgrade request"));
     auto *add = new QPushButton(tr("Add header"), this);
     auto *remove = new QPushButton(tr("Remove"), this);
+    add->setToolTip(tr("Add an HTTP header to the upgrade request"));
+    remove->setToolTip(tr("Remove the selected header"));
     connect(add, &QPushButton::clicked, this, [this] { addHeaderRow(); });
     connect(remove, &QPushButton::clicked, this, [this] {
         if (m_headers->currentRow() >= 0)
@@ -43,8 +48,26 @@ RequestPanel::RequestPanel(QWidget *parent)
     m_connectTimeout->setRange(0.1, 3600);
     m_connectTimeout->setSuffix(tr(" s"));
     m_connectTimeout->setDecimals(1);
+    m_connectTimeout->setToolTip(tr("Give up connecting after this long"));
+    m_closeTimeout->setRange(0, 600 * 1000);
+    m_closeTimeout->setSuffix(tr(" ms"));
+    m_closeTimeout->setSingleStep(250);
+    m_closeTimeout->setAccessibleName(tr("Close timeout"));
+    m_closeTimeout->setToolTip(tr("After sending a close frame, wait this long for the server's "
+                                  "before cutting TCP"));
+    m_deflate->setToolTip(tr("Ask the server to compress messages (RFC 7692); the log shows each "
+                             "message's payload and on-wire size"));
+    m_subprotocols->setToolTip(tr("Subprotocols to offer, comma-separated"));
+    m_origin->setToolTip(tr("The Origin header to send"));
+    m_ignoreTls->setToolTip(tr("Connect even when the certificate cannot be verified"));
+    m_caFile->setToolTip(tr("Extra certificates to trust, in a PEM file"));
+    m_maxSizeMiB->setToolTip(tr("Close with 1009 when a message is larger than this"));
+    m_reconnect->setToolTip(tr("Reconnect with a growing delay when the connection is lost"));
+    m_recordFolder->setToolTip(tr("Record every connection into this folder"));
+    m_keepSecrets->setToolTip(tr("Otherwise secret header values are replaced in recordings"));
     m_caFile->setPlaceholderText(tr("PEM file with extra trusted certificates"));
     auto *browse = new QPushButton(tr("Browse\u2026"), this);
+    browse->setToolTip(tr("Choose a PEM file"));
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
             this, tr("Trusted certificates"), {}, tr("Certificates (*.pem *.crt);;All files (*)"));
@@ -57,6 +80,7 @@ RequestPanel::RequestPanel(QWidget *parent)
     m_recordFolder->setPlaceholderText(
         tr("record every connection into this folder (off when empty)"));
     auto *chooseFolder = new QPushButton(tr("Browse\u2026"), this);
+    chooseFolder->setToolTip(tr("Choose the folder for recordings"));
     connect(chooseFolder, &QPushButton::clicked, this, [this] {
         const QString folder
             = QFileDialog::getExistingDirectory(this, tr("Record every connection into"));
@@ -79,6 +103,8 @@ RequestPanel::RequestPanel(QWidget *parent)
     form->addRow(tr("Subprotocols:"), m_subprotocols);
     form->addRow(tr("Origin:"), m_origin);
     form->addRow(tr("Connect timeout:"), m_connectTimeout);
+    form->addRow(tr("Close timeout:"), m_closeTimeout);
+    form->addRow(tr("Compression:"), m_deflate);
     form->addRow(tr("Max message size:"), m_maxSizeMiB);
     form->addRow(tr("TLS:"), m_ignoreTls);
     form->addRow(tr("CA file:"), ca);
@@ -111,6 +137,8 @@ void RequestPanel::setSettings(const ConnectionSettings &s)
     m_subprotocols->setText(s.subprotocols.join(QStringLiteral(", ")));
     m_origin->setText(s.origin);
     m_connectTimeout->setValue(s.connectTimeoutMs / 1000.0);
+    m_closeTimeout->setValue(s.closeTimeoutMs);
+    m_deflate->setChecked(s.deflate);
     m_ignoreTls->setChecked(s.tls.ignoreCertificateErrors);
     m_caFile->setText(s.tls.caFile);
     m_maxSizeMiB->setValue(int(qMax<qint64>(1, s.maxIncomingMessageSize / (1024 * 1024))));
@@ -144,6 +172,8 @@ bool RequestPanel::applyTo(ConnectionSettings *settings, QString *error) const
             s.subprotocols.append(protocol);
     }
     s.connectTimeoutMs = int(m_connectTimeout->value() * 1000);
+    s.closeTimeoutMs = m_closeTimeout->value();
+    s.deflate = m_deflate->isChecked();
     s.tls.ignoreCertificateErrors = m_ignoreTls->isChecked();
     s.tls.caFile = m_caFile->text().trimmed();
     s.maxIncomingMessageSize = qint64(m_maxSizeMiB->value()) * 1024 * 1024;

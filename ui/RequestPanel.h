@@ -11,7 +11,8 @@ class QSpinBox;
 class QTableWidget;
 
 // The handshake and connection options of one connection: extra headers, subprotocols, origin,
-// connect timeout, TLS options, maximum message size and automatic reconnection.
+// connect and close timeouts, permessage-deflate, TLS options, maximum message size and automatic
+// reconnection.
 class RequestPanel : public QWidget
 {
     Q_OBJECT
@@ -30,6 +31,8 @@ private:
     QLineEdit *m_subprotocols;
     QLineEdit *m_origin;
     QDoubleSpinBox *m_connectTimeout;
+    QCheckBox *m_deflate;
+    QSpinBox *m_closeTimeout;
     QCheckBox *m_ignoreTls;
     QLineEdit *m_caFile;
     QSpinBox *m_maxSizeMiB;

@@ -6,6 +6,8 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -24,10 +26,8 @@ TrafficLogPane::TrafficLogPane(MessageLogModel *model, QWidget *parent)
 {
     m_view->setLogModel(model);
     m_clear->setText(tr("Clear"));
-    connect(m_clear, &QToolButton::clicked, this, [this] {
-        m_model->clear();
-        Q_EMIT cleared();
-    });
+    m_clear->setToolTip(tr("Clear the log (asks first; Ctrl+K)"));
+    connect(m_clear, &QToolButton::clicked, this, &TrafficLogPane::requestClear);
     m_pause->setText(tr("Pause"));
     m_pause->setCheckable(true);
     m_pause->setToolTip(tr("Pause the display; capture continues"));
@@ -39,8 +39,13 @@ TrafficLogPane::TrafficLogPane(MessageLogModel *model, QWidget *parent)
     m_follow->setText(tr("Follow"));
     m_follow->setCheckable(true);
     m_follow->setChecked(true);
-    m_follow->setToolTip(tr("Keep the newest row in view (resumes when you scroll to the bottom)"));
-    connect(m_follow, &QToolButton::clicked, m_view, &TrafficLogView::setFollowingTail);
+    m_follow->setToolTip(tr("Keep the newest row in view; selecting a row or scrolling up stops "
+                            "it, End resumes it"));
+    connect(m_follow, &QToolButton::clicked, m_view, [this](bool on) {
+        if (on)
+            m_view->clearSelection();
+        m_view->setFollowingTail(on);
+    });
     connect(m_view, &TrafficLogView::followingTailChanged, m_follow, &QToolButton::setChecked);
     m_cap->setRange(0, 100000000);
     m_cap->setSingleStep(10000);
@@ -81,6 +86,26 @@ void TrafficLogPane::setLive(bool live)
     m_clear->setVisible(live);
     if (!live)
         m_view->setFollowingTail(false);
+}
+
+bool TrafficLogPane::requestClear()
+{
+    const qint64 rows = m_model->totalRows();
+    if (rows > 0) {
+        QMessageBox ask(QMessageBox::Question, tr("Clear the log"),
+            tr("Clear %Ln row(s) from the log? This cannot be undone.", nullptr,
+                int(qMin<qint64>(rows, INT_MAX))),
+            QMessageBox::Cancel, this);
+        ask.setObjectName(QStringLiteral("clearLogQuestion"));
+        QPushButton *clear = ask.addButton(tr("Clear"), QMessageBox::DestructiveRole);
+        ask.setDefaultButton(QMessageBox::Cancel);
+        ask.exec();
+        if (ask.clickedButton() != clear)
+            return false;
+    }
+    m_model->clear();
+    Q_EMIT cleared();
+    return true;
 }
 
 void TrafficLogPane::refresh()

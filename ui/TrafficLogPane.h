@@ -26,6 +26,8 @@ public:
     void setPaused(bool paused);
     void setLive(bool live); // a recording has nothing to pause or follow
     void refresh(); // dropped-row count, from the page's UI clock
+    // Clears the log after asking, when it is not empty; false when the user kept it.
+    bool requestClear();
 
 Q_SIGNALS:
     void cleared();

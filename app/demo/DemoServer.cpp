@@ -1,7 +1,10 @@
 #include "DemoServer.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QRandomGenerator>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
 #include <QUrlQuery>
@@ -12,19 +15,58 @@
 class DemoServerCore : public QObject
 {
 public:
+    ~DemoServerCore() override
+    {
+        // Stalled connections block their own threads: interrupt the stall, then join.
+        const QList<QThread *> threads = m_stallThreads;
+        m_stallThreads.clear();
+        for (QThread *thread : threads) {
+            thread->requestInterruption();
+            thread->quit();
+            thread->wait();
+            delete thread;
+        }
+    }
+
     quint16 listen(QString *error)
     {
+        // TCP is accepted here and each connection handed to a WebSocket server by its path:
+        // /stall connections to one in a thread of their own (see serveStall), the rest to this
+        // thread's.
+        m_tcp = new QTcpServer(this);
         m_server = new QWebSocketServer(
             QStringLiteral("Sockscope demo"), QWebSocketServer::NonSecureMode, this);
-        if (!m_server->listen(QHostAddress::LocalHost, 0)) {
-            *error = m_server->errorString();
+        if (!m_tcp->listen(QHostAddress::LocalHost, 0)) {
+            *error = m_tcp->errorString();
             return 0;
         }
+        connect(m_tcp, &QTcpServer::newConnection, this, &DemoServerCore::onTcpConnection);
         connect(m_server, &QWebSocketServer::newConnection, this, &DemoServerCore::onNewConnection);
-        return m_server->serverPort();
+        return m_tcp->serverPort();
     }
 
 private:
+    void onTcpConnection()
+    {
+        while (QTcpSocket *tcp = m_tcp->nextPendingConnection()) {
+            connect(tcp, &QTcpSocket::readyRead, this, [this, tcp] { route(tcp); });
+            connect(tcp, &QTcpSocket::disconnected, this, [tcp] { tcp->deleteLater(); });
+        }
+    }
+
+    void route(QTcpSocket *tcp)
+    {
+        constexpr qint64 MaxRequestLine = 8192;
+        if (!tcp->canReadLine() && tcp->bytesAvailable() < MaxRequestLine)
+            return; // wait for the request line
+        const QByteArray line = tcp->peek(MaxRequestLine).split('\n').constFirst();
+        disconnect(tcp, nullptr, this, nullptr); // the WebSocket server takes it from here
+        if (line.startsWith("GET /stall"))
+            serveStall(tcp);
+        else
+            m_server->handleConnection(tcp);
+    }
+
     void onNewConnection()
     {
         while (QWebSocket *socket = m_server->nextPendingConnection()) {
@@ -40,9 +82,6 @@ private:
                     qBound(1, query.queryItemValue(QStringLiteral("rate")).toInt(), 100000));
             else if (path == QLatin1String("/binary"))
                 serveBinary(socket);
-            else if (path == QLatin1String("/stall"))
-                serveStall(
-                    socket, qBound(1, query.queryItemValue(QStringLiteral("seconds")).toInt(), 60));
             else if (path == QLatin1String("/close"))
                 serveClose(socket, query.queryItemValue(QStringLiteral("code")).toInt(),
                     query.queryItemValue(QStringLiteral("reason"), QUrl::FullyDecoded));
@@ -106,12 +145,47 @@ private:
             [socket](const QByteArray &m) { socket->sendBinaryMessage(m); });
     }
 
-    void serveStall(QWebSocket *socket, int seconds)
+    // A stall blocks the thread the connection lives in, so pongs stop for this connection only:
+    // each /stall connection gets a thread (and a WebSocket server) of its own.
+    void serveStall(QTcpSocket *tcp)
+    {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("sockscope-demo-stall"));
+        tcp->setParent(nullptr);
+        tcp->moveToThread(thread);
+        connect(thread, &QThread::started, tcp, [tcp, thread] {
+            auto *server = new QWebSocketServer(
+                QStringLiteral("Sockscope demo"), QWebSocketServer::NonSecureMode);
+            connect(thread, &QThread::finished, server, &QObject::deleteLater);
+            connect(server, &QWebSocketServer::newConnection, server, [server, thread] {
+                while (QWebSocket *socket = server->nextPendingConnection()) {
+                    socket->setParent(server);
+                    connect(socket, &QWebSocket::disconnected, thread, &QThread::quit);
+                    const QUrlQuery query(socket->requestUrl());
+                    stallIn(socket,
+                        qBound(1, query.queryItemValue(QStringLiteral("seconds")).toInt(), 60));
+                }
+            });
+            server->handleConnection(tcp);
+        });
+        connect(thread, &QThread::finished, this, [this, thread] {
+            if (m_stallThreads.removeAll(thread) > 0)
+                thread->deleteLater();
+        });
+        m_stallThreads << thread;
+        thread->start();
+    }
+
+    // Runs in the stall connection's own thread.
+    static void stallIn(QWebSocket *socket, int seconds)
     {
         auto stall = [socket, seconds] {
             socket->sendTextMessage(QStringLiteral("stalling for %1 s").arg(seconds));
             socket->flush();
-            QThread::sleep(seconds); // deliberately blocks the server thread: no pongs meanwhile
+            // Deliberately blocks this connection's thread: no pongs meanwhile.
+            const QDeadlineTimer until(seconds * 1000);
+            while (!until.hasExpired() && !QThread::currentThread()->isInterruptionRequested())
+                QThread::msleep(10);
             socket->sendTextMessage(QStringLiteral("back after %1 s").arg(seconds));
         };
         connect(
@@ -134,7 +208,9 @@ private:
             500, socket, [socket, closeCode, reason] { socket->close(closeCode, reason); });
     }
 
+    QTcpServer *m_tcp = nullptr;
     QWebSocketServer *m_server = nullptr;
+    QList<QThread *> m_stallThreads;
 };
 
 DemoServer::DemoServer(QObject *parent)
@@ -170,8 +246,7 @@ bool DemoServer::start(QString *error)
 
 void DemoServer::stop()
 {
-    // A /stall client may be blocking the thread for up to its stall time.
-    m_thread.stop();
+    m_thread.stop(); // interrupts and joins the /stall connections' threads too
     m_port = 0;
 }
 

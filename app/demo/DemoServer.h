@@ -11,9 +11,10 @@ class DemoServerCore;
 //   /echo                     echoes text and binary
 //   /ticker?rate=N            JSON ticks, N per second (default 5, up to 100000)
 //   /binary                   a binary frame every 500 ms; echoes binary
-//   /stall?seconds=S          echoes; 3 s after connecting, and every 15 s, the server thread stops
+//   /stall?seconds=S          echoes; 3 s after connecting, and every 15 s, this connection stops
 //                             answering for S seconds (default 3), so pongs stop and resume; the
-//                             text "stall" stalls at once
+//                             text "stall" stalls at once. Each /stall connection runs in a thread
+//                             of its own, so a stall holds up no other connection.
 //   /close?code=C&reason=R    closes with that code and reason half a second after the upgrade
 class DemoServer : public QObject
 {

@@ -9,12 +9,17 @@
 //                     baseline: the 64 bytes of payload itself.
 //   filter            a substring filter over the 1,000,000 rows, in the model;
 //                     baseline: QSortFilterProxyModel filtering the same rows (no view attached).
+//   huge row click    selecting a row holding a 100,000,000-character text message until the
+//                     window has repainted (how long the GUI thread is busy);
+//                     baseline: the same for a 100 MB binary message.
 #include "BenchSupport.h"
 #include "ConnectionPage.h"
+#include "ConnectionPresenter.h"
 #include "FloodServer.h"
 #include "LoopLagProbe.h"
 #include "MainWindow.h"
 #include "MessageLogModel.h"
+#include "TrafficLogView.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -95,7 +100,7 @@ int main(int argc, char *argv[])
     row("Window ingest, 1M x 64 B text, rows committed (msgs/s)",
         QString::number(windowRate / 1e6, 'f', 2) + " M",
         QString::number(bareRate / 1e6, 'f', 2) + " M (bare QWebSocket, median of 3)",
-        QString::number(windowRate / bareRate, 'f', 2) + "x", ">= 0.5x");
+        QString::number(windowRate / bareRate, 'f', 2) + "x", ">= 0.8x");
     row("GUI thread event-loop lag during that flood (p99 / max)",
         QStringLiteral("%1 / %2 ms")
             .arg(percentile(floodLag, 0.99), 0, 'f', 1)
@@ -106,7 +111,7 @@ int main(int argc, char *argv[])
         QStringLiteral("%1 samples").arg(floodLag.size()), "p99 < 50 ms");
     row("Resident memory per stored 64 B message", QString::number(bytesPerMessage, 'f', 0) + " B",
         QStringLiteral("64 B (the payload)"), QString::number(bytesPerMessage / 64.0, 'f', 2) + "x",
-        "<= 160 B");
+        "<= 80 B");
 
     MessageLogModel::Filter filter;
     filter.text = QStringLiteral("needle"); // matches nothing: every row is examined
@@ -129,6 +134,37 @@ int main(int argc, char *argv[])
         QString::number(modelFilterMs / proxyFilterMs, 'f', 2) + "x", "well under 1 s");
     Q_ASSERT(proxyRows == 0 && model->totalRows() == rows);
     Q_UNUSED(proxyRows);
+
+    auto clickMs = [&window](const TrafficEvent &event) {
+        ConnectionPage *hugePage = window.newConnection();
+        TrafficBatch batch;
+        batch.events << event;
+        hugePage->presenter()->ingest(batch);
+        hugePage->logModel()->commitPending();
+        QCoreApplication::processEvents();
+        QElapsedTimer clock;
+        clock.start();
+        hugePage->logView()->selectRow(0);
+        hugePage->repaint();
+        QCoreApplication::processEvents();
+        return clock.nsecsElapsed() / 1e6;
+    };
+    TrafficEvent hugeText;
+    hugeText.kind = TrafficEvent::Kind::Text;
+    hugeText.direction = TrafficEvent::Direction::Incoming;
+    hugeText.text = QString(100'000'000, QLatin1Char('t'));
+    hugeText.size = hugeText.text.size();
+    const double textMs = clickMs(hugeText);
+    hugeText.text.clear();
+    TrafficEvent hugeBinary;
+    hugeBinary.kind = TrafficEvent::Kind::Binary;
+    hugeBinary.direction = TrafficEvent::Direction::Incoming;
+    hugeBinary.data = QByteArray(100'000'000, 'b');
+    hugeBinary.size = hugeBinary.data.size();
+    const double binaryMs = clickMs(hugeBinary);
+    row("Click a 100,000,000-character text row, until repainted (ms)",
+        QString::number(textMs, 'f', 1), QString::number(binaryMs, 'f', 1) + " (100 MB binary row)",
+        QString::number(textMs / binaryMs, 'f', 2) + "x", "about a frame (16 ms)");
     window.close();
     return 0;
 }

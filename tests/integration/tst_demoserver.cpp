@@ -19,6 +19,7 @@ private Q_SLOTS:
     void tickerSendsJsonAtTheRequestedRate();
     void binarySendsFrames();
     void stallStopsPongsThenTheyResume();
+    void aStallHoldsUpOnlyTheConnectionThatAsked();
     void closeUsesTheGivenCodeAndReason();
     void unknownEndpointIsExplained();
 
@@ -99,6 +100,35 @@ void TestDemoServer::stallStopsPongsThenTheyResume()
     QTRY_VERIFY_WITH_TIMEOUT(recorder.ofKind(Kind::Pong).last().timeUs > stalledAt, 10000);
     QVERIFY(recorder.ofKind(Kind::Text).last().text.startsWith(QLatin1String("back after")));
     QCOMPARE(connection.state(), ConnectionState::Open);
+}
+
+void TestDemoServer::aStallHoldsUpOnlyTheConnectionThatAsked()
+{
+    ConnectionSettings stalling = settingsFor(QStringLiteral("/stall?seconds=2"));
+    stalling.heartbeat = {true, 100, 400, HeartbeatSettings::TimeoutAction::Report};
+    ConnectionSettings other = settingsFor(QStringLiteral("/stall?seconds=2"));
+    other.heartbeat = stalling.heartbeat;
+    ConnectionSettings echo = settingsFor(QStringLiteral("/echo"));
+    echo.heartbeat = stalling.heartbeat;
+    ConnectionHandle a(stalling), b(other), c(echo);
+    EventRecorder ra(&a), rb(&b), rc(&c);
+    a.open();
+    b.open();
+    c.open();
+    QVERIFY(ra.waitFor(Kind::Pong, 2));
+    QVERIFY(rb.waitFor(Kind::Pong, 2));
+    QVERIFY(rc.waitFor(Kind::Pong, 2));
+    a.sendText(QStringLiteral("stall"));
+    QVERIFY(ra.waitFor(Kind::PongTimeout, 1, 10000));
+    const int pongsB = rb.ofKind(Kind::Pong).size();
+    const int pongsC = rc.ofKind(Kind::Pong).size();
+    // While a is stalled, the other /stall connection and the echo connection keep answering.
+    QTRY_VERIFY_WITH_TIMEOUT(rb.ofKind(Kind::Pong).size() >= pongsB + 5, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(rc.ofKind(Kind::Pong).size() >= pongsC + 5, 5000);
+    QVERIFY(rb.ofKind(Kind::PongTimeout).isEmpty());
+    QVERIFY(rc.ofKind(Kind::PongTimeout).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        ra.ofKind(Kind::Text).last().text.startsWith(QLatin1String("back after")), 10000);
 }
 
 void TestDemoServer::closeUsesTheGivenCodeAndReason()

@@ -55,6 +55,10 @@ private Q_SLOTS:
     void rowCapDropsTheOldestAndCountsThem();
     void statisticsCountMessagesAndBytes();
     void largeAndStatusEventsKeepTheirContent();
+    void wireInfoIsKeptForEveryRow();
+    void routineHeartbeatHidesPingsButNotProblems();
+    void filteredRowsKeepTheirIdsWhenTheCapDropsOldOnes();
+    void emptyFilterSaysWhatItLooksFor();
 };
 
 void TestMessageLogModel::consistentForViews()
@@ -252,6 +256,118 @@ void TestMessageLogModel::largeAndStatusEventsKeepTheirContent()
         QStringLiteral("97.7 KiB"));
     QCOMPARE(model.data(model.index(1, MessageLogModel::PreviewColumn)).toString(),
         QStringLiteral("4001 by server: bye"));
+}
+
+void TestMessageLogModel::wireInfoIsKeptForEveryRow()
+{
+    MessageLogModel model;
+    TrafficBatch batch = makeBatch({{Direction::Incoming, QString(200, QLatin1Char('a'))},
+        {Direction::Outgoing, QStringLiteral("hi")}, {Direction::Incoming, QStringLiteral("zip")}});
+    // Plain single frames: 200 bytes in (2 + 2 header bytes), 2 bytes out (2 + 4 masking key).
+    batch.events[0].frameFlags = TrafficEvent::WireInfo;
+    batch.events[0].frames = 1;
+    batch.events[0].opcode = 1;
+    batch.events[0].wireSize = 204;
+    batch.events[1].frameFlags = TrafficEvent::WireInfo | TrafficEvent::Masked;
+    batch.events[1].frames = 1;
+    batch.events[1].opcode = 1;
+    batch.events[1].wireSize = 8;
+    // An unusual one: compressed, in 3 frames.
+    batch.events[2].frameFlags
+        = TrafficEvent::WireInfo | TrafficEvent::Rsv1 | TrafficEvent::Compressed;
+    batch.events[2].frames = 3;
+    batch.events[2].opcode = 1;
+    batch.events[2].wireSize = 17;
+    model.enqueue(batch);
+    model.commitPending();
+    const TrafficEvent in = model.eventAt(0);
+    QVERIFY(in.hasWireInfo());
+    QCOMPARE(in.wireSize, 204);
+    QCOMPARE(in.frames, 1u);
+    QVERIFY(!(in.frameFlags & TrafficEvent::Masked));
+    const TrafficEvent out = model.eventAt(1);
+    QCOMPARE(out.wireSize, 8);
+    QVERIFY(out.frameFlags & TrafficEvent::Masked);
+    const TrafficEvent zipped = model.eventAt(2);
+    QCOMPARE(zipped.frames, 3u);
+    QCOMPARE(zipped.wireSize, 17);
+    QVERIFY(zipped.frameFlags & TrafficEvent::Compressed);
+    QCOMPARE(
+        model.data(model.index(2, MessageLogModel::SizeColumn)).toString(), QStringLiteral("3 B"));
+    const QString tip
+        = model.data(model.index(2, MessageLogModel::SizeColumn), Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains(QLatin1String("17 bytes on the wire in 3 frames")), qPrintable(tip));
+    QVERIFY(tip.contains(QLatin1String("compressed")));
+}
+
+void TestMessageLogModel::routineHeartbeatHidesPingsButNotProblems()
+{
+    MessageLogModel model;
+    TrafficBatch batch = makeBatch({{Direction::Incoming, QStringLiteral("data")}});
+    auto add = [&](Kind kind, Direction direction, quint32 sequence) {
+        TrafficEvent e;
+        e.kind = kind;
+        e.direction = direction;
+        e.sequence = sequence;
+        batch.events << e;
+    };
+    add(Kind::Ping, Direction::Outgoing, 1);
+    add(Kind::Pong, Direction::Incoming, 1);
+    add(Kind::Ping, Direction::Incoming, 0); // the server's
+    add(Kind::Pong, Direction::Outgoing, 0); // our answer
+    add(Kind::Ping, Direction::Outgoing, 2);
+    add(Kind::PongTimeout, Direction::Local, 2);
+    add(Kind::Pong, Direction::Incoming, 2); // late
+    add(Kind::CloseFrame, Direction::Incoming, 0);
+    model.enqueue(batch);
+    model.commitPending();
+    MessageLogModel::Filter quiet;
+    quiet.routineHeartbeat = false;
+    QVERIFY(model.setFilter(quiet));
+    QCOMPARE(model.rowCount(), 3); // the data, the timeout and the late pong
+    QCOMPARE(Kind(model.data(model.index(2, 0), MessageLogModel::KindRole).toInt()), Kind::Pong);
+    QVERIFY(model.data(model.index(2, 0), MessageLogModel::ProblemRole).toBool());
+    QVERIFY(model.setFilter({}));
+    QCOMPARE(model.rowCount(), 9);
+}
+
+void TestMessageLogModel::filteredRowsKeepTheirIdsWhenTheCapDropsOldOnes()
+{
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    MessageLogModel::Filter filter;
+    filter.text = QStringLiteral("keep");
+    QVERIFY(model.setFilter(filter));
+    model.setRowCap(5);
+    for (int i = 0; i < 12; ++i) {
+        model.enqueue(makeBatch({{Direction::Incoming,
+            (i % 3 == 0 ? QStringLiteral("keep %1") : QStringLiteral("drop %1")).arg(i)}}));
+        model.commitPending();
+    }
+    // Rows 7..11 are kept; of those, 9 passes the filter.
+    QCOMPARE(model.droppedRows(), 7);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.eventAt(0).text, QStringLiteral("keep 9"));
+    QCOMPARE(model.rowOfId(9), 0);
+    QCOMPARE(model.rowOfId(10), -1); // filtered out
+    QCOMPARE(model.rowOfId(3), -1); // dropped
+    QCOMPARE(model.idAt(0), 9);
+}
+
+void TestMessageLogModel::emptyFilterSaysWhatItLooksFor()
+{
+    MessageLogModel model;
+    model.enqueue(makeBatch({{Direction::Incoming, QStringLiteral("apple")}}));
+    model.commitPending();
+    MessageLogModel::Filter filter;
+    filter.text = QStringLiteral("pear");
+    filter.direction = MessageLogModel::Filter::Direction::Incoming;
+    QVERIFY(model.setFilter(filter));
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.filter().describe(), QStringLiteral("incoming, containing \u201cpear\u201d"));
+    const auto matches = model.matchesIn(QStringLiteral("a pear and a PEAR"));
+    QCOMPARE(matches.size(), 2);
+    QCOMPARE(matches.at(1).first, 13);
 }
 
 QTEST_GUILESS_MAIN(TestMessageLogModel)
