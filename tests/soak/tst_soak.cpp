@@ -40,6 +40,12 @@ double mebibytes(qint64 bytes)
 {
     return double(bytes) / (1024.0 * 1024.0);
 }
+
+QString heapText(qint64 bytes)
+{
+    return bytes < 0 ? QStringLiteral("(unknown)")
+                     : QStringLiteral("%1 MiB").arg(mebibytes(bytes), 0, 'f', 2);
+}
 } // namespace
 
 class TestSoak : public QObject
@@ -56,7 +62,6 @@ private:
 
     SoakPeers m_peers;
     QTemporaryDir m_recordings;
-    int m_threadsAtRest = 0;
 };
 
 void TestSoak::initTestCase()
@@ -119,6 +124,7 @@ void TestSoak::connectionsSurviveCyclesOfFaults()
     QList<qint64> residentAfterCycle;
     QList<qint64> heapAfterCycle;
     int cycles = 0;
+    int threadsAtRest = 0;
     const qint64 residentAtStart = ProcessProbe::residentBytes();
     while (cycles < 3 || elapsed.elapsed() < seconds * 1000) {
         runCycle(cycles, &total);
@@ -129,19 +135,18 @@ void TestSoak::connectionsSurviveCyclesOfFaults()
         // Every connection's thread was joined when it was removed; the kernel lets go of a
         // joined thread's entry a moment later.
         if (cycles == 1)
-            m_threadsAtRest = ProcessProbe::threadCount();
-        QTRY_VERIFY2_WITH_TIMEOUT(ProcessProbe::threadCount() <= m_threadsAtRest,
+            threadsAtRest = ProcessProbe::threadCount();
+        QTRY_VERIFY2_WITH_TIMEOUT(ProcessProbe::threadCount() <= threadsAtRest,
             qPrintable(QStringLiteral("cycle %1 left threads %2, %3 after the first")
                            .arg(cycles)
                            .arg(ProcessProbe::threadNames().join(QStringLiteral(", ")))
-                           .arg(m_threadsAtRest)),
+                           .arg(threadsAtRest)),
             2000);
         const int threads = ProcessProbe::threadCount();
         heapAfterCycle << ProcessProbe::heapInUseBytes();
-        qInfo("soak cycle %d: %.1f MiB resident, %.2f MiB heap in use, %d threads, %lld attempts "
-              "so far",
-            cycles, mebibytes(residentAfterCycle.last()), mebibytes(heapAfterCycle.last()), threads,
-            total.attempts);
+        qInfo("soak cycle %d: %.1f MiB resident, %s heap in use, %d threads, %lld attempts so far",
+            cycles, mebibytes(residentAfterCycle.last()),
+            qPrintable(heapText(heapAfterCycle.last())), threads, total.attempts);
     }
     const qint64 first = residentAfterCycle.first();
     const qint64 last = residentAfterCycle.last();
@@ -152,10 +157,10 @@ void TestSoak::connectionsSurviveCyclesOfFaults()
         total.received, mebibytes(total.bytesReceived), total.recordingsVerified,
         total.heartbeatChanges, total.removedMidTraffic, total.slowestRemovalMs);
     qInfo("soak: resident memory %.1f MiB at start, %.1f MiB after cycle 1, %.1f MiB after cycle "
-          "%d (%+.1f MiB, %+.3f MiB per cycle after the first); heap in use %.2f -> %.2f MiB",
+          "%d (%+.1f MiB, %+.3f MiB per cycle after the first); heap in use %s -> %s",
         mebibytes(residentAtStart), mebibytes(first), mebibytes(last), cycles,
         mebibytes(last - first), cycles > 1 ? mebibytes(last - first) / (cycles - 1) : 0.0,
-        mebibytes(heapAfterCycle.first()), mebibytes(heapAfterCycle.last()));
+        qPrintable(heapText(heapAfterCycle.first())), qPrintable(heapText(heapAfterCycle.last())));
     QVERIFY(total.attempts > 0 && total.recordingsVerified > 0 && total.received > 0);
     QVERIFY2(total.slowestRemovalMs < ConnectionManager::ShutdownTimeoutMs,
         qPrintable(QStringLiteral("removing a connection took %1 ms").arg(total.slowestRemovalMs)));
@@ -186,8 +191,7 @@ void TestSoak::connectionsSurviveCyclesOfFaults()
 
 void TestSoak::shutdownUnderLoadJoinsEveryThread()
 {
-    if (m_threadsAtRest == 0)
-        QSKIP("the cycles did not run");
+    const int threadsBefore = ProcessProbe::threadCount();
     // Connections in every state at once: flooded, mid-stall, connecting to a server that never
     // answers, waiting to reconnect, and open with a fast heartbeat.
     auto manager = std::make_unique<ConnectionManager>();
@@ -226,7 +230,7 @@ void TestSoak::shutdownUnderLoadJoinsEveryThread()
         if (i % 5 == 0) {
             connect(c, &ConnectionHandle::stateChanged, c, [c](ConnectionState state) {
                 if (state == ConnectionState::Open)
-                    c->sendText(QStringLiteral("burst 100000 512"));
+                    c->sendText(QStringLiteral("burst 20000 512"));
             });
         }
         c->open();
@@ -243,7 +247,6 @@ void TestSoak::shutdownUnderLoadJoinsEveryThread()
     QTRY_VERIFY_WITH_TIMEOUT(inState(2, ConnectionState::Connecting), 30000);
     QTRY_VERIFY_WITH_TIMEOUT(inState(3, ConnectionState::Reconnecting), 30000);
     QTRY_VERIFY_WITH_TIMEOUT(inState(4, ConnectionState::Open), 30000);
-    QVERIFY(ProcessProbe::threadCount() >= m_threadsAtRest + Connections);
 
     QElapsedTimer shutdown;
     shutdown.start();
@@ -253,7 +256,7 @@ void TestSoak::shutdownUnderLoadJoinsEveryThread()
         "soak: shutdown of %d connections under load joined every thread in %lld ms (bound %d ms)",
         Connections, ms, ConnectionManager::ShutdownTimeoutMs);
     QVERIFY(ms < ConnectionManager::ShutdownTimeoutMs);
-    QTRY_VERIFY2_WITH_TIMEOUT(ProcessProbe::threadCount() <= m_threadsAtRest,
+    QTRY_VERIFY2_WITH_TIMEOUT(ProcessProbe::threadCount() <= threadsBefore,
         qPrintable(ProcessProbe::threadNames().join(QStringLiteral(", "))), 2000);
     manager.reset();
 }
