@@ -113,7 +113,7 @@ private:
         // The client may be gone before disconnected() is handled: writing then would warn.
         connect(timer, &QTimer::timeout, socket, [socket] {
             if (socket->state() == QAbstractSocket::ConnectedState)
-                socket->write(QByteArray(16 * 1024, 't'));
+                socket->write(QByteArray(qsizetype(16) * 1024, 't'));
         });
         connect(socket, &QTcpSocket::disconnected, timer, &QTimer::stop);
         timer->start(10);

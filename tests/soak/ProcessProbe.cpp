@@ -44,7 +44,7 @@ qint64 heapInUseBytes()
     return -1;
 #else
     const struct mallinfo2 info = mallinfo2();
-    return qint64(info.uordblks + info.hblkhd);
+    return qint64(info.uordblks) + qint64(info.hblkhd);
 #endif
 }
 

@@ -33,8 +33,8 @@ constexpr int Connections = 50;
 constexpr int CycleTimeoutMs = 180'000;
 // Growth allowed between the end of the first cycle and the end of the last: caches that fill
 // once (Qt's, the allocator's), far below what one leaked connection per cycle would add up to.
-constexpr qint64 HeapMarginBytes = 1024 * 1024;
-constexpr qint64 ResidentMarginBytes = 8 * 1024 * 1024;
+constexpr qint64 HeapMarginBytes = qint64(1) * 1024 * 1024;
+constexpr qint64 ResidentMarginBytes = qint64(8) * 1024 * 1024;
 
 double mebibytes(qint64 bytes)
 {
