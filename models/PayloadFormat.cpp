@@ -72,7 +72,7 @@ static QString reformatJson(const QString &text, bool indent, QString *error)
         if (!indent)
             return;
         out += QLatin1Char('\n');
-        out += QString(depth * 2, QLatin1Char(' '));
+        out += QString(qsizetype(depth) * 2, QLatin1Char(' '));
     };
     for (qsizetype i = 0; i < text.size(); ++i) {
         const QChar c = text.at(i);

@@ -23,7 +23,7 @@ public:
         qint64 lastUs = -1;
     };
 
-    explicit RttSeries(qint64 windowUs = 5 * 60 * 1000000LL);
+    explicit RttSeries(qint64 windowUs = 5LL * 60 * 1000000);
 
     void addPong(qint64 timeUs, qint64 rttUs);
     void addMissed(qint64 timeUs);

@@ -84,7 +84,7 @@ QString PeerProcess::waitForLine(const QString &prefix, int timeoutMs)
     for (;;) {
         readLines();
         while (m_consumed < m_lines.size()) {
-            const QString line = m_lines.at(m_consumed++);
+            QString line = m_lines.at(m_consumed++);
             if (line.startsWith(prefix))
                 return line;
         }

@@ -110,8 +110,12 @@ private:
         qToBigEndian<quint64>(64ull * 1024 * 1024, header.data() + 2);
         socket->write(header);
         auto *timer = new QTimer(socket);
-        connect(timer, &QTimer::timeout, socket,
-            [socket] { socket->write(QByteArray(16 * 1024, 't')); });
+        // The client may be gone before disconnected() is handled: writing then would warn.
+        connect(timer, &QTimer::timeout, socket, [socket] {
+            if (socket->state() == QAbstractSocket::ConnectedState)
+                socket->write(QByteArray(qsizetype(16) * 1024, 't'));
+        });
+        connect(socket, &QTcpSocket::disconnected, timer, &QTimer::stop);
         timer->start(10);
     }
 

@@ -123,9 +123,9 @@ void TestConnectionEngine::payloadsSurviveBatchBoundariesAndLargeMessages()
     connection.sendText(QStringLiteral("binary 200000"));
     QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 3001);
     QTRY_COMPARE(recorder.count(Kind::Binary, Direction::Incoming), 1);
-    QCOMPARE(recorder.ofKind(Kind::Text).last().text, bigText);
-    QCOMPARE(recorder.ofKind(Kind::Text).last().size, qint64(200'000));
-    QCOMPARE(recorder.ofKind(Kind::Binary).last().data, QByteArray(200000, 'b'));
+    QCOMPARE(recorder.ofKind(Kind::Text).constLast().text, bigText);
+    QCOMPARE(recorder.ofKind(Kind::Text).constLast().size, qint64(200'000));
+    QCOMPARE(recorder.ofKind(Kind::Binary).constLast().data, QByteArray(200000, 'b'));
 }
 
 void TestConnectionEngine::closeWhileOpenYieldsOneCloseEventWithOurCode()
@@ -138,7 +138,7 @@ void TestConnectionEngine::closeWhileOpenYieldsOneCloseEventWithOurCode()
     connection.requestClose(4000, QStringLiteral("done here"));
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
     QCOMPARE(recorder.count(Kind::Close), 1);
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.closedBy, Closer::Local);
     QCOMPARE(close.code, quint16(4000));
     QCOMPARE(close.text, QStringLiteral("done here"));
@@ -162,7 +162,7 @@ void TestConnectionEngine::serverCloseCodeAndReasonAreReported()
     connection.sendText(QStringLiteral("close 4001 bye now"));
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
     QCOMPARE(recorder.count(Kind::Close), 1);
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.closedBy, Closer::Peer);
     QCOMPARE(close.code, quint16(4001));
     QCOMPARE(close.text, QStringLiteral("bye now"));
@@ -224,7 +224,7 @@ void TestConnectionEngine::cancelEndsAPendingConnect()
     QVERIFY(recorder.waitForState(ConnectionState::Closed, 5000));
     QVERIFY2(timer.elapsed() < 2000, "a cancelled connect must not wait for any timeout");
     QCOMPARE(recorder.count(Kind::Close), 1);
-    QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::Cancelled);
+    QCOMPARE(recorder.ofKind(Kind::Close).constFirst().cause, Cause::Cancelled);
     QTRY_COMPARE(server.clientsGone(), 1);
 }
 
@@ -238,7 +238,7 @@ void TestConnectionEngine::closeDuringALargeIncomingMessage()
     connection.requestClose(1000, QStringLiteral("enough"));
     QVERIFY(recorder.waitForState(ConnectionState::Closed, 5000));
     QCOMPARE(recorder.count(Kind::Close), 1);
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.closedBy, Closer::Local);
     QCOMPARE(close.code, quint16(1000));
     QTRY_COMPARE(server.clientsGone(), 1);
@@ -257,7 +257,7 @@ void TestConnectionEngine::tooLargeMessageIsRefusedWithAClearMessage()
     connection.sendText(QStringLiteral("binary 4096")); // does not
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
     QCOMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.code, quint16(1009));
     QCOMPARE(close.closedBy, Closer::Local);
     QCOMPARE(close.cause, Cause::ProtocolError);
@@ -304,7 +304,8 @@ void TestConnectionEngine::heartbeatChangesApplyWhileOpen()
     connection.setHeartbeat(fast);
     QVERIFY(recorder.waitFor(Kind::Pong, 5, 5000));
     QVERIFY(recorder.waitFor(Kind::HeartbeatChange));
-    QVERIFY(recorder.ofKind(Kind::HeartbeatChange).first().text.contains(QLatin1String("50 ms")));
+    QVERIFY(
+        recorder.ofKind(Kind::HeartbeatChange).constFirst().text.contains(QLatin1String("50 ms")));
     QCOMPARE(recorder.states.count(ConnectionState::Open), 1); // no reconnect
 
     HeartbeatSettings off = fast;
@@ -330,7 +331,7 @@ void TestConnectionEngine::pingNowWorksWithHeartbeatOff()
     connection.pingNow();
     QVERIFY(recorder.waitFor(Kind::Pong));
     QCOMPARE(recorder.count(Kind::Ping), 1);
-    QVERIFY(recorder.ofKind(Kind::Pong).first().durationUs >= 0);
+    QVERIFY(recorder.ofKind(Kind::Pong).constFirst().durationUs >= 0);
 }
 
 void TestConnectionEngine::sendingWhenNotOpenIsReported()
@@ -340,7 +341,7 @@ void TestConnectionEngine::sendingWhenNotOpenIsReported()
     EventRecorder recorder(&connection);
     connection.sendText(QStringLiteral("too early"));
     QVERIFY(recorder.waitFor(Kind::Error));
-    QVERIFY(recorder.ofKind(Kind::Error).first().text.contains(QLatin1String("not open")));
+    QVERIFY(recorder.ofKind(Kind::Error).constFirst().text.contains(QLatin1String("not open")));
     QCOMPARE(recorder.count(Kind::Text), 0);
 }
 
@@ -353,8 +354,8 @@ void TestConnectionEngine::invalidSettingsFailCleanly()
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
-    QVERIFY(recorder.ofKind(Kind::Error).first().text.contains(QLatin1String("ws://")));
-    QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::ConnectFailed);
+    QVERIFY(recorder.ofKind(Kind::Error).constFirst().text.contains(QLatin1String("ws://")));
+    QCOMPARE(recorder.ofKind(Kind::Close).constFirst().cause, Cause::ConnectFailed);
 }
 
 void TestConnectionEngine::reconnectsAfterTheServerCloses()
@@ -372,7 +373,8 @@ void TestConnectionEngine::reconnectsAfterTheServerCloses()
     QVERIFY(recorder.waitForState(ConnectionState::Reconnecting));
     QVERIFY(recorder.waitFor(Kind::Open, 2));
     QCOMPARE(connection.state(), ConnectionState::Open);
-    QVERIFY(recorder.ofKind(Kind::Note).first().text.contains(QLatin1String("reconnecting in")));
+    QVERIFY(
+        recorder.ofKind(Kind::Note).constFirst().text.contains(QLatin1String("reconnecting in")));
 
     // A close the user asks for is never followed by a reconnect.
     connection.requestClose(1000);

@@ -55,7 +55,7 @@ void TestDemoServer::echo()
     connection.sendBinary(QByteArray("\x01\x02", 2));
     QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
     QTRY_COMPARE(recorder.count(Kind::Binary, Direction::Incoming), 1);
-    QCOMPARE(recorder.ofKind(Kind::Text).last().text, QStringLiteral("ping?"));
+    QCOMPARE(recorder.ofKind(Kind::Text).constLast().text, QStringLiteral("ping?"));
 }
 
 void TestDemoServer::tickerSendsJsonAtTheRequestedRate()
@@ -64,7 +64,7 @@ void TestDemoServer::tickerSendsJsonAtTheRequestedRate()
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitFor(Kind::Text, 200, 10000));
-    const TrafficEvent first = recorder.ofKind(Kind::Text).first();
+    const TrafficEvent first = recorder.ofKind(Kind::Text).constFirst();
     const QJsonObject tick = QJsonDocument::fromJson(first.text.toUtf8()).object();
     QCOMPARE(tick.value(QStringLiteral("seq")).toInt(), 1);
     QCOMPARE(tick.value(QStringLiteral("symbol")).toString(), QStringLiteral("SOCK"));
@@ -81,7 +81,7 @@ void TestDemoServer::binarySendsFrames()
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitFor(Kind::Binary, 2, 5000));
-    const TrafficEvent frame = recorder.ofKind(Kind::Binary).first();
+    const TrafficEvent frame = recorder.ofKind(Kind::Binary).constFirst();
     QVERIFY(frame.data.startsWith("SSCP-DEMO"));
     QCOMPARE(frame.size, qint64(9 + 4 + 32));
 }
@@ -96,9 +96,9 @@ void TestDemoServer::stallStopsPongsThenTheyResume()
     QVERIFY(recorder.waitFor(Kind::Pong, 2));
     connection.sendText(QStringLiteral("stall")); // stall now rather than in 3 s
     QVERIFY(recorder.waitFor(Kind::PongTimeout, 1, 10000));
-    const qint64 stalledAt = recorder.ofKind(Kind::PongTimeout).first().timeUs;
-    QTRY_VERIFY_WITH_TIMEOUT(recorder.ofKind(Kind::Pong).last().timeUs > stalledAt, 10000);
-    QVERIFY(recorder.ofKind(Kind::Text).last().text.startsWith(QLatin1String("back after")));
+    const qint64 stalledAt = recorder.ofKind(Kind::PongTimeout).constFirst().timeUs;
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.ofKind(Kind::Pong).constLast().timeUs > stalledAt, 10000);
+    QVERIFY(recorder.ofKind(Kind::Text).constLast().text.startsWith(QLatin1String("back after")));
     QCOMPARE(connection.state(), ConnectionState::Open);
 }
 
@@ -137,7 +137,7 @@ void TestDemoServer::closeUsesTheGivenCodeAndReason()
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.code, quint16(4000));
     QCOMPARE(close.text, QStringLiteral("see you"));
     QCOMPARE(close.closedBy, TrafficEvent::Closer::Peer);
@@ -149,7 +149,7 @@ void TestDemoServer::unknownEndpointIsExplained()
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.code, quint16(1008));
     QVERIFY(close.text.contains(QLatin1String("/echo")));
 }

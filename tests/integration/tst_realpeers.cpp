@@ -92,8 +92,9 @@ void TestRealPeers::echo()
     connection.sendBinary(QByteArray::fromHex("deadbeef00"));
     QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
     QTRY_COMPARE(recorder.count(Kind::Binary, Direction::Incoming), 1);
-    QCOMPARE(recorder.ofKind(Kind::Text).last().text, QStringLiteral("{\"hello\": \"wörld\"}"));
-    QCOMPARE(recorder.ofKind(Kind::Binary).last().data, QByteArray::fromHex("deadbeef00"));
+    QCOMPARE(
+        recorder.ofKind(Kind::Text).constLast().text, QStringLiteral("{\"hello\": \"wörld\"}"));
+    QCOMPARE(recorder.ofKind(Kind::Binary).constLast().data, QByteArray::fromHex("deadbeef00"));
     QVERIFY(recorder.waitFor(Kind::Pong, 2));
 
     connection.requestClose(1000, QStringLiteral("bye"));
@@ -113,7 +114,7 @@ void TestRealPeers::serverCloseCodeFromNode()
     connection.open();
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
     QCOMPARE(recorder.count(Kind::Close), 1);
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.closedBy, Closer::Peer);
     QCOMPARE(close.code, quint16(4001));
     QCOMPARE(close.text, QStringLiteral("bye"));
@@ -147,7 +148,7 @@ void TestRealPeers::cancelWhileTheServerNeverAnswers()
     connection.cancel();
     QVERIFY(recorder.waitForState(ConnectionState::Closed, 5000));
     QVERIFY(timer.elapsed() < 2000);
-    QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::Cancelled);
+    QCOMPARE(recorder.ofKind(Kind::Close).constFirst().cause, Cause::Cancelled);
     QVERIFY(!server.waitForLine(QStringLiteral("CLIENT-GONE"), 5000).isEmpty());
 }
 
@@ -177,7 +178,7 @@ void TestRealPeers::dropMidMessageIsReportedAs1006Promptly()
     // Qt's own stalled-frame timer would only fire after 5 s, with 1001.
     QVERIFY2(timer.elapsed() < 4000, "the drop must be noticed from the TCP close, not a timeout");
     QCOMPARE(recorder.count(Kind::Close), 1);
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.code, quint16(1006));
     QCOMPARE(close.closedBy, Closer::Network);
     QCOMPARE(close.cause, Cause::Dropped);
@@ -196,7 +197,7 @@ void TestRealPeers::closeDoesNotWaitForAPeerThatIgnoresIt()
     connection.requestClose(1000, QStringLiteral("leaving"));
     QVERIFY(recorder.waitForState(ConnectionState::Closed, 5000));
     QVERIFY(timer.elapsed() < 2000);
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.closedBy, Closer::Local);
     QCOMPARE(close.code, quint16(1000));
     QVERIFY(!server.waitForLine(QStringLiteral("CLIENT-GONE"), 5000).isEmpty());
@@ -214,10 +215,11 @@ void TestRealPeers::blockedServerStallsPongsThenRecovers()
     QVERIFY(recorder.waitFor(Kind::Pong, 2));
     connection.sendText(QStringLiteral("stall 1.5")); // the server's event loop sleeps 1.5 s
     QVERIFY(recorder.waitFor(Kind::PongTimeout, 1, 10000));
-    const TrafficEvent timeout = recorder.ofKind(Kind::PongTimeout).first();
+    const TrafficEvent timeout = recorder.ofKind(Kind::PongTimeout).constFirst();
     QVERIFY(timeout.durationUs >= 400'000);
     // Pongs come back after the stall, and the connection never closed.
-    QTRY_VERIFY_WITH_TIMEOUT(recorder.ofKind(Kind::Pong).last().timeUs > timeout.timeUs, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        recorder.ofKind(Kind::Pong).constLast().timeUs > timeout.timeUs, 10000);
     // One report per stall: while the server slept, exactly one pong timeout (a loaded machine may
     // add late pongs outside that window, which are stalls of their own).
     qint64 stallSentUs = 0;
@@ -245,7 +247,7 @@ void TestRealPeers::pongTimeoutCloses()
     QVERIFY(recorder.waitFor(Kind::Pong, 1));
     connection.sendText(QStringLiteral("stall 1.5"));
     QVERIFY(recorder.waitForState(ConnectionState::Closed));
-    const TrafficEvent close = recorder.ofKind(Kind::Close).first();
+    const TrafficEvent close = recorder.ofKind(Kind::Close).constFirst();
     QCOMPARE(close.code, quint16(1011));
     QCOMPARE(close.cause, Cause::HeartbeatTimeout);
     QCOMPARE(close.closedBy, Closer::Local);
@@ -263,7 +265,7 @@ void TestRealPeers::pongTimeoutReconnects()
     QVERIFY(recorder.waitFor(Kind::Pong, 1));
     connection.sendText(QStringLiteral("stall 1"));
     QVERIFY(recorder.waitFor(Kind::Close, 1));
-    QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::HeartbeatTimeout);
+    QCOMPARE(recorder.ofKind(Kind::Close).constFirst().cause, Cause::HeartbeatTimeout);
     QVERIFY(recorder.waitFor(Kind::Open, 2, 15000));
     QTRY_COMPARE(connection.state(), ConnectionState::Open);
 }
@@ -330,7 +332,7 @@ void TestRealPeers::selfSignedCertificate()
         QVERIFY2(error.contains(QLatin1String("self-signed"), Qt::CaseInsensitive)
                 || error.contains(QLatin1String("self signed"), Qt::CaseInsensitive),
             qPrintable(error));
-        QCOMPARE(recorder.ofKind(Kind::Close).first().cause, Cause::ConnectFailed);
+        QCOMPARE(recorder.ofKind(Kind::Close).constFirst().cause, Cause::ConnectFailed);
         return;
     }
     QVERIFY(recorder.waitForState(ConnectionState::Open));
