@@ -198,12 +198,17 @@ bool ConnectionSettings::addHeader(const QString &rawName, const QString &rawVal
         return true;
     }
     if (lower == "sec-websocket-protocol") {
+        // All or nothing: a refused list adds none of its names.
+        QStringList offered;
         for (const QString &p : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const QString protocol = p.trimmed();
             if (!isValidToken(protocol)) {
                 *error = QStringLiteral("'%1' is not a valid subprotocol name").arg(protocol);
                 return false;
             }
+            offered << protocol;
+        }
+        for (const QString &protocol : std::as_const(offered)) {
             if (!subprotocols.contains(protocol))
                 subprotocols.append(protocol);
         }

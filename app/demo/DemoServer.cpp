@@ -203,9 +203,12 @@ private:
 
     void serveClose(QWebSocket *socket, int code, const QString &reason)
     {
-        const auto closeCode = QWebSocketProtocol::CloseCode(code >= 1000 ? code : 1000);
-        QTimer::singleShot(
-            500, socket, [socket, closeCode, reason] { socket->close(closeCode, reason); });
+        // Kept as an int: 4000-4999 are valid close codes, but not values of Qt's enum, so the
+        // conversion happens only in the call.
+        const int closeCode = code >= 1000 ? code : 1000;
+        QTimer::singleShot(500, socket, [socket, closeCode, reason] {
+            socket->close(QWebSocketProtocol::CloseCode(closeCode), reason);
+        });
     }
 
     QTcpServer *m_tcp = nullptr;
