@@ -1,5 +1,7 @@
 #include "RecordingPage.h"
 
+#include "OwnedThread.h"
+
 #include "Theme.h"
 
 #include "HarFormat.h"
@@ -93,10 +95,7 @@ RecordingPage::RecordingPage(QWidget *parent)
 RecordingPage::~RecordingPage()
 {
     m_cancel = true;
-    if (m_loader) {
-        m_loader->wait();
-        delete m_loader;
-    }
+    m_loader.reset(); // the reader sees the cancel; its thread is joined within the usual bound
 }
 
 QString RecordingPage::title() const
@@ -115,25 +114,32 @@ void RecordingPage::load(const QString &path)
     auto ok = std::make_shared<bool>(false);
     // Read in a thread of its own: the window stays responsive, and the GUI thread never reads the
     // file.
-    m_loader = QThread::create([this, path, reader, ok] {
-        *ok = reader->read(
-            path,
-            [this](qint64 done, qint64 total) {
-                const int permille = total > 0 ? int(done * 1000 / total) : 1000;
-                QMetaObject::invokeMethod(
-                    m_progress, [bar = m_progress, permille] { bar->setValue(permille); },
-                    Qt::QueuedConnection);
-            },
-            &m_cancel);
-    });
-    connect(m_loader, &QThread::finished, this, [this, reader, ok] {
-        if (m_cancel)
-            return;
-        m_header = reader->header();
-        m_batches = reader->batches();
-        finishLoading(*ok, reader->error(), reader->problemLines());
-    });
-    m_loader->start();
+    m_loader = std::make_unique<OwnedThread>(QStringLiteral("sockscope-recording-reader"));
+    m_loader->start(
+        new QObject,
+        [this, path, reader, ok] {
+            *ok = reader->read(
+                path,
+                [this](qint64 done, qint64 total) {
+                    const int permille = total > 0 ? int(done * 1000 / total) : 1000;
+                    QMetaObject::invokeMethod(
+                        m_progress, [bar = m_progress, permille] { bar->setValue(permille); },
+                        Qt::QueuedConnection);
+                },
+                &m_cancel);
+            QMetaObject::invokeMethod(
+                this,
+                [this, reader, ok] {
+                    if (m_cancel)
+                        return;
+                    m_header = reader->header();
+                    m_batches = reader->batches();
+                    finishLoading(*ok, reader->error(), reader->problemLines());
+                },
+                Qt::QueuedConnection);
+            QThread::currentThread()->quit(); // read once: the thread ends here
+        },
+        false);
 }
 
 void RecordingPage::showSession(

@@ -7,13 +7,15 @@
 
 #include <QWidget>
 
+#include <memory>
+
 #include <atomic>
 
 class MessageDetailView;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QThread;
+class OwnedThread;
 class TrafficLogPane;
 
 // An opened recording (or a session imported from HAR), read-only, with the same log, filter,
@@ -69,7 +71,7 @@ private:
     QString m_errorText;
     bool m_loaded = false;
     std::atomic<bool> m_cancel {false};
-    QThread *m_loader = nullptr;
+    std::unique_ptr<OwnedThread> m_loader; // reads the file in a thread of its own
 
     MessageLogModel *m_model;
     TrafficLogPane *m_logPane;

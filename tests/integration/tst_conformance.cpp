@@ -32,7 +32,8 @@ private Q_SLOTS:
     void slowButLiveSenderIsNotAnError();
     void endingsWithoutACloseFrame_data();
     void endingsWithoutACloseFrame();
-    void tlsCloseNotifyWithoutACloseFrame();
+    void tlsEndingsWithoutACloseFrame_data();
+    void tlsEndingsWithoutACloseFrame();
     void handshakeAnswersAreEachNamed_data();
     void handshakeAnswersAreEachNamed();
     void refusedTcpStaysRefused();
@@ -228,8 +229,18 @@ void TestConformance::endingsWithoutACloseFrame()
     QVERIFY2(close.text.contains(says), qPrintable(close.text));
 }
 
-void TestConformance::tlsCloseNotifyWithoutACloseFrame()
+void TestConformance::tlsEndingsWithoutACloseFrame_data()
 {
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<bool>("closeNotify");
+    QTest::newRow("close_notify, then TCP") << "fin-no-close" << true;
+    QTest::newRow("RST, no close_notify") << "rst-no-close" << false;
+}
+
+void TestConformance::tlsEndingsWithoutACloseFrame()
+{
+    QFETCH(QString, scenario);
+    QFETCH(bool, closeNotify);
     QTemporaryDir dir;
     const QString cert = dir.filePath(QStringLiteral("cert.pem"));
     const QString key = dir.filePath(QStringLiteral("key.pem"));
@@ -246,16 +257,16 @@ void TestConformance::tlsCloseNotifyWithoutACloseFrame()
     settings.heartbeat.enabled = false;
     settings.tls.ignoreCertificateErrors = true;
     Session s;
-    // The server ends TLS properly (close_notify), then TCP, but sends no close frame.
-    QVERIFY2(s.start(QStringLiteral("fin-no-close"), settings, {QStringLiteral("--tls"), cert, key},
-                 QStringLiteral("wss")),
+    // No close frame either way: the server ends TLS properly (close_notify), or resets TCP.
+    QVERIFY2(
+        s.start(scenario, settings, {QStringLiteral("--tls"), cert, key}, QStringLiteral("wss")),
         qPrintable(s.peer.errorText()));
     QVERIFY(s.recorder->waitForState(ConnectionState::Closed));
     const TrafficEvent close = s.close();
     QCOMPARE(close.code, quint16(1006));
     QCOMPARE(close.closedBy, Closer::Network);
-    QCOMPARE(close.transportEnd, TransportEnd::TlsCloseNotify);
-    QVERIFY2(close.text.contains(QLatin1String("close_notify")), qPrintable(close.text));
+    QCOMPARE(close.transportEnd == TransportEnd::TlsCloseNotify, closeNotify);
+    QCOMPARE(close.text.contains(QLatin1String("close_notify")), closeNotify);
 }
 
 void TestConformance::handshakeAnswersAreEachNamed_data()

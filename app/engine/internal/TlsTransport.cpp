@@ -1,6 +1,7 @@
 #include "TlsTransport.h"
 
 #include <QCoreApplication>
+
 #include <QSslSocket>
 
 using TransportEnd = TrafficEvent::TransportEnd;
@@ -116,9 +117,9 @@ void TlsTransport::onError()
         return;
     }
     if (error == QAbstractSocket::RemoteHostClosedError) {
-        // QSslSocket reports the peer's close_notify and a bare TCP close with the same code;
-        // its own message for close_notify (compared translated, as Qt produces it) tells them
-        // apart.
+        // QSslSocket reports the peer's close_notify and a bare TCP close (or reset) with the same
+        // error code and the same state; only its message tells them apart. It is compared with
+        // Qt's own text through Qt's translation, so it holds in any language.
         const QString closeNotify
             = QCoreApplication::translate("QSslSocket", "The TLS/SSL connection has been closed");
         setEnded(m_socket->errorString() == closeNotify ? TransportEnd::TlsCloseNotify
