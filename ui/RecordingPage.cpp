@@ -95,7 +95,9 @@ RecordingPage::RecordingPage(QWidget *parent)
 RecordingPage::~RecordingPage()
 {
     m_cancel = true;
-    m_loader.reset(); // the reader sees the cancel; its thread is joined within the usual bound
+    // The reader sees the cancel and its thread ends by itself: joined, within the usual bound.
+    if (m_loader)
+        m_loader->join(QDeadlineTimer(OwnedThread::DefaultStopTimeoutMs));
 }
 
 QString RecordingPage::title() const
@@ -114,6 +116,8 @@ void RecordingPage::load(const QString &path)
     auto ok = std::make_shared<bool>(false);
     // Read in a thread of its own: the window stays responsive, and the GUI thread never reads the
     // file.
+    if (m_loader) // a previous read ends by itself
+        m_loader->join(QDeadlineTimer(OwnedThread::DefaultStopTimeoutMs));
     m_loader = std::make_unique<OwnedThread>(QStringLiteral("sockscope-recording-reader"));
     m_loader->start(
         new QObject,

@@ -34,9 +34,12 @@ void OwnedThread::requestStop(const std::function<void()> &beforeQuit)
     if (!m_thread || m_stopRequested)
         return;
     m_stopRequested = true;
+    // A thread may end by itself (a one-off job); its object is gone with it.
+    if (m_thread->isFinished() || !m_object)
+        return;
     QThread *thread = m_thread;
     QMetaObject::invokeMethod(
-        m_object,
+        m_object.data(),
         [beforeQuit, thread] {
             if (beforeQuit)
                 beforeQuit();

@@ -2,11 +2,11 @@
 
 #include <QDeadlineTimer>
 #include <QList>
+#include <QPointer>
 #include <QString>
 
 #include <functional>
 
-class QObject;
 class QThread;
 
 // One thread and the object that lives in it, ended the same way everywhere in the app
@@ -45,6 +45,6 @@ public:
 private:
     QString m_name;
     QThread *m_thread = nullptr;
-    QObject *m_object = nullptr;
+    QPointer<QObject> m_object; // cleared when the object is deleted as its thread ends
     bool m_stopRequested = false;
 };
