@@ -115,6 +115,16 @@ async def raw_handler(mode, reader, writer):
         say("DROPPED")
 
 
+def tls_from_arguments():
+    """The server's TLS context when "--tls CERT KEY" was given, else None."""
+    if "--tls" not in sys.argv:
+        return None
+    i = sys.argv.index("--tls")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
+    return context
+
+
 async def main():
     global STAMP
     mode = sys.argv[1] if len(sys.argv) > 1 else "echo"
@@ -130,12 +140,8 @@ async def main():
             options["compression"] = None
         elif mode == "keepalive":
             options = {"ping_interval": 0.2, "ping_timeout": 0.5}
-        context = None
-        if "--tls" in sys.argv:
-            i = sys.argv.index("--tls")
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
-        server = await websockets.serve(echo_handler, "127.0.0.1", 0, ssl=context, max_size=None,
+        server = await websockets.serve(echo_handler, "127.0.0.1", 0, ssl=tls_from_arguments(),
+                                        max_size=None,
                                         **options)
     else:
         server = await asyncio.start_server(lambda r, w: raw_handler(mode, r, w), "127.0.0.1", 0)

@@ -13,11 +13,10 @@ Usage: raw_peer.py SCENARIO [--tls CERT KEY]   (see scenario() and HANDSHAKES be
 """
 import asyncio
 import socket
-import ssl
 import struct
 import sys
 
-from py_peer import accept_key, read_request, say  # the same HTTP reading as the library peers
+from py_peer import accept_key, read_request, say, tls_from_arguments  # the same HTTP reading as the library peers
 
 
 def frame(opcode, payload=b"", fin=True, rsv=0, mask=None, length=None):
@@ -207,12 +206,8 @@ async def handle(name, reader, writer):
 
 async def main():
     name = sys.argv[1]
-    context = None
-    if "--tls" in sys.argv:
-        i = sys.argv.index("--tls")
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
-    server = await asyncio.start_server(lambda r, w: handle(name, r, w), "127.0.0.1", 0, ssl=context)
+    server = await asyncio.start_server(lambda r, w: handle(name, r, w), "127.0.0.1", 0,
+                                        ssl=tls_from_arguments())
     say(f"PORT {server.sockets[0].getsockname()[1]}")
     await asyncio.Future()
 
