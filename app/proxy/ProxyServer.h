@@ -1,0 +1,142 @@
+#pragma once
+
+#include "LoopLag.h"
+#include "OwnedThread.h"
+#include "ProxyFaults.h"
+#include "ProxyPairStatus.h"
+#include "TrafficBatch.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QMap>
+#include <QObject>
+#include <QUrl>
+
+class ProxyPair;
+
+// A WebSocket proxy: listens (in a thread of its own), and relays each accepted client to the
+// upstream URL through a pair worker on its own OwnedThread (one thread per client/upstream pair,
+// as for connections). Frames are forwarded exactly as they arrived; a decoded copy of each
+// becomes an event (client -> server as Outgoing, server -> client as Incoming), so a pair is
+// logged, filtered and recorded like a connection. Faults (latency, bandwidth, stall, dropped
+// pings or pongs, cut, close, intercept, inject) change live, per pair or for all pairs.
+//
+// Lives in the GUI (or command-line) thread and never touches a socket: every request below is a
+// queued call into the pair's thread, every report comes back as a queued signal. Pair ids count
+// from 1 in the order clients were accepted; AllPairs in a request means every current pair.
+class ProxyServer : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int AllPairs = 0;
+
+    struct Settings
+    {
+        QUrl upstream; // ws:// or wss://; each client's path and query are appended to its path
+        QHostAddress address = QHostAddress::LocalHost; // where to listen
+        quint16 port = 0; // 0: any free port
+        QString tlsCertFile; // both set: listen with TLS (wss://), PEM files
+        QString tlsKeyFile;
+        bool insecure = false; // accept any certificate from a wss:// upstream
+        QString caFile; // extra CA certificates (PEM) for a wss:// upstream
+        ProxyFaults faults; // applied to every pair from its start
+        // The stall of the command line (--stall SIDE:AFTER_S:FOR_S): the direction sent by
+        // stallSide is held for stallForMs, stallAfterMs after each pair opened; 0: none.
+        ProxySide stallSide = ProxySide::Client;
+        int stallAfterMs = 0;
+        int stallForMs = 0;
+        qint64 maxMessageSize = 64 * 1024 * 1024; // over it: 1009 to both sides, nothing stored
+        int upstreamTimeoutMs = 10000; // TCP + TLS + upgrade to the upstream, then 502
+        // Records every pair from its start: the first pair to recordPath, pair N > 1 to
+        // recordPath with "-N" before the extension. Empty: no recording.
+        QString recordPath;
+        bool keepSecrets = false; // in recordings: Authorization, Cookie, ... kept as they are
+
+        // What is wrong with these settings, in words a person uses; empty when valid.
+        QString validate() const;
+    };
+
+    explicit ProxyServer(QObject *parent = nullptr);
+    // Ends every pair (each side closed with 1001, recordings finished) within one bound for
+    // all, and joins every thread.
+    ~ProxyServer() override;
+
+    // Starts listening; false (and *error) when the settings are invalid or the address is taken.
+    bool listen(const Settings &settings, QString *error = nullptr);
+    // Stops listening and ends every pair within OwnedThread's bound for all of them together.
+    void stop();
+    bool isListening() const { return m_port != 0; }
+    quint16 port() const { return m_port; }
+    // ws://ADDRESS:PORT/ (wss:// with TLS), as clients should connect to it.
+    QUrl url() const;
+    const Settings &settings() const { return m_settings; }
+    // The latest status of each pair, open or ended, by id (kept until clearEnded()).
+    QList<ProxyPairStatus> pairs() const { return m_status.values(); }
+    ProxyPairStatus pairStatus(int pairId) const { return m_status.value(pairId); }
+    // Forgets the status of pairs that have ended.
+    void clearEnded();
+
+public Q_SLOTS:
+    // Replaces the standing faults of one pair, or of every pair (AllPairs: pairs accepted later
+    // start with them too). Each change is a Fault event in the pair's log.
+    void setFaults(int pairId, const ProxyFaults &faults);
+    // Holds the direction sent by `from` for forMs, then releases what was held, in order. A
+    // held direction over its buffer limit stops reading from its socket.
+    void stall(int pairId, ProxySide from, int forMs);
+    // Resets both TCP connections at once (RST to the client and to the server).
+    void cut(int pairId);
+    // Arms a cut: both TCP connections are reset in the middle of the next message (either way)
+    // larger than bytes, after part of it was forwarded.
+    void cutInNextMessageOver(int pairId, qint64 bytes);
+    // Sends a close frame with code and reason to `side` as if the other side had closed; the
+    // other side is closed with 1001 once `side` answered (or its TCP ended).
+    void closeSide(int pairId, ProxySide side, quint16 code, const QString &reason);
+    // Sends a new message to the side that `from` talks to, as if `from` had sent it (masked
+    // towards the server, never compressed), between two relayed messages.
+    void inject(int pairId, ProxySide from, bool binary, const QByteArray &payload);
+    // Intercept decisions on a message announced by messageHeld. Messages leave in the order
+    // they arrived: a decided message waits for those held before it.
+    void forwardHeld(int pairId, ProxySide from, quint64 heldId);
+    // Forwards a new payload instead (text must be UTF-8), sent uncompressed.
+    void replaceHeld(
+        int pairId, ProxySide from, quint64 heldId, bool binary, const QByteArray &payload);
+    void dropHeld(int pairId, ProxySide from, quint64 heldId);
+    // Records the pair from now on to path (replacing a recording in progress), in its thread.
+    void startRecording(int pairId, const QString &path, bool keepSecrets = false);
+    void stopRecording(int pairId);
+
+Q_SIGNALS:
+    // A client was accepted (before its upgrade request was read).
+    void pairOpened(int pairId, const QString &clientAddress);
+    // Both TCP connections of the pair are gone; summary says how each side ended.
+    void pairEnded(int pairId, const QString &summary);
+    // What happened on the pair, batched as for connections (every 30 ms or when full), with the
+    // loop lag of the pair's thread.
+    void eventsReceived(int pairId, const TrafficBatch &batch, const LoopLag &lag);
+    // The pair's figures, with each batch and each state change (never per message).
+    void pairStatusChanged(const ProxyPairStatus &status);
+    // Intercept: a message is held until forwardHeld, replaceHeld or dropHeld names heldId.
+    // payload is decoded (inflated when it was compressed).
+    void messageHeld(
+        int pairId, ProxySide from, quint64 heldId, bool binary, const QByteArray &payload);
+    // Something the proxy as a whole wants said (a client refused, the listener failed).
+    void problem(const QString &message);
+
+private:
+    struct Pair
+    {
+        OwnedThread *thread = nullptr;
+        ProxyPair *worker = nullptr;
+    };
+
+    void onClientAccepted(qintptr descriptor);
+    template<typename F> void forPairs(int pairId, F &&call);
+    QString recordPathFor(int pairId) const;
+
+    Settings m_settings;
+    OwnedThread m_listenerThread;
+    quint16 m_port = 0;
+    int m_nextPairId = 1;
+    QHash<int, Pair> m_pairs;
+    QMap<int, ProxyPairStatus> m_status;
+};
