@@ -3,6 +3,8 @@
 #include "ByteScan.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 
 #include <array>
@@ -294,6 +296,18 @@ bool kindFromName(const QString &name, Kind *kind)
         }
     }
     return false;
+}
+
+QString numberedPath(const QString &path, int index)
+{
+    if (index == 0)
+        return path;
+    const QFileInfo info(path);
+    const QString name = info.fileName();
+    const qsizetype dot = name.indexOf(QLatin1Char('.'), 1);
+    const QString base = dot < 0 ? name : name.left(dot);
+    const QString extension = dot < 0 ? QString() : name.mid(dot);
+    return info.dir().filePath(QStringLiteral("%1-%2%3").arg(base).arg(index + 1).arg(extension));
 }
 
 RecordingHeader headerFor(

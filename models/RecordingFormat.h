@@ -42,6 +42,10 @@ bool isSecretHeader(const QByteArray &name);
 RecordingHeader redacted(const RecordingHeader &header, SecretRedaction::Policy policy);
 TrafficBatch redacted(const TrafficBatch &batch, SecretRedaction::Policy policy);
 
+// The path of the index-th of several recordings (0 first): path, then path with -2, -3, ...
+// before its extension: session.sockscope.jsonl, session-2.sockscope.jsonl, ...
+QString numberedPath(const QString &path, int index);
+
 // The header of a recording of a connection with these settings, whose time 0 is startWallMs.
 RecordingHeader headerFor(
     const ConnectionSettings &settings, const QString &app, qint64 startWallMs);

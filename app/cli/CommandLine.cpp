@@ -6,6 +6,7 @@
 #include "ConvertCommand.h"
 #include "ExitStatus.h"
 #include "MockServer.h"
+#include "ProxyCommand.h"
 #include "RecordingInput.h"
 #include "RecordingReader.h"
 #include "ShowCommand.h"
@@ -238,6 +239,20 @@ int runServe(const QStringList &arguments)
     return QCoreApplication::exec();
 }
 
+int runProxy(const QStringList &arguments)
+{
+    const QString command = QStringLiteral("proxy");
+    QCommandLineParser parser;
+    if (const int status = parseArguments(parser, arguments, command); status >= 0)
+        return status;
+    ProxyServer::Settings settings;
+    QString error;
+    if (!ProxyCommand::toSettings(parser, &settings, &error))
+        return usageError(error, command);
+    ProxyCommand proxy(settings, parser.isSet(QStringLiteral("show-pings")));
+    return proxy.exec();
+}
+
 int runConvert(const QStringList &arguments)
 {
     const QString command = QStringLiteral("convert");
@@ -304,6 +319,8 @@ int run(const QStringList &arguments)
         return runReplay(rest);
     if (first == QLatin1String("serve"))
         return runServe(rest);
+    if (first == QLatin1String("proxy"))
+        return runProxy(rest);
     if (first == QLatin1String("convert"))
         return runConvert(rest);
     if (first.startsWith(QLatin1Char('-')))

@@ -91,6 +91,71 @@ QList<CommandSpec> makeSpecs()
                                "the mock server reachable from the network, with a warning)."),
                 QStringLiteral("ADDRESS")),
         }});
+    const auto valued
+        = [](const QString &name, const QString &description, const QString &valueName) {
+              return QCommandLineOption(name, description, valueName);
+          };
+    specs.append({QStringLiteral("proxy"),
+        QStringLiteral("--to URL [--listen [ADDRESS:]PORT] [-o FILE] [--show-pings] "
+                       "[--latency MS[:JITTER]] [--bandwidth KIB_PER_S] "
+                       "[--drop-pings client|server] [--drop-pongs client|server] "
+                       "[--stall client|server:AFTER_S:FOR_S] [--tls-cert FILE --tls-key FILE] "
+                       "[--insecure] [--ca-file FILE]"),
+        QStringLiteral("Relays every client to URL frame for frame, prints both directions as\n"
+                       "'[N] > message' and '[N] < message', and injects faults on demand."),
+        QStringLiteral(
+            "A WebSocket proxy between your client and your server. Listens on 127.0.0.1 (another\n"
+            "address only when named), prints 'listening on ws://ADDRESS:PORT/' on stderr, and\n"
+            "relays each client to URL, its own path and query appended to URL's path. Frames go\n"
+            "through as they arrived (masking, fragmentation, compression, control frames); the\n"
+            "proxy never answers a ping. stdout: '[N] > payload' client->server, '[N] < payload'\n"
+            "server->client, N the pair's number; status on stderr. The upstream refused or\n"
+            "unreachable: the client gets 502. Ctrl+C ends every pair and finishes the "
+            "recordings.\n"
+            "Faults apply to every pair from its start; a side is named by who sends: "
+            "'--drop-pongs\n"
+            "client' drops the pongs the client sends, '--stall server:2:5' holds what the server\n"
+            "sends for 5 s, 2 s after each pair opened."),
+        {},
+        {
+            valued(QStringLiteral("to"),
+                QStringLiteral("The server to relay to (ws:// or wss://)."), QStringLiteral("URL")),
+            valued(QStringLiteral("listen"),
+                QStringLiteral("Port, or address and port, to listen on (default 127.0.0.1 and "
+                               "any free port)."),
+                QStringLiteral("[ADDRESS:]PORT")),
+            QCommandLineOption({QStringLiteral("o"), QStringLiteral("output")},
+                QStringLiteral("Record each pair, both directions: the first to FILE, pair N > 1 "
+                               "to FILE with -N before the extension (secrets redacted)."),
+                QStringLiteral("FILE")),
+            QCommandLineOption(QStringLiteral("show-pings"),
+                QStringLiteral("Also print pings, pongs (with the time the other side took to "
+                               "answer) and close frames.")),
+            valued(QStringLiteral("latency"),
+                QStringLiteral("Delay each frame, both directions, by MS milliseconds (plus or "
+                               "minus JITTER), order kept."),
+                QStringLiteral("MS[:JITTER]")),
+            valued(QStringLiteral("bandwidth"), QStringLiteral("At most this many KiB/s each way."),
+                QStringLiteral("KIB_PER_S")),
+            valued(QStringLiteral("drop-pings"), QStringLiteral("Drop the pings this side sends."),
+                QStringLiteral("SIDE")),
+            valued(QStringLiteral("drop-pongs"), QStringLiteral("Drop the pongs this side sends."),
+                QStringLiteral("SIDE")),
+            valued(QStringLiteral("stall"),
+                QStringLiteral("Hold what SIDE sends for FOR_S seconds, AFTER_S seconds after "
+                               "each pair opened."),
+                QStringLiteral("SIDE:AFTER_S:FOR_S")),
+            valued(QStringLiteral("tls-cert"),
+                QStringLiteral("Listen with TLS (wss://) with this PEM certificate."),
+                QStringLiteral("FILE")),
+            valued(QStringLiteral("tls-key"), QStringLiteral("The PEM private key for --tls-cert."),
+                QStringLiteral("FILE")),
+            QCommandLineOption(QStringLiteral("insecure"),
+                QStringLiteral("Accept any TLS certificate from a wss:// upstream.")),
+            valued(QStringLiteral("ca-file"),
+                QStringLiteral("Also trust the PEM certificates in FILE for a wss:// upstream."),
+                QStringLiteral("FILE")),
+        }});
     specs.append({QStringLiteral("convert"), QStringLiteral("IN OUT [--keep-secrets]"),
         QStringLiteral("Turns a devtools HAR file into recordings, or a recording into a HAR\n"
                        "file that devtools can import (secrets redacted unless --keep-secrets)."),

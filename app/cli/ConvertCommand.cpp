@@ -36,20 +36,6 @@ bool writeFile(const QString &path, const QByteArray &bytes)
     return false;
 }
 
-// OUT, then OUT with -2, -3, ... before its extension: session.sockscope.jsonl,
-// session-2.sockscope.jsonl, ...
-QString numbered(const QString &path, int index)
-{
-    if (index == 0)
-        return path;
-    const QFileInfo info(path);
-    const QString name = info.fileName();
-    const qsizetype dot = name.indexOf(QLatin1Char('.'), 1);
-    const QString base = dot < 0 ? name : name.left(dot);
-    const QString extension = dot < 0 ? QString() : name.mid(dot);
-    return info.dir().filePath(QStringLiteral("%1-%2%3").arg(base).arg(index + 1).arg(extension));
-}
-
 int harToRecordings(const QString &input, const QString &output, bool keepSecrets)
 {
     QFile file(input);
@@ -78,7 +64,7 @@ int harToRecordings(const QString &input, const QString &output, bool keepSecret
         const HarFormat::Session &session = har.sessions.at(i);
         QByteArray bytes = RecordingFormat::headerLine(session.header);
         RecordingFormat::appendEventLines(session.events, bytes);
-        const QString path = numbered(output, i);
+        const QString path = RecordingFormat::numberedPath(output, i);
         if (!writeFile(path, bytes))
             return ExitStatus::FileError;
         say(stdout,

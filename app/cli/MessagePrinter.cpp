@@ -88,6 +88,12 @@ QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e
     case Kind::Pong:
         if (!m_options.showPings)
             return {};
+        if (m_options.relay)
+            return arrow + "pong (" + QByteArray::number(e.size) + " bytes) "
+                + hexPreview(batch.payloadView(e), e.size)
+                + (e.durationUs >= 0 ? ", answered in "
+                            + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n"
+                                     : QByteArray(", unsolicited\n"));
         if (!incoming) // our answer to the server's ping
             return "> pong (answer, " + QByteArray::number(e.size) + " bytes) "
                 + hexPreview(batch.payloadView(e), e.size) + '\n';
@@ -95,10 +101,22 @@ QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e
             + (e.durationUs >= 0 ? " " + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n"
                                  : " (unsolicited)\n");
     case Kind::Ping:
-        if (!m_options.showPings || !incoming) // our own pings show as their pongs
+        // Our own pings show as their pongs; a relay shows both sides' pings.
+        if (!m_options.showPings || (!incoming && !m_options.relay))
             return {};
-        return "< ping (" + QByteArray::number(e.size) + " bytes) "
+        return arrow + "ping (" + QByteArray::number(e.size) + " bytes) "
             + hexPreview(batch.payloadView(e), e.size) + '\n';
+    case Kind::CloseFrame: {
+        if (!m_options.showPings || !m_options.relay)
+            return {};
+        QByteArray out = arrow + "close " + QByteArray::number(e.code);
+        if (!e.text.isEmpty()) {
+            out += " \"";
+            appendPayload(out, QByteArrayView(e.text.toUtf8()));
+            out += '"';
+        }
+        return out + '\n';
+    }
     default:
         return {};
     }

@@ -17,6 +17,9 @@ public:
         bool showFrames = false; // frames, opcode, RSV bits, bytes on the wire (stderr)
         bool raw = false; // payloads untouched
         bool showSent = false; // our own messages as "> text" (replay, show)
+        // Both directions are peers (the proxy): pings, pongs and close frames either way, "> "
+        // client to server, "< " server to client, pongs with the time the other side took.
+        bool relay = false;
     };
     static constexpr int HexPreviewBytes = 32;
 

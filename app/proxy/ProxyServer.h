@@ -6,13 +6,13 @@
 #include "ProxyPairStatus.h"
 #include "TrafficBatch.h"
 
-#include <QHash>
 #include <QHostAddress>
 #include <QMap>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QUrl>
 
-class ProxyPair;
+class ProxyListener;
 
 // A WebSocket proxy: listens (in a thread of its own), and relays each accepted client to the
 // upstream URL through a pair worker on its own OwnedThread (one thread per client/upstream pair,
@@ -21,8 +21,10 @@ class ProxyPair;
 // logged, filtered and recorded like a connection. Faults (latency, bandwidth, stall, dropped
 // pings or pongs, cut, close, intercept, inject) change live, per pair or for all pairs.
 //
-// Lives in the GUI (or command-line) thread and never touches a socket: every request below is a
-// queued call into the pair's thread, every report comes back as a queued signal. Pair ids count
+// Lives in the GUI (or command-line) thread and never touches a socket: clients are accepted, and
+// their pairs' threads made and joined, in the listener's thread, so a busy or frozen GUI thread
+// delays no client; every request below is a queued call into the pair's thread (through the
+// listener's), every report comes back as a queued signal. Pair ids count
 // from 1 in the order clients were accepted; AllPairs in a request means every current pair.
 class ProxyServer : public QObject
 {
@@ -123,20 +125,12 @@ Q_SIGNALS:
     void problem(const QString &message);
 
 private:
-    struct Pair
-    {
-        OwnedThread *thread = nullptr;
-        ProxyPair *worker = nullptr;
-    };
-
-    void onClientAccepted(qintptr descriptor);
     template<typename F> void forPairs(int pairId, F &&call);
-    QString recordPathFor(int pairId) const;
 
-    Settings m_settings;
+    Settings m_settings; // faults: those of pairs accepted from now on
+    QSslConfiguration m_listenTls; // null unless listening with TLS
     OwnedThread m_listenerThread;
+    ProxyListener *m_listener = nullptr; // lives in m_listenerThread, owns the pairs' threads
     quint16 m_port = 0;
-    int m_nextPairId = 1;
-    QHash<int, Pair> m_pairs;
     QMap<int, ProxyPairStatus> m_status;
 };

@@ -1,5 +1,6 @@
 #include "FrameParser.h"
 
+#include "FrameHeader.h"
 #include "FrameWriter.h"
 
 #include <QtEndian>
@@ -17,12 +18,6 @@ QString sizeText(qint64 bytes)
     return QStringLiteral("%1 bytes").arg(bytes);
 }
 
-int headerLengthOf(const unsigned char *h)
-{
-    const int len7 = h[1] & 0x7f;
-    return (len7 < 126 ? 2 : (len7 == 126 ? 4 : 10)) + ((h[1] & 0x80) ? 4 : 0);
-}
-
 bool isValidReceivedCloseCode(int code)
 {
     // RFC 6455 §7.4 plus the codes IANA registered since (1012-1014); 1004-1006 and 1015 are
@@ -32,6 +27,25 @@ bool isValidReceivedCloseCode(int code)
 }
 
 } // namespace
+
+void WireFrameInfo::applyTo(TrafficEvent &e) const
+{
+    e.frames = frames;
+    e.wireSize = wireSize;
+    e.opcode = opcode;
+    quint8 flags = TrafficEvent::WireInfo;
+    if (rsv & 0x40)
+        flags |= TrafficEvent::Rsv1;
+    if (rsv & 0x20)
+        flags |= TrafficEvent::Rsv2;
+    if (rsv & 0x10)
+        flags |= TrafficEvent::Rsv3;
+    if (masked)
+        flags |= TrafficEvent::Masked;
+    if (compressed)
+        flags |= TrafficEvent::Compressed;
+    e.frameFlags = flags;
+}
 
 FrameParser::FrameParser(Role role, Listener *listener) : m_role(role), m_listener(listener)
 {
@@ -88,7 +102,7 @@ bool FrameParser::feed(char *data, qint64 size)
             int headerLength;
             if (m_headerHave == 0 && end - p >= 2
                 && end - p >= (headerLength
-                       = headerLengthOf(reinterpret_cast<const unsigned char *>(p)))) {
+                       = FrameHeader::sizeFrom(reinterpret_cast<const unsigned char *>(p)))) {
                 h = reinterpret_cast<const unsigned char *>(p); // the whole header is here
                 m_frameStart = m_parsed + (p - data);
                 p += headerLength;
@@ -100,7 +114,7 @@ bool FrameParser::feed(char *data, qint64 size)
                     m_header[m_headerHave++] = uchar(*p++);
                 if (m_headerHave < 2)
                     break;
-                headerLength = headerLengthOf(m_header);
+                headerLength = FrameHeader::sizeFrom(m_header);
                 const qint64 take = qMin<qint64>(headerLength - m_headerHave, end - p);
                 std::memcpy(m_header + m_headerHave, p, size_t(take));
                 m_headerHave += int(take);
@@ -167,22 +181,16 @@ bool FrameParser::feed(char *data, qint64 size)
 
 bool FrameParser::beginFrame(const unsigned char *h, int headerLength)
 {
-    m_fin = h[0] & 0x80;
-    const quint8 rsv = h[0] & 0x70;
-    m_opcode = h[0] & 0x0f;
-    m_masked = h[1] & 0x80;
-    const int len7 = h[1] & 0x7f;
-    qint64 length = len7;
-    if (len7 == 126) {
-        length = qFromBigEndian<quint16>(h + 2);
-    } else if (len7 == 127) {
-        const quint64 l = qFromBigEndian<quint64>(h + 2);
-        if (l >> 63)
-            return fail(1002, QStringLiteral("a frame length with the most significant bit set"));
-        length = qint64(l);
-    }
+    FrameHeader header;
+    if (!header.parse(h))
+        return fail(1002, QStringLiteral("a frame length with the most significant bit set"));
+    m_fin = header.fin;
+    const quint8 rsv = header.rsv;
+    m_opcode = header.opcode;
+    m_masked = header.masked;
+    const qint64 length = header.length;
     if (m_masked) {
-        std::memcpy(m_maskKey, h + headerLength - 4, 4);
+        std::memcpy(m_maskKey, header.maskKey, 4);
         m_maskPos = 0;
     }
     m_frameLength = length;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "PerMessageDeflate.h"
+#include "TrafficEvent.h"
 #include "Utf8Validator.h"
 
 #include <QByteArray>
@@ -17,6 +18,9 @@ struct WireFrameInfo
     quint8 rsv = 0; // RSV bits of the first frame: 0x40 RSV1, 0x20 RSV2, 0x10 RSV3
     bool masked = false;
     bool compressed = false;
+
+    // Copies how the frame(s) went on the wire into an event (frames, wireSize, opcode, flags).
+    void applyTo(TrafficEvent &event) const;
 };
 
 // Turns the bytes of one direction of a WebSocket connection into messages and control frames

@@ -32,16 +32,43 @@ bool PeerProcess::startPythonScript(const QString &script, const QStringList &ar
         QProcessEnvironment::systemEnvironment());
 }
 
-bool PeerProcess::startNode(const QStringList &arguments)
+QProcessEnvironment PeerProcess::nodeEnvironment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("NODE_PATH"), QStringLiteral("/usr/share/nodejs"));
-    return start(QStringLiteral("node"),
-        QStringList {peersDir() + QStringLiteral("/node_peer.js")} + arguments, env);
+    return env;
 }
 
-bool PeerProcess::start(
-    const QString &program, const QStringList &arguments, const QProcessEnvironment &env)
+bool PeerProcess::startNode(const QStringList &arguments)
+{
+    return start(QStringLiteral("node"),
+        QStringList {peersDir() + QStringLiteral("/node_peer.js")} + arguments, nodeEnvironment());
+}
+
+bool PeerProcess::startPythonClient(const QStringList &arguments)
+{
+    return start(QStringLiteral("/usr/bin/python3"),
+        QStringList {QStringLiteral("-u"), peersDir() + QStringLiteral("/proxy_client.py")}
+            + arguments,
+        QProcessEnvironment::systemEnvironment(), false);
+}
+
+bool PeerProcess::startNodeClient(const QStringList &arguments)
+{
+    return start(QStringLiteral("node"),
+        QStringList {peersDir() + QStringLiteral("/node_proxy_client.js")} + arguments,
+        nodeEnvironment(), false);
+}
+
+bool PeerProcess::waitForFinished(int timeoutMs)
+{
+    const bool finished = m_process.waitForFinished(timeoutMs);
+    readLines();
+    return finished;
+}
+
+bool PeerProcess::start(const QString &program, const QStringList &arguments,
+    const QProcessEnvironment &env, bool waitForPort)
 {
     m_process.setProcessEnvironment(env);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
@@ -50,6 +77,8 @@ bool PeerProcess::start(
         m_error = QStringLiteral("%1 did not start: %2").arg(program, m_process.errorString());
         return false;
     }
+    if (!waitForPort)
+        return true;
     const QString line = waitForLine(QStringLiteral("PORT "), 20000);
     if (line.isEmpty()) {
         m_error = QStringLiteral("%1 %2 printed no port; stderr: %3")

@@ -19,6 +19,18 @@ public:
     // Starts "/usr/bin/python3 SCRIPT ARGS" for another script in tests/peers (raw_peer.py).
     bool startPythonScript(const QString &script, const QStringList &arguments);
     bool startNode(const QStringList &arguments);
+    // Starts a client script that prints no port: "/usr/bin/python3 proxy_client.py ARGS" or
+    // "node node_proxy_client.js ARGS".
+    bool startPythonClient(const QStringList &arguments);
+    bool startNodeClient(const QStringList &arguments);
+    // Writes to the peer's stdin (a client waiting for "go").
+    void write(const QByteArray &bytes)
+    {
+        m_process.write(bytes);
+        m_process.waitForBytesWritten();
+    }
+    // Waits for the process to end by itself.
+    bool waitForFinished(int timeoutMs = 30000);
 
     quint16 port() const { return m_port; }
     QUrl url(const QString &scheme = QStringLiteral("ws")) const;
@@ -28,8 +40,9 @@ public:
     QString errorText() const { return m_error; }
 
 private:
-    bool start(
-        const QString &program, const QStringList &arguments, const QProcessEnvironment &env);
+    bool start(const QString &program, const QStringList &arguments, const QProcessEnvironment &env,
+        bool waitForPort = true);
+    static QProcessEnvironment nodeEnvironment();
     void readLines();
 
     QProcess m_process;

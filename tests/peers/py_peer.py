@@ -11,11 +11,14 @@ Prints "PORT <n>" on stdout once listening, then one line per thing a test may w
               "close CODE REASON" close with that code and reason
               "drop-mid"          send half a binary frame, then drop TCP
               "big N"             send a binary message of N bytes
+              "headers"           answer with the request's path and headers as JSON
+            --subprotocols A,B supports those subprotocols.
             --tls CERT KEY serves wss://.
   echo-nct  the same with permessage-deflate in no-context-takeover mode both ways
   echo-plain the same with compression off
   keepalive echo, pinging the client every 0.2 s and closing with 1011 when a pong is 0.5 s late
   redirect  answers the upgrade with 302 and a Location header, keeps TCP open
+  unauthorized answers the upgrade with 401 and a WWW-Authenticate header, keeps TCP open
   silent    accepts TCP and never answers
   deaf      completes the upgrade, then ignores everything, close frames included
   dropmid   completes the upgrade, sends half of a large binary frame, drops TCP
@@ -23,6 +26,7 @@ Prints "PORT <n>" on stdout once listening, then one line per thing a test may w
 import asyncio
 import base64
 import hashlib
+import json
 import ssl
 import sys
 import time
@@ -53,6 +57,9 @@ async def echo_handler(ws, path=None):
                 ws.transport.write(bytes([0x82, 127]) + (1_000_000).to_bytes(8, "big") + b"x" * 1000)
                 await asyncio.sleep(0.05)
                 ws.transport.abort()
+            elif message == "headers":
+                await ws.send(json.dumps({"path": ws.path,
+                                          "headers": [list(h) for h in ws.request_headers.raw_items()]}))
             elif isinstance(message, str) and message.startswith("big "):
                 await ws.send(b"\x00" * int(message.split()[1]))
             else:
@@ -95,8 +102,10 @@ async def raw_handler(mode, reader, writer):
     if request is None:
         say("CLIENT-GONE")
         return
-    if mode == "redirect":
+    if mode in ("redirect", "unauthorized"):
         writer.write(b"HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:9/elsewhere\r\n"
+                     b"Content-Length: 0\r\n\r\n" if mode == "redirect" else
+                     b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\n"
                      b"Content-Length: 0\r\n\r\n")
         await writer.drain()
         await drain_until_gone(reader)
@@ -140,6 +149,8 @@ async def main():
             options["compression"] = None
         elif mode == "keepalive":
             options = {"ping_interval": 0.2, "ping_timeout": 0.5}
+        if "--subprotocols" in sys.argv:
+            options["subprotocols"] = sys.argv[sys.argv.index("--subprotocols") + 1].split(",")
         server = await websockets.serve(echo_handler, "127.0.0.1", 0, ssl=tls_from_arguments(),
                                         max_size=None,
                                         **options)

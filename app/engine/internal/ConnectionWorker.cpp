@@ -36,25 +36,6 @@ constexpr int ReadsPerWakeUp = 16;
 // Server pings whose delayed answer is still pending; older ones are answered by newer pongs.
 constexpr int MaxDelayedPongs = 64;
 
-void setWireInfo(TrafficEvent &e, const WireFrameInfo &info)
-{
-    e.frames = info.frames;
-    e.wireSize = info.wireSize;
-    e.opcode = info.opcode;
-    quint8 flags = TrafficEvent::WireInfo;
-    if (info.rsv & 0x40)
-        flags |= TrafficEvent::Rsv1;
-    if (info.rsv & 0x20)
-        flags |= TrafficEvent::Rsv2;
-    if (info.rsv & 0x10)
-        flags |= TrafficEvent::Rsv3;
-    if (info.masked)
-        flags |= TrafficEvent::Masked;
-    if (info.compressed)
-        flags |= TrafficEvent::Compressed;
-    e.frameFlags = flags;
-}
-
 } // namespace
 
 ConnectionWorker::ConnectionWorker(const ConnectionSettings &settings, const EventClock &clock)
@@ -82,7 +63,7 @@ void ConnectionWorker::initialize()
             TrafficEvent &e = m_batcher->appendBytes(
                 Kind::Ping, Direction::Outgoing, atUs, m_clock.wallMsAt(atUs), payload);
             e.sequence = sequence;
-            setWireInfo(e, m_controlInfo);
+            m_controlInfo.applyTo(e);
             m_batcher->commit();
         });
     connect(m_heartbeat, &Heartbeat::pongReceived, this,
@@ -91,7 +72,7 @@ void ConnectionWorker::initialize()
                 Kind::Pong, Direction::Incoming, atUs, m_clock.wallMsAt(atUs), payload);
             e.sequence = sequence;
             e.durationUs = rttUs;
-            setWireInfo(e, m_controlInfo);
+            m_controlInfo.applyTo(e);
             m_batcher->commit();
         });
     connect(m_heartbeat, &Heartbeat::pongOverdue, this, &ConnectionWorker::onPongOverdue);
@@ -375,7 +356,7 @@ void ConnectionWorker::messageReceived(
 {
     TrafficEvent &e = m_batcher->appendRaw(opcode == WireOpcode::Text ? Kind::Text : Kind::Binary,
         Direction::Incoming, m_nowUs, m_nowWallMs, data, size);
-    setWireInfo(e, info);
+    info.applyTo(e);
     m_batcher->commit();
     if (m_replayer->isRunning())
         m_replayer->messageReceived();
@@ -385,7 +366,7 @@ void ConnectionWorker::pingReceived(const char *data, qint64 size, const WireFra
 {
     TrafficEvent &e
         = m_batcher->appendRaw(Kind::Ping, Direction::Incoming, m_nowUs, m_nowWallMs, data, size);
-    setWireInfo(e, info);
+    info.applyTo(e);
     m_batcher->commit();
     switch (m_settings.heartbeat.pong) {
     case HeartbeatSettings::PongPolicy::Auto: {
@@ -397,7 +378,7 @@ void ConnectionWorker::pingReceived(const char *data, qint64 size, const WireFra
         sent.opcode = WireOpcode::Pong;
         sent.masked = true;
         sent.wireSize = FrameWriter::headerSize(size, true) + size;
-        setWireInfo(pong, sent);
+        sent.applyTo(pong);
         pong.durationUs = m_clock.elapsedUs() - m_nowUs;
         m_batcher->commit();
         break;
@@ -426,7 +407,7 @@ void ConnectionWorker::sendPong(const QByteArray &payload, qint64 receivedUs)
     const qint64 now = m_clock.elapsedUs();
     TrafficEvent &pong = m_batcher->appendBytes(
         Kind::Pong, Direction::Outgoing, now, m_clock.wallMsAt(now), payload);
-    setWireInfo(pong, info);
+    info.applyTo(pong);
     pong.durationUs = now - receivedUs;
     m_batcher->commit();
 }
@@ -475,7 +456,7 @@ void ConnectionWorker::postCloseFrame(
     TrafficEvent e = makeEvent(Kind::CloseFrame, direction);
     e.code = code;
     e.text = reason;
-    setWireInfo(e, info);
+    info.applyTo(e);
     post(std::move(e));
 }
 
@@ -623,7 +604,7 @@ void ConnectionWorker::sendText(const QString &text)
     const qint64 now = m_clock.elapsedUs();
     TrafficEvent &e = m_batcher->appendRaw(
         Kind::Text, Direction::Outgoing, now, m_clock.wallMsAt(now), utf8.constData(), utf8.size());
-    setWireInfo(e, info);
+    info.applyTo(e);
     m_batcher->commit();
 }
 
@@ -638,7 +619,7 @@ void ConnectionWorker::sendBinary(const QByteArray &data)
     const qint64 now = m_clock.elapsedUs();
     TrafficEvent &e = m_batcher->appendBytes(
         Kind::Binary, Direction::Outgoing, now, m_clock.wallMsAt(now), data);
-    setWireInfo(e, info);
+    info.applyTo(e);
     m_batcher->commit();
 }
 

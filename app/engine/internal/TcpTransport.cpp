@@ -153,6 +153,7 @@ void TcpTransport::startNotifiers()
     }
     m_writeNotifier->setEnabled(bytesToWrite() > 0);
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    m_readNotifier->setEnabled(!m_readingPaused);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpTransport::onReadable);
 }
 
@@ -287,6 +288,23 @@ void TcpTransport::abort()
     }
     m_endedEmitted = true; // abort() reports nothing
     closeSocket();
+}
+
+void TcpTransport::reset()
+{
+    if (m_fd >= 0) {
+        // A zero linger time makes close() send RST and drop what is queued.
+        const linger immediate {1, 0};
+        ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &immediate, sizeof(immediate));
+    }
+    abort();
+}
+
+void TcpTransport::setReadingPaused(bool paused)
+{
+    m_readingPaused = paused;
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(!paused);
 }
 
 void TcpTransport::endWith(TransportEnd reason, const QString &error)

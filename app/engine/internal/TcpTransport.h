@@ -28,6 +28,8 @@ public:
     qint64 bytesToWrite() const override { return m_pending.size() - m_pendingOffset; }
     void disconnectFromHost() override;
     void abort() override;
+    void reset() override;
+    void setReadingPaused(bool paused) override;
     bool isOpen() const override { return m_fd >= 0 && m_connected; }
     QString peerText() const override { return m_peerText; }
 
@@ -45,6 +47,7 @@ private:
     bool m_connected = false;
     bool m_closing = false; // disconnectFromHost() asked: end once the queue is written
     bool m_endedEmitted = false;
+    bool m_readingPaused = false;
     QList<QHostAddress> m_addresses;
     quint16 m_port = 0;
     QString m_host;

@@ -4,6 +4,8 @@
 
 #include <QSslSocket>
 
+#include <sys/socket.h>
+
 using TransportEnd = TrafficEvent::TransportEnd;
 
 TlsTransport::TlsTransport(
@@ -19,7 +21,10 @@ TlsTransport::TlsTransport(
     // Same thread, so a direct call: ignoring errors only works from inside the signal.
     connect(
         m_socket, &QSslSocket::sslErrors, this, &TlsTransport::onSslErrors, Qt::DirectConnection);
-    connect(m_socket, &QSslSocket::readyRead, this, &Transport::readyRead);
+    connect(m_socket, &QSslSocket::readyRead, this, [this] {
+        if (!m_readingPaused)
+            Q_EMIT readyRead();
+    });
     connect(m_socket, &QSslSocket::encryptedBytesWritten, this, &Transport::bytesWritten);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &TlsTransport::onError);
     connect(m_socket, &QAbstractSocket::disconnected, this, &TlsTransport::onDisconnected);
@@ -28,6 +33,14 @@ TlsTransport::TlsTransport(
 void TlsTransport::connectToHost(const QString &host, quint16 port)
 {
     m_socket->connectToHostEncrypted(host, port);
+}
+
+bool TlsTransport::adoptEncrypted(qintptr descriptor)
+{
+    if (!m_socket->setSocketDescriptor(descriptor))
+        return false;
+    m_socket->startServerEncryption();
+    return true;
 }
 
 qint64 TlsTransport::read(char *buffer, qint64 max)
@@ -62,6 +75,27 @@ void TlsTransport::abort()
     m_aborted = true;
     m_endedEmitted = true;
     m_socket->abort();
+}
+
+void TlsTransport::reset()
+{
+    const qintptr fd = m_socket->socketDescriptor();
+    if (fd >= 0) {
+        const linger immediate {1, 0};
+        ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &immediate, sizeof(immediate));
+    }
+    abort();
+}
+
+void TlsTransport::setReadingPaused(bool paused)
+{
+    if (m_readingPaused == paused)
+        return;
+    m_readingPaused = paused;
+    // While paused, QSslSocket stops reading from the kernel once this much is decrypted.
+    m_socket->setReadBufferSize(paused ? 64 * 1024 : 0);
+    if (!paused && m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Transport::readyRead, Qt::QueuedConnection);
 }
 
 bool TlsTransport::isOpen() const

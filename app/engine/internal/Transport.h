@@ -27,6 +27,11 @@ public:
     virtual void disconnectFromHost() = 0;
     // Ends the stream at once, dropping what is queued. Emits nothing.
     virtual void abort() = 0;
+    // Like abort(), but the peer sees a reset (RST) rather than an orderly close (FIN).
+    virtual void reset() = 0;
+    // Stops (or resumes) reading from the peer: what it sends waits in the kernel, and TCP flow
+    // control slows it down. readyRead() follows a resume when bytes are waiting.
+    virtual void setReadingPaused(bool paused) = 0;
     virtual bool isOpen() const = 0;
     virtual QString peerText() const = 0; // "127.0.0.1:8080"
 

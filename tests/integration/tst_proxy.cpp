@@ -1,0 +1,737 @@
+// The proxy between real peers: python-websockets and node-ws clients relayed to python-websockets
+// and node-ws servers, each fault measured by the peers themselves, hostile frames from a raw
+// client, recordings of pairs, shutdown with many pairs in mixed states, and the command line.
+#include "PeerProcess.h"
+#include "ProxyServer.h"
+#include "RecordingReader.h"
+#include "ReplayPlan.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtEndian>
+
+#include <csignal>
+
+using Kind = TrafficEvent::Kind;
+using Direction = TrafficEvent::Direction;
+using Closer = TrafficEvent::Closer;
+
+namespace {
+
+// Everything the proxy reports, per pair, in order.
+class ProxyLog : public QObject
+{
+public:
+    explicit ProxyLog(ProxyServer *proxy)
+    {
+        connect(proxy, &ProxyServer::eventsReceived, this,
+            [this](
+                int pairId, const TrafficBatch &batch) { events[pairId] += batch.materialized(); });
+        connect(proxy, &ProxyServer::pairEnded, this,
+            [this](int pairId, const QString &summary) { ended.insert(pairId, summary); });
+    }
+    QList<TrafficEvent> of(int pairId, Kind kind, Direction direction) const
+    {
+        QList<TrafficEvent> out;
+        for (const TrafficEvent &e : events.value(pairId)) {
+            if (e.kind == kind && e.direction == direction)
+                out << e;
+        }
+        return out;
+    }
+    QList<TrafficEvent> of(int pairId, Kind kind) const
+    {
+        QList<TrafficEvent> out;
+        for (const TrafficEvent &e : events.value(pairId)) {
+            if (e.kind == kind)
+                out << e;
+        }
+        return out;
+    }
+
+    QHash<int, QList<TrafficEvent>> events;
+    QHash<int, QString> ended;
+};
+
+ProxyServer::Settings settingsFor(const QUrl &upstream)
+{
+    ProxyServer::Settings s;
+    s.upstream = upstream;
+    return s;
+}
+
+QString proxyUrl(const ProxyServer &proxy, const QString &path = QStringLiteral("/"))
+{
+    return QStringLiteral("ws://127.0.0.1:%1%2").arg(proxy.port()).arg(path);
+}
+
+// The lines of a finished client that start with prefix.
+QStringList linesStarting(PeerProcess &peer, const QString &prefix)
+{
+    QStringList out;
+    for (const QString &line : peer.lines()) {
+        if (line.startsWith(prefix))
+            out << line;
+    }
+    return out;
+}
+
+// A hand-made client: the upgrade through the proxy, then frames written as they are.
+class RawClient
+{
+public:
+    bool open(quint16 port, const QByteArray &path = "/")
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!m_socket.waitForConnected(5000))
+            return false;
+        m_socket.write("GET " + path
+            + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QElapsedTimer t;
+        t.start();
+        while (!m_in.contains("\r\n\r\n") && t.elapsed() < 10000) {
+            m_socket.waitForReadyRead(100);
+            m_in += m_socket.readAll();
+        }
+        const qsizetype end = m_in.indexOf("\r\n\r\n");
+        if (end < 0 || !m_in.startsWith("HTTP/1.1 101"))
+            return false;
+        m_in.remove(0, end + 4);
+        return true;
+    }
+    void write(const QByteArray &bytes)
+    {
+        m_socket.write(bytes);
+        m_socket.waitForBytesWritten(5000);
+    }
+    // The code of the first close frame the proxy sends (after any small frames), or 0.
+    int waitForCloseCode(int timeoutMs = 5000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            while (m_in.size() >= 2 && uchar(m_in.at(0)) != 0x88
+                && m_in.size() >= 2 + (m_in.at(1) & 0x7f) && (m_in.at(1) & 0x7f) < 126)
+                m_in.remove(0, 2 + (m_in.at(1) & 0x7f)); // an echo before it
+            if (m_in.size() >= 4 && uchar(m_in.at(0)) == 0x88)
+                return qFromBigEndian<quint16>(m_in.constData() + 2);
+            if (m_socket.state() != QAbstractSocket::ConnectedState
+                && m_socket.bytesAvailable() == 0)
+                return 0;
+            m_socket.waitForReadyRead(50);
+            m_in += m_socket.readAll();
+        }
+        return 0;
+    }
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_in;
+};
+
+QByteArray maskedFrame(quint8 opcode, const QByteArray &payload)
+{
+    QByteArray f;
+    f += char(0x80 | opcode);
+    f += char(0x80 | payload.size()); // small payloads only
+    const char key[4] = {1, 2, 3, 4};
+    f.append(key, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        f += char(payload.at(i) ^ key[i % 4]);
+    return f;
+}
+
+} // namespace
+
+class TestProxy : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void relaysEveryKindOfMessage_data();
+    void relaysEveryKindOfMessage();
+    void subprotocolIsNegotiatedEndToEnd();
+    void upstreamSeesTheClientsHeadersAndPath();
+    void refusedUpgradesAreRelayedAsSent_data();
+    void refusedUpgradesAreRelayedAsSent();
+    void upstreamRefusedGives502();
+    void closeCodesGoBothWays();
+    void serverPingsAreAnsweredByTheRealClient();
+    void latencyIsAddedEachWay();
+    void stallHoldsADirectionThenReleasesIt();
+    void droppedPongsMakeTheServerClose1011();
+    void cutInTheMiddleOfAMessageIs1006AtOnce();
+    void malformedFrameClosesBothSidesWith1002();
+    void overLimitLengthClosesWith1009();
+    void eachPairIsRecordedBothWays();
+    void shutdownEndsTwentyPairsInMixedStates();
+    void commandLinePrintsBothDirections();
+};
+
+void TestProxy::initTestCase()
+{
+    QTest::failOnWarning(
+        QRegularExpression(QStringLiteral("[Tt]imer|[Tt]hread|QObject|QSocketNotifier")));
+}
+
+void TestProxy::relaysEveryKindOfMessage_data()
+{
+    QTest::addColumn<QString>("client");
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QStringList>("clientArgs");
+    QTest::addColumn<QStringList>("serverArgs");
+    QTest::addColumn<bool>("compressed");
+    QTest::newRow("python -> python, deflate")
+        << "python"
+        << "python" << QStringList {} << QStringList {QStringLiteral("echo")} << true;
+    QTest::newRow("python -> python, no context takeover")
+        << "python"
+        << "python" << QStringList {} << QStringList {QStringLiteral("echo-nct")} << true;
+    QTest::newRow("python -> python, plain") << "python"
+                                             << "python" << QStringList {QStringLiteral("plain")}
+                                             << QStringList {QStringLiteral("echo")} << false;
+    QTest::newRow("node -> node, deflate") << "node"
+                                           << "node" << QStringList {QStringLiteral("deflate")}
+                                           << QStringList {QStringLiteral("deflate-echo")} << true;
+    QTest::newRow("node -> node, plain")
+        << "node"
+        << "node" << QStringList {} << QStringList {QStringLiteral("echo")} << false;
+    QTest::newRow("python -> node, deflate")
+        << "python"
+        << "node" << QStringList {} << QStringList {QStringLiteral("deflate-echo")} << true;
+    QTest::newRow("node -> python, deflate") << "node"
+                                             << "python" << QStringList {QStringLiteral("deflate")}
+                                             << QStringList {QStringLiteral("echo")} << true;
+}
+
+void TestProxy::relaysEveryKindOfMessage()
+{
+    QFETCH(QString, client);
+    QFETCH(QString, server);
+    QFETCH(QStringList, clientArgs);
+    QFETCH(QStringList, serverArgs);
+    QFETCH(bool, compressed);
+    PeerProcess upstream;
+    QVERIFY2(server == QLatin1String("python") ? upstream.startPython(serverArgs)
+                                               : upstream.startNode(serverArgs),
+        qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QString error;
+    QVERIFY2(proxy.listen(settingsFor(upstream.url()), &error), qPrintable(error));
+
+    PeerProcess peer;
+    const QStringList args = QStringList {proxyUrl(proxy), QStringLiteral("suite")} + clientArgs;
+    QVERIFY(client == QLatin1String("python") ? peer.startPythonClient(args)
+                                              : peer.startNodeClient(args));
+    QVERIFY2(!peer.waitForLine(QStringLiteral("DONE"), 60000).isEmpty(),
+        qPrintable(peer.lines().join(QLatin1Char('\n'))));
+    QVERIFY2(linesStarting(peer, QStringLiteral("MISMATCH")).isEmpty()
+            && linesStarting(peer, QStringLiteral("ERROR")).isEmpty(),
+        qPrintable(peer.lines().join(QLatin1Char('\n'))));
+    QVERIFY(linesStarting(peer, QStringLiteral("OK ")).size() >= 6);
+    const bool negotiated
+        = !linesStarting(peer, QStringLiteral("EXTENSIONS permessage-deflate")).isEmpty();
+    QCOMPARE(negotiated, compressed);
+
+    // The log holds each message both ways, decoded (inflated when compressed), on-wire sizes
+    // kept.
+    QTRY_VERIFY_WITH_TIMEOUT(log.of(1, Kind::Binary, Direction::Incoming).size() >= 2, 10000);
+    const QList<TrafficEvent> up = log.of(1, Kind::Binary, Direction::Outgoing);
+    const QList<TrafficEvent> down = log.of(1, Kind::Binary, Direction::Incoming);
+    QVERIFY(up.size() >= 2 && down.size() >= 2);
+    QCOMPARE(down.last().size, qint64(16 * 1024 * 1024));
+    QCOMPARE(down.last().data, QByteArray(16 * 1024 * 1024, '\0'));
+    QVERIFY(up.last().frameFlags & TrafficEvent::Masked);
+    QVERIFY(!(down.last().frameFlags & TrafficEvent::Masked));
+    if (compressed) // a run of zeros goes compressed by both servers
+        QVERIFY2(down.last().frameFlags & TrafficEvent::Compressed
+                && down.last().wireSize < down.last().size,
+            qPrintable(QString::number(down.last().wireSize)));
+    bool sawUnicode = false;
+    for (const TrafficEvent &e : log.of(1, Kind::Text, Direction::Incoming))
+        sawUnicode = sawUnicode || e.text.contains(QChar(0x2603));
+    QVERIFY(sawUnicode);
+    if (client == QLatin1String("python")) {
+        // Sent in pieces (python-websockets adds an empty final frame), logged with its frames.
+        bool fragmented = false;
+        QString seen;
+        for (const TrafficEvent &e : log.of(1, Kind::Text, Direction::Outgoing)) {
+            fragmented = fragmented || (e.text == QLatin1String("frag-mented") && e.frames >= 3);
+            seen += QStringLiteral("%1 (%2 frames); ").arg(e.text.left(20)).arg(e.frames);
+        }
+        QVERIFY2(fragmented, qPrintable(seen));
+    }
+}
+
+void TestProxy::subprotocolIsNegotiatedEndToEnd()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo"), QStringLiteral("--subprotocols"),
+                 QStringLiteral("chat,superchat")}),
+        qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient(
+        {proxyUrl(proxy), QStringLiteral("subprotocol"), QStringLiteral("superchat")}));
+    QCOMPARE(
+        peer.waitForLine(QStringLiteral("SUBPROTOCOL")), QStringLiteral("SUBPROTOCOL superchat"));
+    QTRY_COMPARE(log.of(1, Kind::Open).size(), 1);
+    QCOMPARE(log.of(1, Kind::Open).first().text, QStringLiteral("superchat"));
+}
+
+void TestProxy::upstreamSeesTheClientsHeadersAndPath()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo"), QStringLiteral("--subprotocols"),
+                 QStringLiteral("chat")}),
+        qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    QUrl to = upstream.url();
+    to.setPath(QStringLiteral("/base"));
+    QVERIFY(proxy.listen(settingsFor(to)));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient(
+        {proxyUrl(proxy, QStringLiteral("/room/7?user=ann")), QStringLiteral("headers")}));
+    const QString seen = peer.waitForLine(QStringLiteral("SEEN "));
+    QVERIFY2(!seen.isEmpty(), qPrintable(peer.lines().join(QLatin1Char('\n'))));
+    const QJsonObject json = QJsonDocument::fromJson(seen.mid(5).toUtf8()).object();
+    QCOMPARE(json.value(QLatin1String("path")).toString(), QStringLiteral("/base/room/7?user=ann"));
+    QHash<QString, QStringList> headers;
+    for (const QJsonValue &h : json.value(QLatin1String("headers")).toArray())
+        headers[h.toArray().at(0).toString().toLower()] << h.toArray().at(1).toString();
+    QCOMPARE(headers.value(QStringLiteral("host")),
+        QStringList {QStringLiteral("127.0.0.1:%1").arg(upstream.port())});
+    QCOMPARE(headers.value(QStringLiteral("authorization")),
+        QStringList {QStringLiteral("Bearer t0ken")});
+    QCOMPARE(headers.value(QStringLiteral("cookie")), QStringList {QStringLiteral("session=abc")});
+    QCOMPARE(headers.value(QStringLiteral("origin")),
+        QStringList {QStringLiteral("http://origin.test")});
+    QCOMPARE(
+        headers.value(QStringLiteral("x-custom")), QStringList {QStringLiteral("kept as sent")});
+    QCOMPARE(headers.value(QStringLiteral("sec-websocket-protocol")),
+        QStringList {QStringLiteral("chat")});
+    QVERIFY(headers.value(QStringLiteral("sec-websocket-extensions"))
+                .value(0)
+                .contains(QLatin1String("permessage-deflate")));
+}
+
+void TestProxy::refusedUpgradesAreRelayedAsSent_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QString>("status");
+    QTest::newRow("302") << "redirect"
+                         << "302";
+    QTest::newRow("401") << "unauthorized"
+                         << "401";
+}
+
+void TestProxy::refusedUpgradesAreRelayedAsSent()
+{
+    QFETCH(QString, mode);
+    QFETCH(QString, status);
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({mode}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    // python-websockets follows a redirect by itself: the answer is read as it reaches a client.
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, proxy.port());
+    QVERIFY(client.waitForConnected(5000));
+    client.write(
+        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray answer;
+    while (!answer.contains("\r\n\r\n") && client.waitForReadyRead(5000))
+        answer += client.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 " + status.toLatin1() + ' '), answer.constData());
+    QVERIFY(answer.contains(mode == QLatin1String("redirect")
+            ? QByteArrayLiteral("Location: ws://127.0.0.1:9/elsewhere\r\n")
+            : QByteArrayLiteral("WWW-Authenticate: Bearer\r\n")));
+    QTRY_COMPARE(log.of(1, Kind::Handshake).size(), 1);
+    QCOMPARE(QString::number(log.of(1, Kind::Handshake).first().code), status);
+}
+
+void TestProxy::upstreamRefusedGives502()
+{
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const quint16 port = closed.serverPort();
+    closed.close();
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port)))));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("status")}));
+    QCOMPARE(peer.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 502"));
+    QTRY_COMPARE(log.ended.size(), 1);
+    QVERIFY(log.of(1, Kind::Error).value(0).text.contains(QLatin1String("refused")));
+
+    // A request that is not an upgrade gets 400.
+    QTcpSocket plain;
+    plain.connectToHost(QHostAddress::LocalHost, proxy.port());
+    QVERIFY(plain.waitForConnected(5000));
+    plain.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    QByteArray answer;
+    while (!answer.contains("\r\n") && plain.waitForReadyRead(5000))
+        answer += plain.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
+}
+
+void TestProxy::closeCodesGoBothWays()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+
+    PeerProcess byClient;
+    QVERIFY(byClient.startPythonClient({proxyUrl(proxy), QStringLiteral("close"),
+        QStringLiteral("4001"), QStringLiteral("done")}));
+    QCOMPARE(byClient.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4001"));
+    QCOMPARE(upstream.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4001 done"));
+    QTRY_COMPARE(log.of(1, Kind::Close).size(), 1);
+    QCOMPARE(log.of(1, Kind::Close).first().closedBy, Closer::Local);
+    QCOMPARE(log.of(1, Kind::Close).first().code, quint16(4001));
+
+    PeerProcess byServer;
+    QVERIFY(byServer.startPythonClient({proxyUrl(proxy), QStringLiteral("server-close")}));
+    QCOMPARE(byServer.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4002 bye"));
+    QTRY_COMPARE(log.of(2, Kind::Close).size(), 1);
+    QCOMPARE(log.of(2, Kind::Close).first().closedBy, Closer::Peer);
+    QCOMPARE(log.of(2, Kind::Close).first().code, quint16(4002));
+    QCOMPARE(log.of(2, Kind::CloseFrame, Direction::Incoming).value(0).text, QStringLiteral("bye"));
+}
+
+void TestProxy::serverPingsAreAnsweredByTheRealClient()
+{
+    PeerProcess upstream; // pings every 0.2 s, closes with 1011 when a pong is 0.5 s late
+    QVERIFY2(upstream.startPython({QStringLiteral("keepalive")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(log.of(1, Kind::Pong, Direction::Outgoing).size() >= 4, 5000);
+    // Each of the server's pings reached the client, and the client's own answer came back with
+    // the time it took; the proxy answered none (the server is still happy).
+    QVERIFY(log.of(1, Kind::Ping, Direction::Incoming).size() >= 4);
+    for (const TrafficEvent &pong : log.of(1, Kind::Pong, Direction::Outgoing))
+        QVERIFY(pong.durationUs >= 0 && pong.durationUs < 500'000);
+    QVERIFY(log.of(1, Kind::Close).isEmpty());
+    QVERIFY(linesStarting(peer, QStringLiteral("CLOSED")).isEmpty());
+}
+
+void TestProxy::latencyIsAddedEachWay()
+{
+    PeerProcess upstream; // prints ARRIVAL <monotonic ns> for each message
+    QVERIFY2(upstream.startPython({QStringLiteral("stamp")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.faults.fromClient.latencyMs = 60;
+    settings.faults.fromServer.latencyMs = 60;
+    QVERIFY(proxy.listen(settings));
+    PeerProcess peer;
+    QVERIFY(
+        peer.startPythonClient({proxyUrl(proxy), QStringLiteral("stamp"), QStringLiteral("5")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
+    const QStringList sent = linesStarting(peer, QStringLiteral("SENT "));
+    QCOMPARE(sent.size(), 5);
+    for (int i = 0; i < 5; ++i) {
+        const QString arrival = upstream.waitForLine(QStringLiteral("ARRIVAL "));
+        QVERIFY(arrival.endsWith(QStringLiteral(" m%1").arg(i)));
+        const double ms = (arrival.split(QLatin1Char(' ')).at(1).toLongLong()
+                              - sent.at(i).split(QLatin1Char(' ')).at(1).toLongLong())
+            / 1e6;
+        QVERIFY2(ms >= 59.0 && ms < 60.0 + 15.0, qPrintable(QString::number(ms)));
+    }
+    // The round trip gains the latency twice.
+    PeerProcess rtt;
+    QVERIFY(rtt.startPythonClient({proxyUrl(proxy), QStringLiteral("rtt"), QStringLiteral("3")}));
+    const QString line = rtt.waitForLine(QStringLiteral("RTT "), 20000);
+    QVERIFY2(line.mid(4).toDouble() >= 119.0 && line.mid(4).toDouble() < 150.0, qPrintable(line));
+}
+
+void TestProxy::stallHoldsADirectionThenReleasesIt()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("stamp")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.stallSide = ProxySide::Client; // what the client sends is held from the open on
+    settings.stallAfterMs = 0;
+    settings.stallForMs = 700;
+    QVERIFY(proxy.listen(settings));
+    PeerProcess peer;
+    QVERIFY(
+        peer.startPythonClient({proxyUrl(proxy), QStringLiteral("stamp"), QStringLiteral("2")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
+    const QStringList sent = linesStarting(peer, QStringLiteral("SENT "));
+    const QString first = upstream.waitForLine(QStringLiteral("ARRIVAL "));
+    const QString second = upstream.waitForLine(QStringLiteral("ARRIVAL "));
+    const double heldMs = (first.split(QLatin1Char(' ')).at(1).toLongLong()
+                              - sent.at(0).split(QLatin1Char(' ')).at(1).toLongLong())
+        / 1e6;
+    // Held for what was left of the 700 ms after the client's first message, then released.
+    QVERIFY2(heldMs > 500 && heldMs < 800, qPrintable(QString::number(heldMs)));
+    const double afterMs = (second.split(QLatin1Char(' ')).at(1).toLongLong()
+                               - sent.at(1).split(QLatin1Char(' ')).at(1).toLongLong())
+        / 1e6;
+    QVERIFY2(afterMs < 20, qPrintable(QString::number(afterMs)));
+    QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2); // stalled, released
+}
+
+void TestProxy::droppedPongsMakeTheServerClose1011()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("keepalive")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.faults.fromClient.dropPongs = true;
+    QVERIFY(proxy.listen(settings));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    QElapsedTimer t;
+    t.start();
+    QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    const QString closed = peer.waitForLine(QStringLiteral("CLOSED"), 5000);
+    QVERIFY2(closed.startsWith(QLatin1String("CLOSED 1011")), qPrintable(closed));
+    QVERIFY2(t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+    // The server sent that close frame (its own close_code reads 1006 when it cuts TCP before
+    // the client's answer is back, as it does to a client it considers dead).
+    QTRY_VERIFY(!log.of(1, Kind::CloseFrame, Direction::Incoming).isEmpty());
+    QCOMPARE(log.of(1, Kind::CloseFrame, Direction::Incoming).first().code, quint16(1011));
+    QVERIFY(!log.of(1, Kind::Fault, Direction::Outgoing).isEmpty()); // "pong ... dropped"
+}
+
+void TestProxy::cutInTheMiddleOfAMessageIs1006AtOnce()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    QSignalSpy status(&proxy, &ProxyServer::pairStatusChanged);
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient(
+        {proxyUrl(proxy), QStringLiteral("cut"), QStringLiteral("2000000")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
+    proxy.cutInNextMessageOver(ProxyServer::AllPairs, 100000);
+    QTRY_VERIFY(!log.of(1, Kind::Fault).isEmpty()); // armed
+    peer.write("go\n");
+    const QString closed = peer.waitForLine(QStringLiteral("CLOSED"), 5000);
+    QVERIFY2(closed.startsWith(QLatin1String("CLOSED 1006")), qPrintable(closed));
+    QVERIFY2(closed.split(QLatin1Char(' ')).at(2).toDouble() < 0.5, qPrintable(closed));
+    QTRY_COMPARE(log.ended.size(), 1);
+    QVERIFY(log.ended.value(1).contains(QLatin1String("reset by the proxy")));
+}
+
+void TestProxy::malformedFrameClosesBothSidesWith1002()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    client.write(maskedFrame(0x1, "fine"));
+    client.write(QByteArray("\x81\x03"
+                            "bad",
+        5)); // a client frame without a mask
+    QCOMPARE(client.waitForCloseCode(), 1002);
+    QCOMPARE(
+        upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1002"));
+    QTRY_VERIFY(!log.of(1, Kind::Error).isEmpty());
+    // The offending frame's offset: after the 10-byte masked "fine".
+    QVERIFY2(log.of(1, Kind::Error).first().text.contains(QLatin1String("byte 10 ")),
+        qPrintable(log.of(1, Kind::Error).first().text));
+    QCOMPARE(log.of(1, Kind::Text, Direction::Outgoing).size(), 1);
+}
+
+void TestProxy::overLimitLengthClosesWith1009()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.maxMessageSize = 1024 * 1024;
+    QVERIFY(proxy.listen(settings));
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    // A header claiming a 1 TiB binary message, masked, and no payload at all.
+    QByteArray header("\x82\xff", 2);
+    for (int shift = 56; shift >= 0; shift -= 8)
+        header += char((quint64(1) << 40) >> shift);
+    header += QByteArray("\x01\x02\x03\x04", 4);
+    client.write(header);
+    QCOMPARE(client.waitForCloseCode(), 1009);
+    QCOMPARE(
+        upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1009"));
+}
+
+void TestProxy::eachPairIsRecordedBothWays()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    QTemporaryDir dir;
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.recordPath = dir.filePath(QStringLiteral("pairs.sockscope.jsonl"));
+    QVERIFY(proxy.listen(settings));
+    for (int i = 0; i < 2; ++i) {
+        PeerProcess peer;
+        QVERIFY(
+            peer.startPythonClient({proxyUrl(proxy), QStringLiteral("rtt"), QStringLiteral("3")}));
+        QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
+        QTRY_COMPARE(log.ended.size(), i + 1);
+    }
+    for (const QString &name :
+        {QStringLiteral("pairs.sockscope.jsonl"), QStringLiteral("pairs-2.sockscope.jsonl")}) {
+        RecordingReader reader;
+        QVERIFY2(reader.read(dir.filePath(name)), qPrintable(name));
+        int sent = 0;
+        int received = 0;
+        for (const TrafficBatch &batch : reader.batches()) {
+            for (const TrafficEvent &e : batch.events) {
+                sent += e.kind == Kind::Text && e.direction == Direction::Outgoing;
+                received += e.kind == Kind::Text && e.direction == Direction::Incoming;
+            }
+        }
+        QCOMPARE(sent, 3);
+        QCOMPARE(received, 3);
+        QCOMPARE(ReplayPlan::fromRecording(reader).items.size(), 3); // replay sends these
+        QCOMPARE(reader.header().url.port(), int(upstream.port()));
+    }
+}
+
+void TestProxy::shutdownEndsTwentyPairsInMixedStates()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    PeerProcess silent; // accepts TCP, never answers the upgrade
+    QVERIFY2(silent.startPython({QStringLiteral("silent")}), qPrintable(silent.errorText()));
+    ProxyServer proxy;
+    ProxyServer stuck;
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyServer::Settings stalled = settingsFor(upstream.url());
+    stalled.stallSide = ProxySide::Client;
+    stalled.stallForMs = 60000;
+    ProxyServer held;
+    QVERIFY(held.listen(stalled));
+    QVERIFY(stuck.listen(settingsFor(silent.url())));
+
+    std::vector<std::unique_ptr<RawClient>> open;
+    for (int i = 0; i < 6; ++i) { // open and idle
+        open.push_back(std::make_unique<RawClient>());
+        QVERIFY(open.back()->open(proxy.port()));
+    }
+    for (int i = 0; i < 4; ++i) { // in the middle of a large message
+        open.push_back(std::make_unique<RawClient>());
+        QVERIFY(open.back()->open(proxy.port()));
+        QByteArray header("\x82\xfe\xff\xff\x01\x02\x03\x04", 8);
+        open.back()->write(header + QByteArray(30000, 'x'));
+    }
+    for (int i = 0; i < 4; ++i) { // stalled, with what they sent held
+        open.push_back(std::make_unique<RawClient>());
+        QVERIFY(open.back()->open(held.port()));
+        open.back()->write(maskedFrame(0x1, "held"));
+    }
+    std::vector<std::unique_ptr<QTcpSocket>> pending;
+    for (int i = 0; i < 3; ++i) { // the upstream never answers
+        pending.push_back(std::make_unique<QTcpSocket>());
+        pending.back()->connectToHost(QHostAddress::LocalHost, stuck.port());
+        QVERIFY(pending.back()->waitForConnected(5000));
+        pending.back()->write(
+            "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n");
+        pending.back()->waitForBytesWritten(5000);
+    }
+    for (int i = 0; i < 3; ++i) { // half a request
+        pending.push_back(std::make_unique<QTcpSocket>());
+        pending.back()->connectToHost(QHostAddress::LocalHost, proxy.port());
+        QVERIFY(pending.back()->waitForConnected(5000));
+        pending.back()->write("GET / HTTP/1.1\r\nHost:");
+        pending.back()->waitForBytesWritten(5000);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        proxy.pairs().size() == 13 && held.pairs().size() == 4 && stuck.pairs().size() == 3, 10000);
+
+    QElapsedTimer t;
+    t.start();
+    proxy.stop();
+    held.stop();
+    stuck.stop();
+    QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
+    QVERIFY(!proxy.isListening() && !held.isListening() && !stuck.isListening());
+    // The open ones were told: a close frame with 1001 where their stream was between frames.
+    for (int i = 0; i < 6; ++i)
+        QCOMPARE(open.at(i)->waitForCloseCode(), 1001);
+    for (auto &socket : pending) {
+        if (socket->state() == QAbstractSocket::ConnectedState)
+            QVERIFY(socket->waitForDisconnected(2000));
+    }
+}
+
+void TestProxy::commandLinePrintsBothDirections()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    QProcess cli;
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY),
+        {QStringLiteral("proxy"), QStringLiteral("--to"), upstream.url().toString(),
+            QStringLiteral("--show-pings")});
+    QVERIFY(cli.waitForStarted());
+    cli.setReadChannel(QProcess::StandardError);
+    QByteArray err;
+    while (!err.contains("listening on") && cli.waitForReadyRead(10000))
+        err += cli.readAllStandardError();
+    const QRegularExpression listening(
+        QStringLiteral("(^|\\n)listening on ws://127\\.0\\.0\\.1:(\\d+)/\\n"));
+    const QRegularExpressionMatch match = listening.match(QString::fromUtf8(err));
+    QVERIFY2(match.hasMatch(), err.constData());
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({QStringLiteral("ws://127.0.0.1:%1/").arg(match.captured(2)),
+        QStringLiteral("rtt"), QStringLiteral("2")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
+    QByteArray out;
+    QElapsedTimer t;
+    t.start();
+    cli.setReadChannel(QProcess::StandardOutput);
+    while (!out.contains("[1] < close 1000") && t.elapsed() < 10000) {
+        cli.waitForReadyRead(100);
+        out += cli.readAllStandardOutput();
+    }
+    QVERIFY2(out.contains("[1] > r0\n[1] < r0\n[1] > r1\n[1] < r1\n"), out.constData());
+    QVERIFY2(out.contains("[1] > close 1000\n[1] < close 1000\n"), out.constData());
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QVERIFY(cli.waitForFinished(3000));
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.exitCode(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestProxy)
+#include "tst_proxy.moc"
