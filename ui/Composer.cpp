@@ -53,7 +53,8 @@ Composer::Composer(SavedMessages *saved, QWidget *parent)
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setTabChangesFocus(true);
     m_error->setTextRole(int(Theme::Role::Error));
-    m_send->setToolTip(tr("Send (Ctrl+Enter)"));
+    m_sendToolTip = tr("Send (Ctrl+Enter)");
+    m_whyDisabled = tr("not connected");
     m_send->setDefault(true);
     m_chooseFile->hide();
     m_format->hide();
@@ -156,7 +157,16 @@ void Composer::setSendEnabled(bool enabled)
 {
     m_sendEnabled = enabled;
     m_send->setEnabled(enabled);
-    m_send->setToolTip(enabled ? tr("Send (Ctrl+Enter)") : tr("Connect first"));
+    m_send->setToolTip(enabled ? m_sendToolTip : tr("Nothing to send: %1").arg(m_whyDisabled));
+}
+
+void Composer::setSendWording(
+    const QString &button, const QString &toolTip, const QString &whyDisabled)
+{
+    m_send->setText(button);
+    m_sendToolTip = toolTip;
+    m_whyDisabled = whyDisabled;
+    setSendEnabled(m_sendEnabled);
 }
 
 QString Composer::errorText() const
@@ -254,7 +264,7 @@ void Composer::formatJson()
 bool Composer::send()
 {
     if (!m_sendEnabled) {
-        showError(tr("Nothing was sent: not connected"));
+        showError(tr("Nothing was sent: %1").arg(m_whyDisabled));
         return false;
     }
     QString error;

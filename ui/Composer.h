@@ -28,6 +28,9 @@ public:
     QString content() const;
     void setFilePath(const QString &path);
     void setSendEnabled(bool enabled);
+    // What the Send button says, and why sending is off (for a composer that sends elsewhere than
+    // on a connection: an edited message, a message injected into a proxied pair).
+    void setSendWording(const QString &button, const QString &toolTip, const QString &whyDisabled);
     QString errorText() const;
     void setCompactJson(bool compact);
     int markedErrorPosition() const; // -1 when nothing is underlined
@@ -60,4 +63,6 @@ private:
     QComboBox *m_savedList;
     QString m_filePath;
     bool m_sendEnabled = false;
+    QString m_sendToolTip;
+    QString m_whyDisabled;
 };

@@ -9,8 +9,12 @@
 #include "FilterBar.h"
 #include "HarFormat.h"
 #include "HeartbeatPanel.h"
+#include "InterceptPanel.h"
 #include "LoopLagProbe.h"
 #include "MessageDetailView.h"
+#include "ProxyDialog.h"
+#include "ProxyPage.h"
+#include "ProxyPresenter.h"
 #include "RecordingPage.h"
 #include "SavedMessages.h"
 #include "Theme.h"
@@ -93,17 +97,14 @@ void MainWindow::createMenus()
         return a;
     };
     auto page = [this] { return currentPage(); };
-    auto logPane = [this]() -> TrafficLogPane * {
-        if (ConnectionPage *p = currentPage())
-            return p->logPane();
-        if (RecordingPage *r = currentRecordingPage())
-            return r->logPane();
-        return nullptr;
-    };
+    auto logPane = [this] { return currentLogPane(); };
+    auto proxy = [this] { return currentProxyPage(); };
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     add(file, "newConnection", tr("&New Connection"), QKeySequence(Qt::CTRL | Qt::Key_T),
         [this] { newConnectionTab(); });
+    add(file, "newProxy", tr("New &Proxy\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+        [this] { newProxyDialog(); });
     add(
         file, "duplicateConnection", tr("&Duplicate Connection"),
         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), [this] { duplicateConnection(); },
@@ -146,6 +147,8 @@ void MainWindow::createMenus()
                 p->detailView()->savePayload();
             else if (RecordingPage *r = currentRecordingPage())
                 r->detailView()->savePayload();
+            else if (ProxyPage *x = currentProxyPage())
+                x->detailView()->savePayload();
         },
         &m_logActions);
     add(
@@ -237,29 +240,37 @@ void MainWindow::createMenus()
         },
         &m_logActions);
     pings->setCheckable(true);
+    // Pause, Follow and Clear apply to a live log: a connection's, or a proxied pair's.
+    auto liveLog = [this]() -> TrafficLogPane * {
+        if (ConnectionPage *p = currentPage())
+            return p->logPane();
+        if (ProxyPage *x = currentProxyPage())
+            return x->currentLogPane();
+        return nullptr;
+    };
     add(
         view, "pauseLog", tr("P&ause Log"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
-        [page] {
-            if (ConnectionPage *p = page())
-                p->logPane()->setPaused(!p->logModel()->isPaused());
+        [liveLog] {
+            if (TrafficLogPane *p = liveLog())
+                p->setPaused(!p->view()->logModel()->isPaused());
         },
-        &m_pageActions);
+        &m_liveLogActions);
     add(
         view, "followNewest", tr("F&ollow Newest"), {},
-        [page] {
-            if (ConnectionPage *p = page()) {
-                p->logView()->clearSelection();
-                p->logView()->setFollowingTail(true);
+        [liveLog] {
+            if (TrafficLogPane *p = liveLog()) {
+                p->view()->clearSelection();
+                p->view()->setFollowingTail(true);
             }
         },
-        &m_pageActions);
+        &m_liveLogActions);
     add(
         view, "clearLog", tr("C&lear Log\u2026"), QKeySequence(Qt::CTRL | Qt::Key_K),
-        [page] {
-            if (ConnectionPage *p = page())
-                p->clearLog();
+        [liveLog] {
+            if (TrafficLogPane *p = liveLog())
+                p->requestClear();
         },
-        &m_pageActions);
+        &m_liveLogActions);
     QMenu *panels = view->addMenu(tr("Side &Panel"));
     const char *panelNames[] = {"panelMessage", "panelHeartbeat", "panelRequest", "panelHandshake"};
     const QString panelTitles[]
@@ -278,6 +289,8 @@ void MainWindow::createMenus()
     m_wallClock->setCheckable(true);
     connect(m_wallClock, &QAction::toggled, this, [this](bool on) {
         for (ConnectionPage *page : pages())
+            page->setShowWallClock(on);
+        for (ProxyPage *page : proxyPages())
             page->setShowWallClock(on);
         QSettings().setValue(QStringLiteral("view/wallClock"), on);
     });
@@ -298,6 +311,67 @@ void MainWindow::createMenus()
     }
     if (savedTheme != int(Theme::Mode::System))
         Theme::apply(Theme::Mode(savedTheme));
+
+    QMenu *proxyMenu = menuBar()->addMenu(tr("&Proxy"));
+    // Each item acts on the selected pair, or on every pair with All Pairs on.
+    auto onProxy = [this, proxyMenu, add, proxy](const char *name, const QString &text,
+                       const QKeySequence &keys, std::function<void(ProxyPage *)> call) {
+        return add(
+            proxyMenu, name, text, keys,
+            [proxy, call] {
+                if (ProxyPage *p = proxy())
+                    call(p);
+            },
+            &m_proxyActions);
+    };
+    onProxy("copyProxyUrl", tr("&Copy Listening URL"), {}, [](ProxyPage *p) { p->copyUrl(); });
+    QAction *allPairs = add(
+        proxyMenu, "proxyAllPairs", tr("Apply to &All Pairs"), {},
+        [proxy](bool on) {
+            if (ProxyPage *p = proxy())
+                p->setAllPairs(on);
+        },
+        &m_proxyActions);
+    allPairs->setCheckable(true);
+    proxyMenu->addSeparator();
+    onProxy("proxyFaults", tr("&Faults\u2026"), {}, [](ProxyPage *p) { p->askFaults(); });
+    onProxy("stallClient", tr("&Stall Client \u2192 Server\u2026"), {},
+        [](ProxyPage *p) { p->askStall(ProxySide::Client); });
+    onProxy("stallServer", tr("Stall Server \u2192 C&lient\u2026"), {},
+        [](ProxyPage *p) { p->askStall(ProxySide::Server); });
+    onProxy("cutNow", tr("C&ut Both Connections Now"), {}, [](ProxyPage *p) { p->cutNow(); });
+    onProxy("cutInNextMessage", tr("Cut in the &Next Message Over\u2026"), {},
+        [](ProxyPage *p) { p->askCutInNextMessage(); });
+    onProxy("closeClientSide", tr("Close the Cli&ent Side\u2026"), {},
+        [](ProxyPage *p) { p->askCloseSide(ProxySide::Client); });
+    onProxy("closeServerSide", tr("Close the Se&rver Side\u2026"), {},
+        [](ProxyPage *p) { p->askCloseSide(ProxySide::Server); });
+    proxyMenu->addSeparator();
+    for (auto [name, text, side] :
+        {std::tuple {"interceptClient", tr("&Intercept Client \u2192 Server"), ProxySide::Client},
+            std::tuple {
+                "interceptServer", tr("Intercept Server \u2192 Client"), ProxySide::Server}}) {
+        QAction *a = add(
+            proxyMenu, name, text, {},
+            [proxy, side = side](bool on) {
+                if (ProxyPage *p = proxy())
+                    p->setIntercept(side, on);
+            },
+            &m_proxyActions);
+        a->setCheckable(true);
+    }
+    onProxy("forwardHeld", tr("F&orward Held Message"), QKeySequence(Qt::Key_F8),
+        [](ProxyPage *p) { p->forwardHeld(); });
+    onProxy("forwardEdited", tr("Forward &Edited Message"), QKeySequence(Qt::CTRL | Qt::Key_F8),
+        [](ProxyPage *p) { p->forwardEdited(); });
+    onProxy("dropHeld", tr("&Drop Held Message"), QKeySequence(Qt::SHIFT | Qt::Key_F8),
+        [](ProxyPage *p) { p->dropHeld(); });
+    onProxy("injectMessage", tr("In&ject Message"), {}, [](ProxyPage *p) { p->injectMessage(); });
+    proxyMenu->addSeparator();
+    onProxy("recordPair", tr("&Record Pair\u2026 / Stop Recording"), {},
+        [](ProxyPage *p) { p->toggleRecording(); });
+    onProxy(
+        "clearEndedPairs", tr("Forget Ended &Pairs"), {}, [](ProxyPage *p) { p->clearEnded(); });
 
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
     add(tools, "demo", tr("Open &Demo Server Connections"), {}, [this] { startDemo(); });
@@ -360,13 +434,26 @@ void MainWindow::updateActions()
         a->setEnabled(isPage);
     for (QAction *a : std::as_const(m_recordingActions))
         a->setEnabled(isRecording && currentRecordingPage()->isLoaded());
+    const TrafficLogPane *pane = currentLogPane();
     for (QAction *a : std::as_const(m_logActions))
-        a->setEnabled(isPage || isRecording);
-    if (QAction *pings = action(QStringLiteral("showPings"))) {
-        const TrafficLogPane *pane = isPage ? currentPage()->logPane()
-            : isRecording                   ? currentRecordingPage()->logPane()
-                                            : nullptr;
+        a->setEnabled(pane != nullptr);
+    for (QAction *a : std::as_const(m_liveLogActions))
+        a->setEnabled(pane && !isRecording);
+    if (QAction *pings = action(QStringLiteral("showPings")))
         pings->setChecked(pane && pane->filterBar()->showsHeartbeat());
+    ProxyPage *proxy = currentProxyPage();
+    for (QAction *a : std::as_const(m_proxyActions))
+        a->setEnabled(proxy != nullptr);
+    if (proxy) {
+        action(QStringLiteral("proxyAllPairs"))->setChecked(proxy->isAllPairsOn());
+        action(QStringLiteral("interceptClient"))
+            ->setChecked(proxy->interceptPanel()->isIntercepting(ProxySide::Client));
+        action(QStringLiteral("interceptServer"))
+            ->setChecked(proxy->interceptPanel()->isIntercepting(ProxySide::Server));
+        const bool held = proxy->interceptPanel()->hasMessage();
+        for (const char *name : {"forwardHeld", "forwardEdited", "dropHeld"})
+            action(QLatin1String(name))->setEnabled(held);
+        action(QStringLiteral("recordPair"))->setEnabled(proxy->selectedPair() != 0);
     }
     if (QAction *closeWithCode = action(QStringLiteral("closeWithCode")))
         closeWithCode->setEnabled(isPage && currentPage()->state() == ConnectionState::Open);
@@ -565,6 +652,67 @@ void MainWindow::exportHarDialog()
         page->askExportHar();
 }
 
+QList<ProxyPage *> MainWindow::proxyPages() const
+{
+    QList<ProxyPage *> result;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (auto *page = qobject_cast<ProxyPage *>(m_tabs->widget(i)))
+            result << page;
+    }
+    return result;
+}
+
+ProxyPage *MainWindow::currentProxyPage() const
+{
+    return qobject_cast<ProxyPage *>(m_tabs->currentWidget());
+}
+
+TrafficLogPane *MainWindow::currentLogPane() const
+{
+    if (ConnectionPage *p = currentPage())
+        return p->logPane();
+    if (RecordingPage *r = currentRecordingPage())
+        return r->logPane();
+    if (ProxyPage *x = currentProxyPage())
+        return x->currentLogPane();
+    return nullptr;
+}
+
+ProxyPage *MainWindow::newProxy(const ProxyServer::Settings &settings, QString *error)
+{
+    auto *page = new ProxyPage(m_saved, m_tabs);
+    if (!page->listen(settings, error)) {
+        delete page;
+        return nullptr;
+    }
+    page->setShowWallClock(m_wallClock->isChecked());
+    connect(page, &ProxyPage::titleChanged, this, [this, page](const QString &title) {
+        const int index = m_tabs->indexOf(page);
+        if (index >= 0) {
+            m_tabs->setTabText(index, QStringLiteral("\u21c4 %1").arg(title));
+            m_tabs->setTabToolTip(index, page->statusText());
+        }
+    });
+    connect(page, &ProxyPage::scopeChanged, this, &MainWindow::updateActions);
+    connect(page->presenter(), &ProxyPresenter::heldChanged, this, &MainWindow::updateActions);
+    addTab(page, QStringLiteral("\u21c4 %1").arg(page->title()));
+    updateActions();
+    return page;
+}
+
+void MainWindow::newProxyDialog()
+{
+    ProxyDialog dialog(this);
+    while (dialog.exec() == QDialog::Accepted) {
+        ProxyServer::Settings settings;
+        QString error;
+        if (dialog.collect(&settings, &error) && newProxy(settings, &error))
+            return;
+        // Cannot listen (the port is taken, ...): say so and let the settings be changed.
+        QMessageBox::warning(this, tr("New proxy"), error);
+    }
+}
+
 RecordingPage *MainWindow::currentRecordingPage() const
 {
     return qobject_cast<RecordingPage *>(m_tabs->currentWidget());
@@ -686,5 +834,7 @@ void MainWindow::shutdown()
     m_guiProbe->stop();
     // All connections at once, while the GUI loop is still alive; then the demo server.
     m_manager->shutdownAll();
+    for (ProxyPage *page : proxyPages())
+        page->presenter()->stop();
     m_demo->stop();
 }

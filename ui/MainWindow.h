@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionSettings.h"
+#include "ProxyServer.h"
 
 #include <QMainWindow>
 
@@ -8,11 +9,13 @@ class ConnectionManager;
 class ConnectionPage;
 class DemoServer;
 class LoopLagProbe;
+class ProxyPage;
 class QAction;
 class QMenu;
 class QTabWidget;
 class RecordingPage;
 class SavedMessages;
+class TrafficLogPane;
 
 // The inspector window: one tab per connection, each independent. Closing the window shuts every
 // connection down (in parallel, bounded) before the process exits.
@@ -37,6 +40,10 @@ public:
     QList<ConnectionPage *> pages() const;
     ConnectionPage *currentPage() const;
     QList<RecordingPage *> recordingPages() const;
+    QList<ProxyPage *> proxyPages() const;
+    ProxyPage *currentProxyPage() const;
+    // A proxy in a new tab; nullptr (with the reason) when it cannot listen.
+    ProxyPage *newProxy(const ProxyServer::Settings &settings, QString *error = nullptr);
     // Opens a recording read-only in a new tab; it is read in a thread of its own.
     RecordingPage *openRecording(const QString &path);
     // Each WebSocket session of a HAR file in a tab of its own; false (with a message) on failure.
@@ -48,6 +55,7 @@ public:
 
 public Q_SLOTS:
     void newConnectionTab();
+    void newProxyDialog(); // File > New Proxy: asks for the settings, then opens the tab
     void duplicateConnection();
     void closeCurrentConnection();
     void showAbout();
@@ -66,6 +74,7 @@ private:
     void saveSplitters(ConnectionPage *page);
     void restoreSplitters(ConnectionPage *page);
     RecordingPage *currentRecordingPage() const;
+    TrafficLogPane *currentLogPane() const; // of a connection, a recording or a proxy's pair
     void closePage(int index);
     void updateTab(ConnectionPage *page);
     int addTab(QWidget *page, const QString &title);
@@ -81,5 +90,7 @@ private:
     QList<QAction *> m_pageActions; // need a connection tab
     QList<QAction *> m_recordingActions; // need a recording tab
     QList<QAction *> m_logActions; // need a tab with a log
+    QList<QAction *> m_liveLogActions; // need a connection's or a proxied pair's log
+    QList<QAction *> m_proxyActions; // need a proxy tab
     bool m_shutDown = false;
 };

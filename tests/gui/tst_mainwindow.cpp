@@ -13,6 +13,7 @@
 #include "ConnectionPage.h"
 #include "ConnectionPresenter.h"
 #include "DemoServer.h"
+#include "DialogAnswers.h"
 #include "FilterBar.h"
 #include "HandMadeEvents.h"
 #include "HeartbeatPanel.h"
@@ -89,72 +90,6 @@ int lastRow(const MessageLogModel *model, Kind kind, Direction direction)
             return row;
     }
     return -1;
-}
-
-// Answers the next modal dialog the way a person would (file dialogs, questions). An answer not
-// used within 10 s is dropped, so it cannot answer another test's dialog.
-QList<QPointer<QTimer>> pendingAnswers;
-
-void whenDialogOpens(const std::function<void(QWidget *)> &answer)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(20);
-    auto deadline = std::make_shared<QDeadlineTimer>(10000);
-    QObject::connect(timer, &QTimer::timeout, [timer, answer, deadline] {
-        QWidget *dialog = QApplication::activeModalWidget();
-        if (!dialog && !deadline->hasExpired())
-            return;
-        timer->stop();
-        timer->deleteLater();
-        if (dialog)
-            answer(dialog);
-    });
-    pendingAnswers << timer;
-    timer->start();
-}
-
-void clickButton(QWidget *dialog, const QString &text)
-{
-    for (QAbstractButton *b : dialog->findChildren<QAbstractButton *>()) {
-        if (b->text().remove(QLatin1Char('&')) == text) {
-            QTest::mouseClick(b, Qt::LeftButton);
-            return;
-        }
-    }
-    qFatal("no button %s", qPrintable(text));
-}
-
-void chooseFile(QWidget *dialog, const QString &path)
-{
-    auto *files = qobject_cast<QFileDialog *>(dialog);
-    if (!files) { // not the dialog expected: close it rather than hang, and fail
-        QMetaObject::invokeMethod(dialog, "reject", Qt::QueuedConnection);
-        QFAIL("a file dialog was expected");
-    }
-    // Picks the file and presses Open/Save as a person would; the dialog may still be reading
-    // the folder, so it tries again until it closes (and gives up after 5 s rather than hang).
-    auto *retry = new QTimer(files);
-    auto tries = std::make_shared<int>(0);
-    // Typing the whole path into the file name field works whether or not the dialog has read
-    // the folder yet, as it does for a person.
-    auto type = [files, path] {
-        if (auto *name = files->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"))) {
-            name->setText(path);
-            QTest::keyClick(name, Qt::Key_Return);
-        } else {
-            files->selectFile(path);
-            QMetaObject::invokeMethod(files, "accept");
-        }
-    };
-    QObject::connect(retry, &QTimer::timeout, files, [files, type, tries] {
-        if (++*tries > 25) {
-            files->reject();
-            return;
-        }
-        type();
-    });
-    QTimer::singleShot(0, files, type);
-    retry->start(200);
 }
 
 template<typename T> T *named(QWidget *parent, const QString &accessibleName)
@@ -269,9 +204,7 @@ void TestMainWindow::init()
 
 void TestMainWindow::cleanup()
 {
-    for (const QPointer<QTimer> &timer : std::as_const(pendingAnswers))
-        delete timer.data();
-    pendingAnswers.clear();
+    DialogAnswers::dropPending();
 }
 
 ConnectionPage *TestMainWindow::openEcho(MainWindow &window)
@@ -593,8 +526,8 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
     QFile readme(QStringLiteral(SOCKSCOPE_PEERS_DIR "/../../README.md"));
     QVERIFY(readme.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(readme.readAll());
-    const QRegularExpression path(
-        QStringLiteral("(File|Edit|View|Connection|Tools|Help) \u2192 ([A-Z][A-Za-z ]+[a-z])"));
+    const QRegularExpression path(QStringLiteral(
+        "(File|Edit|View|Connection|Proxy|Tools|Help) \u2192 ([A-Z][A-Za-z ]+[a-z])"));
     int named = 0;
     for (auto it = path.globalMatch(text); it.hasNext(); ++named) {
         const QRegularExpressionMatch m = it.next();
@@ -621,7 +554,12 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
         {"demo", {}}, {"copyRows", {}}, {"copyRowsAsJson", {}}, {"savePayload", {}},
         {"formatJson", {}}, {"pingNow", {}}, {"record", {}}, {"replay", {}}, {"serveMock", {}},
         {"showPings", {}}, {"toggleConnection", QKeySequence(Qt::CTRL | Qt::Key_D)},
-        {"themedark", {}}, {"themelight", {}}, {"themesystem", {}}, {"recentRecordings", {}}};
+        {"themedark", {}}, {"themelight", {}}, {"themesystem", {}}, {"recentRecordings", {}},
+        {"newProxy", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N)}, {"proxyFaults", {}},
+        {"interceptClient", {}}, {"interceptServer", {}}, {"forwardHeld", QKeySequence(Qt::Key_F8)},
+        {"forwardEdited", QKeySequence(Qt::CTRL | Qt::Key_F8)},
+        {"dropHeld", QKeySequence(Qt::SHIFT | Qt::Key_F8)}, {"injectMessage", {}}, {"cutNow", {}},
+        {"recordPair", {}}};
     for (const auto &[name, keys] : expected) {
         QAction *a = window.action(QLatin1String(name));
         QVERIFY2(a, name);

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QFileDialog>
+#include <QLineEdit>
+#include <QPointer>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+// Answers the next modal dialog the way a person would (file dialogs, questions, forms), for the
+// window's tests. An answer not used within 10 s is dropped, so it cannot answer another test's
+// dialog; dropPending() (in each test's cleanup) drops those still waiting.
+namespace DialogAnswers {
+
+inline QList<QPointer<QTimer>> pending;
+
+inline void dropPending()
+{
+    for (const QPointer<QTimer> &timer : std::as_const(pending))
+        delete timer.data();
+    pending.clear();
+}
+
+} // namespace DialogAnswers
+
+inline void whenDialogOpens(const std::function<void(QWidget *)> &answer)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(20);
+    auto deadline = std::make_shared<QDeadlineTimer>(10000);
+    QObject::connect(timer, &QTimer::timeout, [timer, answer, deadline] {
+        QWidget *dialog = QApplication::activeModalWidget();
+        if (!dialog && !deadline->hasExpired())
+            return;
+        timer->stop();
+        timer->deleteLater();
+        if (dialog)
+            answer(dialog);
+    });
+    DialogAnswers::pending << timer;
+    timer->start();
+}
+
+inline void clickButton(QWidget *dialog, const QString &text)
+{
+    for (QAbstractButton *b : dialog->findChildren<QAbstractButton *>()) {
+        if (b->text().remove(QLatin1Char('&')) == text) {
+            QTest::mouseClick(b, Qt::LeftButton);
+            return;
+        }
+    }
+    qFatal("no button %s", qPrintable(text));
+}
+
+// Picks a file in a file dialog (to open or to save) as a person would.
+inline void chooseFile(QWidget *dialog, const QString &path)
+{
+    auto *files = qobject_cast<QFileDialog *>(dialog);
+    if (!files) { // not the dialog expected: close it rather than hang, and fail
+        QMetaObject::invokeMethod(dialog, "reject", Qt::QueuedConnection);
+        QFAIL("a file dialog was expected");
+    }
+    // Picks the file and presses Open/Save as a person would; the dialog may still be reading
+    // the folder, so it tries again until it closes (and gives up after 5 s rather than hang).
+    auto *retry = new QTimer(files);
+    auto tries = std::make_shared<int>(0);
+    // Typing the whole path into the file name field works whether or not the dialog has read
+    // the folder yet, as it does for a person.
+    auto type = [files, path] {
+        if (auto *name = files->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"))) {
+            name->setText(path);
+            QTest::keyClick(name, Qt::Key_Return);
+        } else {
+            files->selectFile(path);
+            QMetaObject::invokeMethod(files, "accept");
+        }
+    };
+    QObject::connect(retry, &QTimer::timeout, files, [files, type, tries] {
+        if (++*tries > 25) {
+            files->reject();
+            return;
+        }
+        type();
+    });
+    QTimer::singleShot(0, files, type);
+    retry->start(200);
+}

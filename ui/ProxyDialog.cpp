@@ -1,0 +1,149 @@
+#include "ProxyDialog.h"
+
+#include "ConnectionSettings.h"
+#include "ElidingLabel.h"
+#include "Theme.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QToolButton>
+
+ProxyDialog::ProxyDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_upstream(new QLineEdit(this))
+    , m_address(new QLineEdit(this))
+    , m_port(new QSpinBox(this))
+    , m_cert(new QLineEdit(this))
+    , m_key(new QLineEdit(this))
+    , m_insecure(new QCheckBox(tr("Accept any certificate from a wss:// upstream"), this))
+    , m_caFile(new QLineEdit(this))
+    , m_record(new QLineEdit(this))
+    , m_problem(new ElidingLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("New proxy"));
+    setObjectName(QStringLiteral("proxyDialog"));
+    m_upstream->setPlaceholderText(tr("ws://host:port/path or wss://\u2026"));
+    m_upstream->setToolTip(tr("Where each client is relayed; its own path and query are appended"));
+    m_address->setText(QStringLiteral("127.0.0.1"));
+    m_address->setToolTip(
+        tr("The address to listen on; 127.0.0.1 keeps the proxy to this machine"));
+    m_port->setRange(0, 65535);
+    m_port->setSpecialValueText(tr("any free port"));
+    m_port->setToolTip(tr("The port to listen on; 0 picks a free one"));
+    m_cert->setPlaceholderText(tr("PEM file; with a key, clients connect with wss://"));
+    m_key->setPlaceholderText(tr("PEM file"));
+    m_caFile->setPlaceholderText(tr("extra CA certificates (PEM) for a wss:// upstream"));
+    m_record->setPlaceholderText(tr("none; pair N > 1 records to FILE-N"));
+    m_problem->setTextRole(int(Theme::Role::Error));
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Start Proxy"));
+
+    const std::pair<QLineEdit *, QString> names[] = {{m_upstream, tr("Upstream URL")},
+        {m_address, tr("Listen address")}, {m_cert, tr("TLS certificate")}, {m_key, tr("TLS key")},
+        {m_caFile, tr("CA file")}, {m_record, tr("Record to")}};
+    for (const auto &[edit, name] : names) {
+        edit->setAccessibleName(name);
+        connect(edit, &QLineEdit::textChanged, this, &ProxyDialog::validate);
+    }
+    m_port->setAccessibleName(tr("Listen port"));
+    connect(m_port, &QSpinBox::valueChanged, this, &ProxyDialog::validate);
+    connect(m_insecure, &QCheckBox::toggled, this, &ProxyDialog::validate);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    // A line edit with a button that picks a file, to open or to save.
+    auto withBrowse = [this](QLineEdit *edit, bool save) {
+        auto *row = new QHBoxLayout;
+        auto *browse = new QToolButton(this);
+        browse->setText(QStringLiteral("\u2026"));
+        browse->setToolTip(tr("Choose a file"));
+        connect(browse, &QToolButton::clicked, this, [this, edit, save] {
+            const QString path = save
+                ? QFileDialog::getSaveFileName(this, edit->accessibleName(), edit->text(),
+                    tr("Sockscope recordings (*.jsonl)"))
+                : QFileDialog::getOpenFileName(this, edit->accessibleName(), edit->text());
+            if (!path.isEmpty())
+                edit->setText(path);
+        });
+        row->addWidget(edit, 1);
+        row->addWidget(browse);
+        return row;
+    };
+    auto *form = new QFormLayout(this);
+    form->addRow(tr("Relay to:"), m_upstream);
+    auto *listen = new QHBoxLayout;
+    listen->addWidget(m_address, 1);
+    listen->addWidget(m_port);
+    form->addRow(tr("Listen on:"), listen);
+    form->addRow(tr("TLS certificate:"), withBrowse(m_cert, false));
+    form->addRow(tr("TLS key:"), withBrowse(m_key, false));
+    form->addRow(QString(), m_insecure);
+    form->addRow(tr("CA file:"), withBrowse(m_caFile, false));
+    form->addRow(tr("Record to:"), withBrowse(m_record, true));
+    form->addRow(m_problem);
+    form->addRow(m_buttons);
+    setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 64);
+    validate();
+}
+
+bool ProxyDialog::collect(ProxyServer::Settings *settings, QString *error) const
+{
+    ProxyServer::Settings s;
+    // The window's own reading of a typed URL ("localhost:8080" means ws://), as for connections.
+    s.upstream = ConnectionSettings::parseUrl(m_upstream->text(), error);
+    if (!s.upstream.isValid()) {
+        *error = tr("upstream URL: %1").arg(*error);
+        return false;
+    }
+    const QString address = m_address->text().trimmed();
+    if (!address.isEmpty() && !s.address.setAddress(address)) {
+        *error = tr("listen address: '%1' is not an IP address").arg(address);
+        return false;
+    }
+    s.port = quint16(m_port->value());
+    s.tlsCertFile = m_cert->text().trimmed();
+    s.tlsKeyFile = m_key->text().trimmed();
+    s.insecure = m_insecure->isChecked();
+    s.caFile = m_caFile->text().trimmed();
+    s.recordPath = m_record->text().trimmed();
+    const QString problem = s.validate();
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    *settings = s;
+    return true;
+}
+
+void ProxyDialog::setSettings(const ProxyServer::Settings &settings)
+{
+    m_upstream->setText(settings.upstream.toString());
+    m_address->setText(settings.address.toString());
+    m_port->setValue(settings.port);
+    m_cert->setText(settings.tlsCertFile);
+    m_key->setText(settings.tlsKeyFile);
+    m_insecure->setChecked(settings.insecure);
+    m_caFile->setText(settings.caFile);
+    m_record->setText(settings.recordPath);
+}
+
+QString ProxyDialog::problemText() const
+{
+    return m_problem->text();
+}
+
+void ProxyDialog::validate()
+{
+    ProxyServer::Settings ignored;
+    QString error;
+    const bool ok = collect(&ignored, &error);
+    // An empty form is not yet wrong: it only keeps Start disabled.
+    m_problem->setText(ok || m_upstream->text().trimmed().isEmpty() ? QString() : error);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
+}
