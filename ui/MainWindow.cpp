@@ -241,13 +241,7 @@ void MainWindow::createMenus()
         &m_logActions);
     pings->setCheckable(true);
     // Pause, Follow and Clear apply to a live log: a connection's, or a proxied pair's.
-    auto liveLog = [this]() -> TrafficLogPane * {
-        if (ConnectionPage *p = currentPage())
-            return p->logPane();
-        if (ProxyPage *x = currentProxyPage())
-            return x->currentLogPane();
-        return nullptr;
-    };
+    auto liveLog = [this] { return currentRecordingPage() ? nullptr : currentLogPane(); };
     add(
         view, "pauseLog", tr("P&ause Log"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
         [liveLog] {

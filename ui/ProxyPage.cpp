@@ -252,7 +252,17 @@ ProxyPage::ProxyPage(SavedMessages *savedMessages, QWidget *parent)
         if (m_selectedPair == 0)
             selectPair(pairId); // the first client is the one to look at
     });
-    connect(m_presenter, &ProxyPresenter::statusChanged, this, &ProxyPage::updateControls);
+    // Statuses come with every batch of every pair: the controls follow them on the UI clock.
+    connect(m_presenter, &ProxyPresenter::statusChanged, this, [this] { m_statusDirty = true; });
+    // ... except that the selected pair opening or ending shows at once.
+    connect(m_presenter->pairs(), &ProxyPairListModel::dataChanged, this,
+        [this](const QModelIndex &from, const QModelIndex &to) {
+            const ProxyPairListModel *pairs = m_presenter->pairs();
+            const int row = pairs->rowOfPair(m_selectedPair);
+            if (row >= from.row() && row <= to.row()
+                && pairs->status(m_selectedPair).state != m_shownState)
+                updateControls();
+        });
     connect(m_presenter, &ProxyPresenter::heldChanged, this, &ProxyPage::updateHeld);
     connect(m_presenter, &ProxyPresenter::recordingChanged, this, &ProxyPage::updateControls);
     connect(m_presenter, &ProxyPresenter::problem, this, &ProxyPage::showProblem);
@@ -261,7 +271,8 @@ ProxyPage::ProxyPage(SavedMessages *savedMessages, QWidget *parent)
     connect(clock, &QTimer::timeout, this, [this] {
         if (TrafficLogPane *pane = currentLogPane())
             pane->refresh();
-        m_status->setText(statusText());
+        if (m_statusDirty)
+            updateControls();
     });
     clock->start();
     updateScope();
@@ -381,6 +392,8 @@ void ProxyPage::updateScope()
 
 void ProxyPage::updateControls()
 {
+    m_statusDirty = false;
+    m_shownState = m_presenter->pairs()->status(m_selectedPair).state;
     const ProxyPairListModel *pairs = m_presenter->pairs();
     const int target = scope();
     const bool open = target == ProxyServer::AllPairs

@@ -119,4 +119,6 @@ private:
     QSplitter *m_splitter;
     int m_selectedPair = 0;
     bool m_showWallClock = false;
+    bool m_statusDirty = false;
+    ProxyPairState m_shownState = ProxyPairState::Handshaking; // of the selected pair
 };

@@ -35,6 +35,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -128,6 +129,7 @@ private Q_SLOTS:
     void closingASideFromTheMenuSendsTheCodeAndReason();
     void aPairIsRecordedBothWaysFromTheMenu();
     void closingTheTabStopsTheProxyWithinTheBound();
+    void closingTheWindowStopsEveryProxyWithinTheBound();
 
 private:
     // Shows the window, then File > New Proxy (Ctrl+Shift+N), relaying to the test server.
@@ -481,6 +483,31 @@ void TestProxyWindow::closingTheTabStopsTheProxyWithinTheBound()
     ConnectionSettings again = quietSettings(url);
     ConnectionPage *late = window.newConnection(again, true);
     QTRY_COMPARE_WITH_TIMEOUT(late->state(), ConnectionState::Closed, 10000);
+}
+
+void TestProxyWindow::closingTheWindowStopsEveryProxyWithinTheBound()
+{
+    QList<QUrl> urls;
+    {
+        MainWindow window;
+        for (int i = 0; i < 2; ++i) {
+            ProxyPage *proxy = openProxy(window);
+            urls << QUrl(proxy->urlText());
+            connectClient(window, proxy);
+            connectClient(window, proxy);
+        }
+        QElapsedTimer timer;
+        timer.start();
+        window.close();
+        QVERIFY2(timer.elapsed() < 3000,
+            qPrintable(QStringLiteral("closing took %1 ms").arg(timer.elapsed())));
+    }
+    // Nothing listens on either address any more.
+    for (const QUrl &url : std::as_const(urls)) {
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, quint16(url.port()));
+        QVERIFY(!probe.waitForConnected(2000));
+    }
 }
 
 QTEST_MAIN(TestProxyWindow)
