@@ -13,8 +13,8 @@
 #include "ConnectionPage.h"
 #include "ConnectionPresenter.h"
 #include "DemoServer.h"
-#include "DialogAnswers.h"
 #include "FilterBar.h"
+#include "GuiDriving.h"
 #include "HandMadeEvents.h"
 #include "HeartbeatPanel.h"
 #include "MainWindow.h"
@@ -90,15 +90,6 @@ int lastRow(const MessageLogModel *model, Kind kind, Direction direction)
             return row;
     }
     return -1;
-}
-
-template<typename T> T *named(QWidget *parent, const QString &accessibleName)
-{
-    for (T *w : parent->findChildren<T *>()) {
-        if (w->accessibleName() == accessibleName)
-            return w;
-    }
-    return nullptr;
 }
 
 QToolButton *toolButton(QWidget *parent, const QString &text)
@@ -204,7 +195,7 @@ void TestMainWindow::init()
 
 void TestMainWindow::cleanup()
 {
-    DialogAnswers::dropPending();
+    GuiDriving::dropPendingAnswers();
 }
 
 ConnectionPage *TestMainWindow::openEcho(MainWindow &window)

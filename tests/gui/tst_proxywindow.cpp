@@ -7,7 +7,7 @@
 #include "Composer.h"
 #include "ConnectionPage.h"
 #include "ConnectionPresenter.h"
-#include "DialogAnswers.h"
+#include "GuiDriving.h"
 #include "InterceptPanel.h"
 #include "MainWindow.h"
 #include "MessageDetailView.h"
@@ -65,15 +65,6 @@ int firstRowContaining(const MessageLogModel *model, Kind kind, const QString &t
             return row;
     }
     return -1;
-}
-
-template<typename T> T *named(QWidget *parent, const QString &accessibleName)
-{
-    for (T *w : parent->findChildren<T *>()) {
-        if (w->accessibleName() == accessibleName)
-            return w;
-    }
-    qFatal("no widget named %s", qPrintable(accessibleName));
 }
 
 void showTab(MainWindow &window, QWidget *page)
@@ -153,7 +144,7 @@ void TestProxyWindow::init()
 
 void TestProxyWindow::cleanup()
 {
-    DialogAnswers::dropPending();
+    GuiDriving::dropPendingAnswers();
 }
 
 ProxyPage *TestProxyWindow::openProxy(MainWindow &window)

@@ -12,21 +12,22 @@
 #include <functional>
 #include <memory>
 
-// Answers the next modal dialog the way a person would (file dialogs, questions, forms), for the
-// window's tests. An answer not used within 10 s is dropped, so it cannot answer another test's
-// dialog; dropPending() (in each test's cleanup) drops those still waiting.
-namespace DialogAnswers {
+// How the window's tests act as a person would: answer the next modal dialog (file dialogs,
+// questions, forms), click a button by its text, find a widget by its accessible name. An answer
+// not used within 10 s is dropped, so it cannot answer another test's dialog;
+// dropPendingAnswers() (in each test's cleanup) drops those still waiting.
+namespace GuiDriving {
 
 inline QList<QPointer<QTimer>> pending;
 
-inline void dropPending()
+inline void dropPendingAnswers()
 {
     for (const QPointer<QTimer> &timer : std::as_const(pending))
         delete timer.data();
     pending.clear();
 }
 
-} // namespace DialogAnswers
+} // namespace GuiDriving
 
 inline void whenDialogOpens(const std::function<void(QWidget *)> &answer)
 {
@@ -42,7 +43,7 @@ inline void whenDialogOpens(const std::function<void(QWidget *)> &answer)
         if (dialog)
             answer(dialog);
     });
-    DialogAnswers::pending << timer;
+    GuiDriving::pending << timer;
     timer->start();
 }
 
@@ -89,4 +90,14 @@ inline void chooseFile(QWidget *dialog, const QString &path)
     });
     QTimer::singleShot(0, files, type);
     retry->start(200);
+}
+
+// The widget of type T below parent with this accessible name; nullptr when there is none.
+template<typename T> T *named(QWidget *parent, const QString &accessibleName)
+{
+    for (T *w : parent->findChildren<T *>()) {
+        if (w->accessibleName() == accessibleName)
+            return w;
+    }
+    return nullptr;
 }
