@@ -133,6 +133,26 @@ public:
         }
         return 0;
     }
+    // The payload of the next text or binary frame from the proxy (unmasked, < 126 bytes).
+    QByteArray nextMessage(int timeoutMs = 5000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            if (m_in.size() >= 2 && m_in.size() >= 2 + (m_in.at(1) & 0x7f)) {
+                const int length = m_in.at(1) & 0x7f;
+                const quint8 opcode = m_in.at(0) & 0x0f;
+                const QByteArray payload = m_in.mid(2, length);
+                m_in.remove(0, 2 + length);
+                if (opcode == 0x1 || opcode == 0x2)
+                    return payload;
+                continue;
+            }
+            m_socket.waitForReadyRead(50);
+            m_in += m_socket.readAll();
+        }
+        return {};
+    }
     QTcpSocket &socket() { return m_socket; }
 
 private:
@@ -174,6 +194,11 @@ private Q_SLOTS:
     void cutInTheMiddleOfAMessageIs1006AtOnce();
     void malformedFrameClosesBothSidesWith1002();
     void overLimitLengthClosesWith1009();
+    void bandwidthLimitsADirection();
+    void interceptHoldsEachMessageUntilDecided();
+    void injectSendsEitherWay();
+    void closeSideClosesOneSideWithItsCode();
+    void listensWithTlsAndRelaysToWss();
     void eachPairIsRecordedBothWays();
     void shutdownEndsTwentyPairsInMixedStates();
     void commandLinePrintsBothDirections();
@@ -589,6 +614,150 @@ void TestProxy::overLimitLengthClosesWith1009()
     QCOMPARE(client.waitForCloseCode(), 1009);
     QCOMPARE(
         upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1009"));
+}
+
+void TestProxy::bandwidthLimitsADirection()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.faults.fromServer.bandwidthKiBps = 200;
+    QVERIFY(proxy.listen(settings));
+    PeerProcess peer; // 200 KiB at 200 KiB/s: about a second
+    QVERIFY(
+        peer.startPythonClient({proxyUrl(proxy), QStringLiteral("big"), QStringLiteral("204800")}));
+    const QString line = peer.waitForLine(QStringLiteral("RECEIVED"), 10000);
+    QVERIFY2(!line.isEmpty(), qPrintable(peer.lines().join(QLatin1Char('\n'))));
+    const double seconds = line.split(QLatin1Char(' ')).at(1).toDouble();
+    QVERIFY2(seconds > 0.9 && seconds < 1.3, qPrintable(line));
+    QCOMPARE(line.split(QLatin1Char(' ')).at(2), QStringLiteral("204800"));
+}
+
+void TestProxy::interceptHoldsEachMessageUntilDecided()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.faults.fromClient.intercept = true;
+    QVERIFY(proxy.listen(settings));
+    QSignalSpy held(&proxy, &ProxyServer::messageHeld);
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    const auto heldId = [&held](int index, const QByteArray &payload) -> quint64 {
+        QTest::qWaitFor([&held, index] { return held.size() > index; }, 5000);
+        if (held.size() <= index)
+            return 0;
+        const QList<QVariant> args = held.at(index);
+        if (args.at(0).toInt() != 1 || args.at(1).value<ProxySide>() != ProxySide::Client
+            || args.at(4).toByteArray() != payload)
+            return 0;
+        return args.at(2).toULongLong();
+    };
+
+    client.write(maskedFrame(0x1, "one"));
+    const quint64 one = heldId(0, "one");
+    QVERIFY(one != 0);
+    client.write(maskedFrame(0x1, "two"));
+    const quint64 two = heldId(1, "two");
+    QVERIFY(two != 0);
+    QVERIFY(client.nextMessage(300).isEmpty()); // nothing reached the server yet
+    proxy.replaceHeld(1, ProxySide::Client, two, false, "TWO, edited");
+    QVERIFY(client.nextMessage(300).isEmpty()); // "two" waits for "one" before it
+    proxy.forwardHeld(1, ProxySide::Client, one);
+    QCOMPARE(client.nextMessage(), QByteArray("one"));
+    QCOMPARE(client.nextMessage(), QByteArray("TWO, edited"));
+    client.write(maskedFrame(0x1, "three"));
+    proxy.dropHeld(1, ProxySide::Client, heldId(2, "three"));
+    client.write(maskedFrame(0x1, "four"));
+    proxy.forwardHeld(1, ProxySide::Client, heldId(3, "four"));
+    QCOMPARE(client.nextMessage(), QByteArray("four"));
+}
+
+void TestProxy::injectSendsEitherWay()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
+    proxy.inject(1, ProxySide::Server, false, "as if from the server");
+    QCOMPARE(client.nextMessage(), QByteArray("as if from the server"));
+    proxy.inject(1, ProxySide::Client, false, "as if from the client"); // the server echoes it
+    QCOMPARE(client.nextMessage(), QByteArray("as if from the client"));
+    QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2);
+}
+
+void TestProxy::closeSideClosesOneSideWithItsCode()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
+    proxy.closeSide(1, ProxySide::Client, 4000, QStringLiteral("proxy says bye"));
+    QCOMPARE(
+        peer.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4000 proxy says bye"));
+    QCOMPARE(
+        upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1001"));
+    QTRY_COMPARE(log.ended.size(), 1);
+}
+
+void TestProxy::listensWithTlsAndRelaysToWss()
+{
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+            QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+            QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
+    QVERIFY(openssl.waitForFinished(60000) && openssl.exitCode() == 0);
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo"), QStringLiteral("--tls"), cert, key}),
+        qPrintable(upstream.errorText()));
+
+    // Without trusting the upstream's certificate: 502, naming TLS.
+    ProxyServer untrusting;
+    ProxyLog untrustingLog(&untrusting);
+    QVERIFY(untrusting.listen(settingsFor(upstream.url(QStringLiteral("wss")))));
+    PeerProcess refused;
+    QVERIFY(refused.startPythonClient({proxyUrl(untrusting), QStringLiteral("status")}));
+    QCOMPARE(refused.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 502"));
+    QTRY_VERIFY(!untrustingLog.of(1, Kind::Error).isEmpty());
+    QVERIFY(untrustingLog.of(1, Kind::Error).first().text.contains(QLatin1String("TLS")));
+
+    // Listening with TLS, trusting the upstream through --ca-file.
+    ProxyServer proxy;
+    ProxyServer::Settings settings = settingsFor(upstream.url(QStringLiteral("wss")));
+    settings.tlsCertFile = cert;
+    settings.tlsKeyFile = key;
+    settings.caFile = cert;
+    QString error;
+    QVERIFY2(proxy.listen(settings, &error), qPrintable(error));
+    QCOMPARE(proxy.url().scheme(), QStringLiteral("wss"));
+    qputenv("SSL_CERT_FILE", cert.toLocal8Bit());
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({QStringLiteral("wss://127.0.0.1:%1/").arg(proxy.port()),
+        QStringLiteral("rtt"), QStringLiteral("3")}));
+    qunsetenv("SSL_CERT_FILE");
+    QVERIFY2(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty(),
+        qPrintable(peer.lines().join(QLatin1Char('\n'))));
+    QVERIFY(!linesStarting(peer, QStringLiteral("RTT")).isEmpty());
 }
 
 void TestProxy::eachPairIsRecordedBothWays()
