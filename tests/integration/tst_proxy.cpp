@@ -8,6 +8,7 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,6 +21,7 @@
 #include <QtEndian>
 
 #include <csignal>
+#include <unistd.h>
 
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
@@ -160,6 +162,14 @@ private:
     QByteArray m_in;
 };
 
+qint64 residentBytes(qint64 pid)
+{
+    QFile statm(QStringLiteral("/proc/%1/statm").arg(pid));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    return statm.readAll().split(' ').value(1).toLongLong() * sysconf(_SC_PAGESIZE);
+}
+
 QByteArray maskedFrame(quint8 opcode, const QByteArray &payload)
 {
     QByteArray f;
@@ -199,6 +209,8 @@ private Q_SLOTS:
     void injectSendsEitherWay();
     void closeSideClosesOneSideWithItsCode();
     void listensWithTlsAndRelaysToWss();
+    void heldDirectionStopsReadingPastItsLimit();
+    void aHundredClientsAtOnceAreEachServed();
     void eachPairIsRecordedBothWays();
     void shutdownEndsTwentyPairsInMixedStates();
     void commandLinePrintsBothDirections();
@@ -760,6 +772,66 @@ void TestProxy::listensWithTlsAndRelaysToWss()
     QVERIFY(!linesStarting(peer, QStringLiteral("RTT")).isEmpty());
 }
 
+void TestProxy::heldDirectionStopsReadingPastItsLimit()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    // The proxy in a process of its own, so that its memory alone is measured.
+    QProcess cli;
+    cli.setReadChannel(QProcess::StandardError);
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY),
+        {QStringLiteral("proxy"), QStringLiteral("--to"), upstream.url().toString(),
+            QStringLiteral("--stall"), QStringLiteral("client:0:60")});
+    QByteArray err;
+    while (!err.contains("listening on") && cli.waitForReadyRead(10000))
+        err += cli.readAllStandardError();
+    const QRegularExpressionMatch match
+        = QRegularExpression(QStringLiteral("listening on ws://127\\.0\\.0\\.1:(\\d+)/"))
+              .match(QString::fromUtf8(err));
+    QVERIFY2(match.hasMatch(), err.constData());
+    RawClient client;
+    QVERIFY(client.open(quint16(match.captured(1).toUInt())));
+    const qint64 before = residentBytes(cli.processId());
+    // A 64 MiB message into a direction that is held: the proxy keeps its 8 MiB, and TCP flow
+    // control keeps the rest with the sender.
+    const qint64 size = 64 * 1024 * 1024;
+    QByteArray header("\x82\xff", 2);
+    for (int shift = 56; shift >= 0; shift -= 8)
+        header += char(size >> shift);
+    header += QByteArray("\x00\x00\x00\x00", 4); // a zero mask: the payload goes as it is
+    client.socket().write(header + QByteArray(size, 'z'));
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 3000)
+        client.socket().waitForBytesWritten(100);
+    const qint64 waiting = client.socket().bytesToWrite();
+    QVERIFY2(waiting > 32 * 1024 * 1024, qPrintable(QString::number(waiting)));
+    const qint64 grown = residentBytes(cli.processId()) - before;
+    QVERIFY2(grown < 24 * 1024 * 1024, qPrintable(QString::number(grown)));
+    cli.terminate();
+    QVERIFY(cli.waitForFinished(3000));
+}
+
+void TestProxy::aHundredClientsAtOnceAreEachServed()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < 100; ++i) {
+        clients.push_back(std::make_unique<RawClient>());
+        QVERIFY2(clients.back()->open(proxy.port()), qPrintable(QString::number(i)));
+    }
+    for (int i = 0; i < 100; ++i)
+        clients.at(i)->write(maskedFrame(0x1, "client " + QByteArray::number(i)));
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(clients.at(i)->nextMessage(), "client " + QByteArray::number(i));
+    QTRY_COMPARE(proxy.pairs().size(), 100);
+}
+
 void TestProxy::eachPairIsRecordedBothWays()
 {
     PeerProcess upstream;
@@ -869,10 +941,12 @@ void TestProxy::commandLinePrintsBothDirections()
 {
     PeerProcess upstream;
     QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    QTemporaryDir dir;
+    const QString recording = dir.filePath(QStringLiteral("cli.sockscope.jsonl"));
     QProcess cli;
     cli.start(QStringLiteral(SOCKSCOPE_BINARY),
         {QStringLiteral("proxy"), QStringLiteral("--to"), upstream.url().toString(),
-            QStringLiteral("--show-pings")});
+            QStringLiteral("--show-pings"), QStringLiteral("-o"), recording});
     QVERIFY(cli.waitForStarted());
     cli.setReadChannel(QProcess::StandardError);
     QByteArray err;
@@ -896,10 +970,27 @@ void TestProxy::commandLinePrintsBothDirections()
     }
     QVERIFY2(out.contains("[1] > r0\n[1] < r0\n[1] > r1\n[1] < r1\n"), out.constData());
     QVERIFY2(out.contains("[1] > close 1000\n[1] < close 1000\n"), out.constData());
+    // Ctrl+C with a second pair still open: it is closed (1001) and its recording finished.
+    PeerProcess open;
+    QVERIFY(open.startPythonClient({QStringLiteral("ws://127.0.0.1:%1/").arg(match.captured(2)),
+        QStringLiteral("wait-closed")}));
+    QVERIFY(!open.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    QElapsedTimer stopping;
+    stopping.start();
     ::kill(pid_t(cli.processId()), SIGINT);
     QVERIFY(cli.waitForFinished(3000));
+    QVERIFY2(stopping.elapsed() < 1000, qPrintable(QString::number(stopping.elapsed())));
     QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
     QCOMPARE(cli.exitCode(), 0);
+    QCOMPARE(open.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1001"));
+    RecordingReader second;
+    QVERIFY(second.read(dir.filePath(QStringLiteral("cli-2.sockscope.jsonl"))));
+    bool closed = false;
+    for (const TrafficBatch &batch : second.batches()) {
+        for (const TrafficEvent &e : batch.events)
+            closed = closed || (e.kind == Kind::Close && e.code == 1001);
+    }
+    QVERIFY(closed);
 }
 
 QTEST_GUILESS_MAIN(TestProxy)
