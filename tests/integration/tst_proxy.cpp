@@ -203,6 +203,7 @@ private Q_SLOTS:
     void droppedPongsMakeTheServerClose1011();
     void cutInTheMiddleOfAMessageIs1006AtOnce();
     void malformedFrameClosesBothSidesWith1002();
+    void malformedFrameFromTheServerClosesBothSides();
     void overLimitLengthClosesWith1009();
     void bandwidthLimitsADirection();
     void interceptHoldsEachMessageUntilDecided();
@@ -214,6 +215,8 @@ private Q_SLOTS:
     void eachPairIsRecordedBothWays();
     void shutdownEndsTwentyPairsInMixedStates();
     void commandLinePrintsBothDirections();
+    void commandLineRefusesBadArguments_data();
+    void commandLineRefusesBadArguments();
 };
 
 void TestProxy::initTestCase()
@@ -606,6 +609,24 @@ void TestProxy::malformedFrameClosesBothSidesWith1002()
     QCOMPARE(log.of(1, Kind::Text, Direction::Outgoing).size(), 1);
 }
 
+void TestProxy::malformedFrameFromTheServerClosesBothSides()
+{
+    PeerProcess upstream; // completes the upgrade, then sends a masked frame
+    QVERIFY2(upstream.startPython({QStringLiteral("masking")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    const QString closed = peer.waitForLine(QStringLiteral("CLOSED"));
+    QVERIFY2(closed.startsWith(QLatin1String("CLOSED 1002")), qPrintable(closed));
+    QCOMPARE(upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
+    QTRY_VERIFY(!log.of(1, Kind::Error).isEmpty());
+    QVERIFY2(log.of(1, Kind::Error).first().text.contains(QLatin1String("the server broke")),
+        qPrintable(log.of(1, Kind::Error).first().text));
+    QVERIFY(log.of(1, Kind::Text, Direction::Incoming).isEmpty()); // never forwarded as a message
+}
+
 void TestProxy::overLimitLengthClosesWith1009()
 {
     PeerProcess upstream;
@@ -991,6 +1012,42 @@ void TestProxy::commandLinePrintsBothDirections()
             closed = closed || (e.kind == Kind::Close && e.code == 1001);
     }
     QVERIFY(closed);
+}
+
+void TestProxy::commandLineRefusesBadArguments_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no --to") << QStringList {} << "proxy needs --to URL";
+    QTest::newRow("not ws") << QStringList {QStringLiteral("--to"), QStringLiteral("http://x/")}
+                            << "--to";
+    QTest::newRow("side") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--drop-pongs"), QStringLiteral("both")}
+                          << "--drop-pongs takes client or server";
+    QTest::newRow("stall") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--stall"), QStringLiteral("client:2")}
+                           << "--stall takes client|server:AFTER_S:FOR_S";
+    QTest::newRow("latency") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--latency"), QStringLiteral("10:50")}
+                             << "jitter";
+    QTest::newRow("listen") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--listen"), QStringLiteral("nowhere:99999")}
+                            << "--listen takes [ADDRESS:]PORT";
+    QTest::newRow("tls pair") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--tls-cert"), QStringLiteral("/etc/hostname")}
+                              << "both --tls-cert and --tls-key";
+}
+
+void TestProxy::commandLineRefusesBadArguments()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    QProcess cli;
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY), QStringList {QStringLiteral("proxy")} + arguments);
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitCode(), 2);
+    const QString err = QString::fromUtf8(cli.readAllStandardError());
+    QVERIFY2(err.contains(message), qPrintable(err));
 }
 
 QTEST_GUILESS_MAIN(TestProxy)
