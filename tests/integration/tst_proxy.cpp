@@ -200,7 +200,9 @@ private Q_SLOTS:
     void serverPingsAreAnsweredByTheRealClient();
     void latencyIsAddedEachWay();
     void stallHoldsADirectionThenReleasesIt();
+    void droppedPongsMakeTheServerClose1011_data();
     void droppedPongsMakeTheServerClose1011();
+    void faultsChangeLiveOnAnOpenPair();
     void cutInTheMiddleOfAMessageIs1006AtOnce();
     void malformedFrameClosesBothSidesWith1002();
     void malformedFrameFromTheServerClosesBothSides();
@@ -538,14 +540,23 @@ void TestProxy::stallHoldsADirectionThenReleasesIt()
     QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2); // stalled, released
 }
 
+void TestProxy::droppedPongsMakeTheServerClose1011_data()
+{
+    QTest::addColumn<bool>("dropPings");
+    QTest::newRow("--drop-pongs client") << false;
+    QTest::newRow("--drop-pings server") << true; // no ping reaches the client: no pong either
+}
+
 void TestProxy::droppedPongsMakeTheServerClose1011()
 {
+    QFETCH(bool, dropPings);
     PeerProcess upstream;
     QVERIFY2(upstream.startPython({QStringLiteral("keepalive")}), qPrintable(upstream.errorText()));
     ProxyServer proxy;
     ProxyLog log(&proxy);
     ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.faults.fromClient.dropPongs = true;
+    settings.faults.fromClient.dropPongs = !dropPings;
+    settings.faults.fromServer.dropPings = dropPings;
     QVERIFY(proxy.listen(settings));
     PeerProcess peer;
     QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
@@ -559,7 +570,39 @@ void TestProxy::droppedPongsMakeTheServerClose1011()
     // the client's answer is back, as it does to a client it considers dead).
     QTRY_VERIFY(!log.of(1, Kind::CloseFrame, Direction::Incoming).isEmpty());
     QCOMPARE(log.of(1, Kind::CloseFrame, Direction::Incoming).first().code, quint16(1011));
-    QVERIFY(!log.of(1, Kind::Fault, Direction::Outgoing).isEmpty()); // "pong ... dropped"
+    // "pong from the client dropped" or "ping from the server dropped"
+    QVERIFY(
+        !log.of(1, Kind::Fault, dropPings ? Direction::Incoming : Direction::Outgoing).isEmpty());
+    QCOMPARE(log.of(1, Kind::Pong, Direction::Outgoing).isEmpty(), dropPings);
+}
+
+void TestProxy::faultsChangeLiveOnAnOpenPair()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    const auto echoMs = [&client](const QByteArray &text) {
+        QElapsedTimer t;
+        t.start();
+        client.write(maskedFrame(0x1, text));
+        return client.nextMessage() == text ? t.elapsed() : -1;
+    };
+    const qint64 before = echoMs("before");
+    QVERIFY(before >= 0 && before < 40);
+    ProxyFaults faults;
+    faults.fromServer.latencyMs = 80;
+    proxy.setFaults(ProxyServer::AllPairs, faults);
+    QTRY_VERIFY(!log.of(1, Kind::Fault).isEmpty()); // "faults now: ..." in the pair's log
+    const qint64 slowed = echoMs("slowed");
+    QVERIFY2(slowed >= 79 && slowed < 120, qPrintable(QString::number(slowed)));
+    proxy.setFaults(1, ProxyFaults());
+    QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2);
+    QVERIFY(echoMs("after") < 40);
 }
 
 void TestProxy::cutInTheMiddleOfAMessageIs1006AtOnce()
