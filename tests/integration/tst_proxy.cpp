@@ -196,6 +196,7 @@ private Q_SLOTS:
     void refusedUpgradesAreRelayedAsSent_data();
     void refusedUpgradesAreRelayedAsSent();
     void upstreamRefusedGives502();
+    void upstreamSilenceGives502AfterTheTimeout();
     void closeCodesGoBothWays();
     void serverPingsAreAnsweredByTheRealClient();
     void latencyIsAddedEachWay();
@@ -432,6 +433,26 @@ void TestProxy::upstreamRefusedGives502()
     while (!answer.contains("\r\n") && plain.waitForReadyRead(5000))
         answer += plain.readAll();
     QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
+}
+
+void TestProxy::upstreamSilenceGives502AfterTheTimeout()
+{
+    PeerProcess upstream; // accepts TCP, never answers the upgrade
+    QVERIFY2(upstream.startPython({QStringLiteral("silent")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.upstreamTimeoutMs = 400;
+    QVERIFY(proxy.listen(settings));
+    QElapsedTimer t;
+    t.start();
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("status")}));
+    QCOMPARE(peer.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 502"));
+    QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+    QTRY_VERIFY(!log.of(1, Kind::Error).isEmpty());
+    QVERIFY(log.of(1, Kind::Error).first().text.contains(QLatin1String("within 400 ms")));
+    QCOMPARE(upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
 }
 
 void TestProxy::closeCodesGoBothWays()
