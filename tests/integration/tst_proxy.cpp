@@ -838,6 +838,17 @@ void TestProxy::listensWithTlsAndRelaysToWss()
     QTRY_VERIFY(!untrustingLog.of(1, Kind::Error).isEmpty());
     QVERIFY(untrustingLog.of(1, Kind::Error).first().text.contains(QLatin1String("TLS")));
 
+    // --insecure accepts it.
+    ProxyServer insecure;
+    ProxyServer::Settings insecureSettings = settingsFor(upstream.url(QStringLiteral("wss")));
+    insecureSettings.insecure = true;
+    QVERIFY(insecure.listen(insecureSettings));
+    PeerProcess accepted;
+    QVERIFY(accepted.startPythonClient(
+        {proxyUrl(insecure), QStringLiteral("rtt"), QStringLiteral("2")}));
+    QVERIFY2(!accepted.waitForLine(QStringLiteral("RTT"), 20000).isEmpty(),
+        qPrintable(accepted.lines().join(QLatin1Char('\n'))));
+
     // Listening with TLS, trusting the upstream through --ca-file.
     ProxyServer proxy;
     ProxyServer::Settings settings = settingsFor(upstream.url(QStringLiteral("wss")));
