@@ -89,8 +89,8 @@ QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e
         if (!m_options.showPings)
             return {};
         if (m_options.relay)
-            return arrow + "pong (" + QByteArray::number(e.size) + " bytes) "
-                + hexPreview(batch.payloadView(e), e.size)
+            return arrow + "pong (" + QByteArray::number(e.size) + " bytes"
+                + (e.size > 0 ? ") " + hexPreview(batch.payloadView(e), e.size) : QByteArray(")"))
                 + (e.durationUs >= 0 ? ", answered in "
                             + QByteArray::number(e.durationUs / 1000.0, 'f', 3) + " ms\n"
                                      : QByteArray(", unsolicited\n"));

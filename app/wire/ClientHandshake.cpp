@@ -24,6 +24,18 @@ QByteArray ClientHandshake::acceptKeyFor(const QByteArray &key)
     return QCryptographicHash::hash(key + Guid, QCryptographicHash::Sha1).toBase64();
 }
 
+QByteArray ClientHandshake::hostHeaderFor(const QUrl &url)
+{
+    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
+    if (host.contains(':'))
+        host = '[' + host + ']';
+    const bool secure = url.scheme() == QLatin1String("wss");
+    const int port = url.port(secure ? 443 : 80);
+    if (port != (secure ? 443 : 80))
+        host += ':' + QByteArray::number(port);
+    return host;
+}
+
 ClientHandshake::ClientHandshake(const Request &request) : m_request(request)
 {
     QByteArray nonce(16, Qt::Uninitialized);
@@ -41,13 +53,7 @@ ClientHandshake::ClientHandshake(const Request &request) : m_request(request)
             "the URL's path or query holds a space, a control character or a line break");
         return;
     }
-    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
-    if (host.contains(':'))
-        host = '[' + host + ']';
-    const bool secure = url.scheme() == QLatin1String("wss");
-    const int port = url.port(secure ? 443 : 80);
-    if (port != (secure ? 443 : 80))
-        host += ':' + QByteArray::number(port);
+    const QByteArray host = hostHeaderFor(url);
 
     QByteArray &h = m_requestHead;
     h.reserve(512);

@@ -51,6 +51,8 @@ public:
     const DeflateParameters &deflateParameters() const { return m_deflateParameters; }
 
     static QByteArray acceptKeyFor(const QByteArray &key);
+    // The Host header's value for a ws:// or wss:// URL: the host, with its port unless default.
+    static QByteArray hostHeaderFor(const QUrl &url);
 
 private:
     Status fail(const QString &error);

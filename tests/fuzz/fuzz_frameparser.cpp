@@ -5,6 +5,7 @@
 // UTF-8; a violation is always a close code the rules call for.
 #include "ClientHandshake.h"
 #include "FrameParser.h"
+#include "FrameSplitter.h"
 #include "FuzzCheck.h"
 #include "Utf8Validator.h"
 
@@ -56,6 +57,27 @@ Outcome parse(quint8 setup, QByteArray stream, qsizetype split)
     return o;
 }
 
+// The bytes the splitter hands out, read in two pieces: with each piece's frame header.
+QByteArray splitterBytes(const QByteArray &stream, qsizetype at, int *headers)
+{
+    FrameSplitter splitter;
+    QByteArray out;
+    *headers = 0;
+    for (const QByteArray &part : {stream.left(at), stream.mid(at)}) {
+        qint64 used = 0;
+        while (used < part.size()) {
+            FrameSplitter::Piece piece;
+            const qint64 n = splitter.next(part.constData() + used, part.size() - used, &piece);
+            FUZZ_CHECK(n > 0);
+            FUZZ_CHECK(piece.size == 0 || !piece.isHeader || piece.size == splitter.frame().size);
+            used += n;
+            *headers += piece.isHeader;
+            out += QByteArray(piece.data, piece.size);
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -72,6 +94,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(whole.code == 0 || whole.code == 1002 || whole.code == 1007 || whole.code == 1009);
     FUZZ_CHECK(whole.collected.largest <= (setup & 4 ? 64 : 1024 * 1024));
     FUZZ_CHECK(whole.collected.textValid);
+
+    // The proxy's splitter: every byte handed out once and in order, whatever the read sizes; only
+    // the start of a last, incomplete header is kept back.
+    int headersWhole = 0;
+    int headersSplit = 0;
+    const QByteArray pieces = splitterBytes(stream, stream.size(), &headersWhole);
+    FUZZ_CHECK(
+        splitterBytes(stream, split, &headersSplit) == pieces && headersSplit == headersWhole);
+    FUZZ_CHECK(stream.startsWith(pieces) && stream.size() - pieces.size() < 14);
 
     // The same bytes as a server's answer to our handshake: never more than 64 KiB kept.
     ClientHandshake client({QUrl(QStringLiteral("ws://127.0.0.1:1/")), {}, {}, {}, true, {}});

@@ -8,6 +8,7 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,6 +21,7 @@
 #include <QtEndian>
 
 #include <csignal>
+#include <unistd.h>
 
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
@@ -133,12 +135,40 @@ public:
         }
         return 0;
     }
+    // The payload of the next text or binary frame from the proxy (unmasked, < 126 bytes).
+    QByteArray nextMessage(int timeoutMs = 5000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            if (m_in.size() >= 2 && m_in.size() >= 2 + (m_in.at(1) & 0x7f)) {
+                const int length = m_in.at(1) & 0x7f;
+                const quint8 opcode = m_in.at(0) & 0x0f;
+                const QByteArray payload = m_in.mid(2, length);
+                m_in.remove(0, 2 + length);
+                if (opcode == 0x1 || opcode == 0x2)
+                    return payload;
+                continue;
+            }
+            m_socket.waitForReadyRead(50);
+            m_in += m_socket.readAll();
+        }
+        return {};
+    }
     QTcpSocket &socket() { return m_socket; }
 
 private:
     QTcpSocket m_socket;
     QByteArray m_in;
 };
+
+qint64 residentBytes(qint64 pid)
+{
+    QFile statm(QStringLiteral("/proc/%1/statm").arg(pid));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    return statm.readAll().split(' ').value(1).toLongLong() * sysconf(_SC_PAGESIZE);
+}
 
 QByteArray maskedFrame(quint8 opcode, const QByteArray &payload)
 {
@@ -166,17 +196,30 @@ private Q_SLOTS:
     void refusedUpgradesAreRelayedAsSent_data();
     void refusedUpgradesAreRelayedAsSent();
     void upstreamRefusedGives502();
+    void upstreamSilenceGives502AfterTheTimeout();
     void closeCodesGoBothWays();
     void serverPingsAreAnsweredByTheRealClient();
     void latencyIsAddedEachWay();
     void stallHoldsADirectionThenReleasesIt();
+    void droppedPongsMakeTheServerClose1011_data();
     void droppedPongsMakeTheServerClose1011();
+    void faultsChangeLiveOnAnOpenPair();
     void cutInTheMiddleOfAMessageIs1006AtOnce();
     void malformedFrameClosesBothSidesWith1002();
+    void malformedFrameFromTheServerClosesBothSides();
     void overLimitLengthClosesWith1009();
+    void bandwidthLimitsADirection();
+    void interceptHoldsEachMessageUntilDecided();
+    void injectSendsEitherWay();
+    void closeSideClosesOneSideWithItsCode();
+    void listensWithTlsAndRelaysToWss();
+    void heldDirectionStopsReadingPastItsLimit();
+    void aHundredClientsAtOnceAreEachServed();
     void eachPairIsRecordedBothWays();
     void shutdownEndsTwentyPairsInMixedStates();
     void commandLinePrintsBothDirections();
+    void commandLineRefusesBadArguments_data();
+    void commandLineRefusesBadArguments();
 };
 
 void TestProxy::initTestCase()
@@ -392,6 +435,26 @@ void TestProxy::upstreamRefusedGives502()
     QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
 }
 
+void TestProxy::upstreamSilenceGives502AfterTheTimeout()
+{
+    PeerProcess upstream; // accepts TCP, never answers the upgrade
+    QVERIFY2(upstream.startPython({QStringLiteral("silent")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.upstreamTimeoutMs = 400;
+    QVERIFY(proxy.listen(settings));
+    QElapsedTimer t;
+    t.start();
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("status")}));
+    QCOMPARE(peer.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 502"));
+    QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+    QTRY_VERIFY(!log.of(1, Kind::Error).isEmpty());
+    QVERIFY(log.of(1, Kind::Error).first().text.contains(QLatin1String("within 400 ms")));
+    QCOMPARE(upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
+}
+
 void TestProxy::closeCodesGoBothWays()
 {
     PeerProcess upstream;
@@ -498,14 +561,23 @@ void TestProxy::stallHoldsADirectionThenReleasesIt()
     QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2); // stalled, released
 }
 
+void TestProxy::droppedPongsMakeTheServerClose1011_data()
+{
+    QTest::addColumn<bool>("dropPings");
+    QTest::newRow("--drop-pongs client") << false;
+    QTest::newRow("--drop-pings server") << true; // no ping reaches the client: no pong either
+}
+
 void TestProxy::droppedPongsMakeTheServerClose1011()
 {
+    QFETCH(bool, dropPings);
     PeerProcess upstream;
     QVERIFY2(upstream.startPython({QStringLiteral("keepalive")}), qPrintable(upstream.errorText()));
     ProxyServer proxy;
     ProxyLog log(&proxy);
     ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.faults.fromClient.dropPongs = true;
+    settings.faults.fromClient.dropPongs = !dropPings;
+    settings.faults.fromServer.dropPings = dropPings;
     QVERIFY(proxy.listen(settings));
     PeerProcess peer;
     QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
@@ -519,7 +591,39 @@ void TestProxy::droppedPongsMakeTheServerClose1011()
     // the client's answer is back, as it does to a client it considers dead).
     QTRY_VERIFY(!log.of(1, Kind::CloseFrame, Direction::Incoming).isEmpty());
     QCOMPARE(log.of(1, Kind::CloseFrame, Direction::Incoming).first().code, quint16(1011));
-    QVERIFY(!log.of(1, Kind::Fault, Direction::Outgoing).isEmpty()); // "pong ... dropped"
+    // "pong from the client dropped" or "ping from the server dropped"
+    QVERIFY(
+        !log.of(1, Kind::Fault, dropPings ? Direction::Incoming : Direction::Outgoing).isEmpty());
+    QCOMPARE(log.of(1, Kind::Pong, Direction::Outgoing).isEmpty(), dropPings);
+}
+
+void TestProxy::faultsChangeLiveOnAnOpenPair()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    const auto echoMs = [&client](const QByteArray &text) {
+        QElapsedTimer t;
+        t.start();
+        client.write(maskedFrame(0x1, text));
+        return client.nextMessage() == text ? t.elapsed() : -1;
+    };
+    const qint64 before = echoMs("before");
+    QVERIFY(before >= 0 && before < 40);
+    ProxyFaults faults;
+    faults.fromServer.latencyMs = 80;
+    proxy.setFaults(ProxyServer::AllPairs, faults);
+    QTRY_VERIFY(!log.of(1, Kind::Fault).isEmpty()); // "faults now: ..." in the pair's log
+    const qint64 slowed = echoMs("slowed");
+    QVERIFY2(slowed >= 79 && slowed < 120, qPrintable(QString::number(slowed)));
+    proxy.setFaults(1, ProxyFaults());
+    QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2);
+    QVERIFY(echoMs("after") < 40);
 }
 
 void TestProxy::cutInTheMiddleOfAMessageIs1006AtOnce()
@@ -569,6 +673,24 @@ void TestProxy::malformedFrameClosesBothSidesWith1002()
     QCOMPARE(log.of(1, Kind::Text, Direction::Outgoing).size(), 1);
 }
 
+void TestProxy::malformedFrameFromTheServerClosesBothSides()
+{
+    PeerProcess upstream; // completes the upgrade, then sends a masked frame
+    QVERIFY2(upstream.startPython({QStringLiteral("masking")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    const QString closed = peer.waitForLine(QStringLiteral("CLOSED"));
+    QVERIFY2(closed.startsWith(QLatin1String("CLOSED 1002")), qPrintable(closed));
+    QCOMPARE(upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
+    QTRY_VERIFY(!log.of(1, Kind::Error).isEmpty());
+    QVERIFY2(log.of(1, Kind::Error).first().text.contains(QLatin1String("the server broke")),
+        qPrintable(log.of(1, Kind::Error).first().text));
+    QVERIFY(log.of(1, Kind::Text, Direction::Incoming).isEmpty()); // never forwarded as a message
+}
+
 void TestProxy::overLimitLengthClosesWith1009()
 {
     PeerProcess upstream;
@@ -589,6 +711,221 @@ void TestProxy::overLimitLengthClosesWith1009()
     QCOMPARE(client.waitForCloseCode(), 1009);
     QCOMPARE(
         upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1009"));
+}
+
+void TestProxy::bandwidthLimitsADirection()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.faults.fromServer.bandwidthKiBps = 200;
+    QVERIFY(proxy.listen(settings));
+    PeerProcess peer; // 200 KiB at 200 KiB/s: about a second
+    QVERIFY(
+        peer.startPythonClient({proxyUrl(proxy), QStringLiteral("big"), QStringLiteral("204800")}));
+    const QString line = peer.waitForLine(QStringLiteral("RECEIVED"), 10000);
+    QVERIFY2(!line.isEmpty(), qPrintable(peer.lines().join(QLatin1Char('\n'))));
+    const double seconds = line.split(QLatin1Char(' ')).at(1).toDouble();
+    QVERIFY2(seconds > 0.9 && seconds < 1.3, qPrintable(line));
+    QCOMPARE(line.split(QLatin1Char(' ')).at(2), QStringLiteral("204800"));
+}
+
+void TestProxy::interceptHoldsEachMessageUntilDecided()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.faults.fromClient.intercept = true;
+    QVERIFY(proxy.listen(settings));
+    QSignalSpy held(&proxy, &ProxyServer::messageHeld);
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    const auto heldId = [&held](int index, const QByteArray &payload) -> quint64 {
+        QTest::qWaitFor([&held, index] { return held.size() > index; }, 5000);
+        if (held.size() <= index)
+            return 0;
+        const QList<QVariant> args = held.at(index);
+        if (args.at(0).toInt() != 1 || args.at(1).value<ProxySide>() != ProxySide::Client
+            || args.at(4).toByteArray() != payload)
+            return 0;
+        return args.at(2).toULongLong();
+    };
+
+    client.write(maskedFrame(0x1, "one"));
+    const quint64 one = heldId(0, "one");
+    QVERIFY(one != 0);
+    client.write(maskedFrame(0x1, "two"));
+    const quint64 two = heldId(1, "two");
+    QVERIFY(two != 0);
+    QVERIFY(client.nextMessage(300).isEmpty()); // nothing reached the server yet
+    proxy.replaceHeld(1, ProxySide::Client, two, false, "TWO, edited");
+    QVERIFY(client.nextMessage(300).isEmpty()); // "two" waits for "one" before it
+    proxy.forwardHeld(1, ProxySide::Client, one);
+    QCOMPARE(client.nextMessage(), QByteArray("one"));
+    QCOMPARE(client.nextMessage(), QByteArray("TWO, edited"));
+    client.write(maskedFrame(0x1, "three"));
+    proxy.dropHeld(1, ProxySide::Client, heldId(2, "three"));
+    client.write(maskedFrame(0x1, "four"));
+    proxy.forwardHeld(1, ProxySide::Client, heldId(3, "four"));
+    QCOMPARE(client.nextMessage(), QByteArray("four"));
+}
+
+void TestProxy::injectSendsEitherWay()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
+    proxy.inject(1, ProxySide::Server, false, "as if from the server");
+    QCOMPARE(client.nextMessage(), QByteArray("as if from the server"));
+    proxy.inject(1, ProxySide::Client, false, "as if from the client"); // the server echoes it
+    QCOMPARE(client.nextMessage(), QByteArray("as if from the client"));
+    QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2);
+}
+
+void TestProxy::closeSideClosesOneSideWithItsCode()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
+    proxy.closeSide(1, ProxySide::Client, 4000, QStringLiteral("proxy says bye"));
+    QCOMPARE(
+        peer.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4000 proxy says bye"));
+    QCOMPARE(
+        upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1001"));
+    QTRY_COMPARE(log.ended.size(), 1);
+}
+
+void TestProxy::listensWithTlsAndRelaysToWss()
+{
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+            QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+            QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
+    QVERIFY(openssl.waitForFinished(60000) && openssl.exitCode() == 0);
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo"), QStringLiteral("--tls"), cert, key}),
+        qPrintable(upstream.errorText()));
+
+    // Without trusting the upstream's certificate: 502, naming TLS.
+    ProxyServer untrusting;
+    ProxyLog untrustingLog(&untrusting);
+    QVERIFY(untrusting.listen(settingsFor(upstream.url(QStringLiteral("wss")))));
+    PeerProcess refused;
+    QVERIFY(refused.startPythonClient({proxyUrl(untrusting), QStringLiteral("status")}));
+    QCOMPARE(refused.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 502"));
+    QTRY_VERIFY(!untrustingLog.of(1, Kind::Error).isEmpty());
+    QVERIFY(untrustingLog.of(1, Kind::Error).first().text.contains(QLatin1String("TLS")));
+
+    // --insecure accepts it.
+    ProxyServer insecure;
+    ProxyServer::Settings insecureSettings = settingsFor(upstream.url(QStringLiteral("wss")));
+    insecureSettings.insecure = true;
+    QVERIFY(insecure.listen(insecureSettings));
+    PeerProcess accepted;
+    QVERIFY(accepted.startPythonClient(
+        {proxyUrl(insecure), QStringLiteral("rtt"), QStringLiteral("2")}));
+    QVERIFY2(!accepted.waitForLine(QStringLiteral("RTT"), 20000).isEmpty(),
+        qPrintable(accepted.lines().join(QLatin1Char('\n'))));
+
+    // Listening with TLS, trusting the upstream through --ca-file.
+    ProxyServer proxy;
+    ProxyServer::Settings settings = settingsFor(upstream.url(QStringLiteral("wss")));
+    settings.tlsCertFile = cert;
+    settings.tlsKeyFile = key;
+    settings.caFile = cert;
+    QString error;
+    QVERIFY2(proxy.listen(settings, &error), qPrintable(error));
+    QCOMPARE(proxy.url().scheme(), QStringLiteral("wss"));
+    qputenv("SSL_CERT_FILE", cert.toLocal8Bit());
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({QStringLiteral("wss://127.0.0.1:%1/").arg(proxy.port()),
+        QStringLiteral("rtt"), QStringLiteral("3")}));
+    qunsetenv("SSL_CERT_FILE");
+    QVERIFY2(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty(),
+        qPrintable(peer.lines().join(QLatin1Char('\n'))));
+    QVERIFY(!linesStarting(peer, QStringLiteral("RTT")).isEmpty());
+}
+
+void TestProxy::heldDirectionStopsReadingPastItsLimit()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    // The proxy in a process of its own, so that its memory alone is measured.
+    QProcess cli;
+    cli.setReadChannel(QProcess::StandardError);
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY),
+        {QStringLiteral("proxy"), QStringLiteral("--to"), upstream.url().toString(),
+            QStringLiteral("--stall"), QStringLiteral("client:0:60")});
+    QByteArray err;
+    while (!err.contains("listening on") && cli.waitForReadyRead(10000))
+        err += cli.readAllStandardError();
+    const QRegularExpressionMatch match
+        = QRegularExpression(QStringLiteral("listening on ws://127\\.0\\.0\\.1:(\\d+)/"))
+              .match(QString::fromUtf8(err));
+    QVERIFY2(match.hasMatch(), err.constData());
+    RawClient client;
+    QVERIFY(client.open(quint16(match.captured(1).toUInt())));
+    const qint64 before = residentBytes(cli.processId());
+    // A 64 MiB message into a direction that is held: the proxy keeps its 8 MiB, and TCP flow
+    // control keeps the rest with the sender.
+    const qint64 size = 64 * 1024 * 1024;
+    QByteArray header("\x82\xff", 2);
+    for (int shift = 56; shift >= 0; shift -= 8)
+        header += char(size >> shift);
+    header += QByteArray("\x00\x00\x00\x00", 4); // a zero mask: the payload goes as it is
+    client.socket().write(header + QByteArray(size, 'z'));
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 3000)
+        client.socket().waitForBytesWritten(100);
+    const qint64 waiting = client.socket().bytesToWrite();
+    QVERIFY2(waiting > 32 * 1024 * 1024, qPrintable(QString::number(waiting)));
+    const qint64 grown = residentBytes(cli.processId()) - before;
+    QVERIFY2(grown < 24 * 1024 * 1024, qPrintable(QString::number(grown)));
+    cli.terminate();
+    QVERIFY(cli.waitForFinished(3000));
+}
+
+void TestProxy::aHundredClientsAtOnceAreEachServed()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < 100; ++i) {
+        clients.push_back(std::make_unique<RawClient>());
+        QVERIFY2(clients.back()->open(proxy.port()), qPrintable(QString::number(i)));
+    }
+    for (int i = 0; i < 100; ++i)
+        clients.at(i)->write(maskedFrame(0x1, "client " + QByteArray::number(i)));
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(clients.at(i)->nextMessage(), "client " + QByteArray::number(i));
+    QTRY_COMPARE(proxy.pairs().size(), 100);
 }
 
 void TestProxy::eachPairIsRecordedBothWays()
@@ -700,10 +1037,12 @@ void TestProxy::commandLinePrintsBothDirections()
 {
     PeerProcess upstream;
     QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    QTemporaryDir dir;
+    const QString recording = dir.filePath(QStringLiteral("cli.sockscope.jsonl"));
     QProcess cli;
     cli.start(QStringLiteral(SOCKSCOPE_BINARY),
         {QStringLiteral("proxy"), QStringLiteral("--to"), upstream.url().toString(),
-            QStringLiteral("--show-pings")});
+            QStringLiteral("--show-pings"), QStringLiteral("-o"), recording});
     QVERIFY(cli.waitForStarted());
     cli.setReadChannel(QProcess::StandardError);
     QByteArray err;
@@ -727,10 +1066,63 @@ void TestProxy::commandLinePrintsBothDirections()
     }
     QVERIFY2(out.contains("[1] > r0\n[1] < r0\n[1] > r1\n[1] < r1\n"), out.constData());
     QVERIFY2(out.contains("[1] > close 1000\n[1] < close 1000\n"), out.constData());
+    // Ctrl+C with a second pair still open: it is closed (1001) and its recording finished.
+    PeerProcess open;
+    QVERIFY(open.startPythonClient({QStringLiteral("ws://127.0.0.1:%1/").arg(match.captured(2)),
+        QStringLiteral("wait-closed")}));
+    QVERIFY(!open.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    QElapsedTimer stopping;
+    stopping.start();
     ::kill(pid_t(cli.processId()), SIGINT);
     QVERIFY(cli.waitForFinished(3000));
+    QVERIFY2(stopping.elapsed() < 1000, qPrintable(QString::number(stopping.elapsed())));
     QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
     QCOMPARE(cli.exitCode(), 0);
+    QCOMPARE(open.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1001"));
+    RecordingReader second;
+    QVERIFY(second.read(dir.filePath(QStringLiteral("cli-2.sockscope.jsonl"))));
+    bool closed = false;
+    for (const TrafficBatch &batch : second.batches()) {
+        for (const TrafficEvent &e : batch.events)
+            closed = closed || (e.kind == Kind::Close && e.code == 1001);
+    }
+    QVERIFY(closed);
+}
+
+void TestProxy::commandLineRefusesBadArguments_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no --to") << QStringList {} << "proxy needs --to URL";
+    QTest::newRow("not ws") << QStringList {QStringLiteral("--to"), QStringLiteral("http://x/")}
+                            << "--to";
+    QTest::newRow("side") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--drop-pongs"), QStringLiteral("both")}
+                          << "--drop-pongs takes client or server";
+    QTest::newRow("stall") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--stall"), QStringLiteral("client:2")}
+                           << "--stall takes client|server:AFTER_S:FOR_S";
+    QTest::newRow("latency") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--latency"), QStringLiteral("10:50")}
+                             << "jitter";
+    QTest::newRow("listen") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--listen"), QStringLiteral("nowhere:99999")}
+                            << "--listen takes [ADDRESS:]PORT";
+    QTest::newRow("tls pair") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
+        QStringLiteral("--tls-cert"), QStringLiteral("/etc/hostname")}
+                              << "both --tls-cert and --tls-key";
+}
+
+void TestProxy::commandLineRefusesBadArguments()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    QProcess cli;
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY), QStringList {QStringLiteral("proxy")} + arguments);
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitCode(), 2);
+    const QString err = QString::fromUtf8(cli.readAllStandardError());
+    QVERIFY2(err.contains(message), qPrintable(err));
 }
 
 QTEST_GUILESS_MAIN(TestProxy)

@@ -18,6 +18,8 @@ Prints one line per thing a test checks, then "DONE" (or "ERROR <what>"):
   cut SIZE             "OPEN", waits for a line on stdin, then asks for a binary message of SIZE
                        bytes: "CLOSED <code> <seconds>"
   hold                 "OPEN", then stays connected until killed
+  big SIZE             asks for a binary message of SIZE bytes: "RECEIVED <seconds>"
+wss:// URLs trust the certificates in $SSL_CERT_FILE.
 """
 import asyncio
 import json
@@ -121,6 +123,12 @@ async def main():
                     say("RECEIVED")
                 except ConnectionClosed as e:
                     say(f"CLOSED {e.code} {time.monotonic() - start:.3f}")
+        elif scenario == "big":
+            async with websockets.connect(url, ping_interval=None, max_size=None) as ws:
+                start = time.monotonic()
+                await ws.send(f"big {args[0]}")
+                message = await ws.recv()
+                say(f"RECEIVED {time.monotonic() - start:.3f} {len(message)}")
         elif scenario == "hold":
             async with websockets.connect(url, ping_interval=None) as ws:
                 say("OPEN")

@@ -22,6 +22,7 @@ Prints "PORT <n>" on stdout once listening, then one line per thing a test may w
   silent    accepts TCP and never answers
   deaf      completes the upgrade, then ignores everything, close frames included
   dropmid   completes the upgrade, sends half of a large binary frame, drops TCP
+  masking   completes the upgrade, sends a masked frame (a server must not mask), then waits
 """
 import asyncio
 import base64
@@ -114,6 +115,11 @@ async def raw_handler(mode, reader, writer):
                  b"Sec-WebSocket-Accept: " + accept_key(request) + b"\r\n\r\n")
     await writer.drain()
     if mode == "deaf":
+        await drain_until_gone(reader)
+    elif mode == "masking":
+        await asyncio.sleep(0.2)
+        writer.write(bytes([0x81, 0x83, 1, 2, 3, 4]) + bytes(b ^ k for b, k in zip(b"bad", b"\x01\x02\x03")))
+        await writer.drain()
         await drain_until_gone(reader)
     elif mode == "dropmid":
         await asyncio.sleep(0.2)

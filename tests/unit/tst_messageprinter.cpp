@@ -40,6 +40,7 @@ private Q_SLOTS:
     void statusTextFromTheNetworkIsEscaped();
     void showFramesDescribesHowMessagesArrived();
     void showPingsPrintsServerPingsAndOurAnswers();
+    void relayShowsControlFramesBothWays();
     void rejectedHandshakeShowsStatusAndLocation();
     void closeFramesAreShownWithFrames();
 };
@@ -156,6 +157,37 @@ void TestMessagePrinter::showPingsPrintsServerPingsAndOurAnswers()
     QVERIFY(printer.line(batch, batch.events.at(3)).isEmpty()); // ours show as their pongs
     for (const TrafficEvent &e : batch.events)
         QVERIFY(MessagePrinter().line(batch, e).isEmpty()); // only with --show-pings
+}
+
+void TestMessagePrinter::relayShowsControlFramesBothWays()
+{
+    // The proxy: both sides are peers; pings either way, pongs with the time the other side
+    // took, close frames with their escaped reason.
+    TrafficBatchBuilder builder;
+    TrafficEvent &clientPing = builder.append(Kind::Ping, Direction::Outgoing, 1, 1);
+    builder.setBytes(clientPing, QByteArray("ab"));
+    TrafficEvent &serverPong = builder.append(Kind::Pong, Direction::Incoming, 2, 1);
+    builder.setBytes(serverPong, QByteArray("ab"));
+    serverPong.durationUs = 2500;
+    TrafficEvent &unsolicited = builder.append(Kind::Pong, Direction::Outgoing, 3, 1);
+    builder.setBytes(unsolicited, QByteArray());
+    TrafficEvent &close = builder.append(Kind::CloseFrame, Direction::Incoming, 4, 1);
+    close.code = 4000;
+    close.text = QStringLiteral("bye\x1b[2J");
+    const TrafficBatch batch = builder.take();
+    MessagePrinter::Options options;
+    options.showPings = true;
+    options.relay = true;
+    const MessagePrinter printer(options);
+    QCOMPARE(printer.line(batch, batch.events.at(0)), QByteArray("> ping (2 bytes) 61 62\n"));
+    QCOMPARE(printer.line(batch, batch.events.at(1)),
+        QByteArray("< pong (2 bytes) 61 62, answered in 2.500 ms\n"));
+    QCOMPARE(
+        printer.line(batch, batch.events.at(2)), QByteArray("> pong (0 bytes), unsolicited\n"));
+    QCOMPARE(printer.line(batch, batch.events.at(3)), QByteArray("< close 4000 \"bye\\e[2J\"\n"));
+    options.showPings = false;
+    for (const TrafficEvent &e : batch.events)
+        QVERIFY(MessagePrinter(options).line(batch, e).isEmpty()); // only with --show-pings
 }
 
 void TestMessagePrinter::rejectedHandshakeShowsStatusAndLocation()

@@ -4,6 +4,7 @@
 #include "ClientHandshake.h"
 #include "ConnectionEnding.h"
 #include "FrameParser.h"
+#include "FrameSplitter.h"
 #include "FrameWriter.h"
 #include "HttpHead.h"
 #include "PerMessageDeflate.h"
@@ -150,6 +151,7 @@ private Q_SLOTS:
     void serverHandshake();
     void endingClassification_data();
     void endingClassification();
+    void splitterGivesEachFrameWholeAtEverySplit();
 };
 
 void TestWireCodec::utf8_data()
@@ -790,6 +792,46 @@ void TestWireCodec::endingClassification()
     QCOMPARE(int(o.code), code);
     QCOMPARE(int(o.cause), cause);
     QVERIFY2((o.reason + o.detail).contains(says), qPrintable(o.reason + " | " + o.detail));
+}
+
+void TestWireCodec::splitterGivesEachFrameWholeAtEverySplit()
+{
+    // Frames of every header size, masked and not, with a ping between fragments: cut into any two
+    // reads, the splitter gives the same frames with the same bytes, headers whole.
+    QByteArray stream;
+    FrameWriter::appendFrame(stream, WireOpcode::Text, false, QByteArray("frag"), true);
+    FrameWriter::appendFrame(stream, WireOpcode::Ping, true, QByteArray("p"), true);
+    FrameWriter::appendFrame(stream, WireOpcode::Continuation, true, QByteArray(200, 'x'), true);
+    FrameWriter::appendFrame(stream, WireOpcode::Binary, true, QByteArray(70000, 'y'), false, 0x40);
+    FrameWriter::appendFrame(stream, WireOpcode::Close, true, QByteArray(), false);
+    const auto split = [&stream](qsizetype at) {
+        QList<QByteArray> frames; // header bytes + payload bytes of each frame
+        QList<quint8> opcodes;
+        FrameSplitter splitter;
+        for (const QByteArray &part : {stream.left(at), stream.mid(at)}) {
+            qint64 used = 0;
+            while (used < part.size()) {
+                FrameSplitter::Piece piece;
+                used += splitter.next(part.constData() + used, part.size() - used, &piece);
+                if (piece.size == 0)
+                    continue;
+                if (piece.isHeader) {
+                    frames << QByteArray();
+                    opcodes << splitter.frame().opcode;
+                }
+                frames.last() += QByteArray(piece.data, piece.size);
+            }
+        }
+        return std::pair(frames, opcodes);
+    };
+    const auto [whole, opcodes] = split(stream.size());
+    QCOMPARE(opcodes, QList<quint8>({0x1, 0x9, 0x0, 0x2, 0x8}));
+    QCOMPARE(whole.join(), stream);
+    QCOMPARE(whole.at(3).size(), 10 + 70000); // 64-bit length header, unmasked
+    for (qsizetype at :
+        {qsizetype(0), qsizetype(1), qsizetype(3), qsizetype(7), qsizetype(12), qsizetype(13),
+            qsizetype(230), qsizetype(240), qsizetype(241), qsizetype(245), stream.size() - 1})
+        QCOMPARE(split(at).first, whole);
 }
 
 QTEST_APPLESS_MAIN(TestWireCodec)

@@ -797,12 +797,10 @@ void ConnectionWorker::startRecording(const QString &path, bool keepSecrets)
         m_settings, QStringLiteral("sockscope " SOCKSCOPE_VERSION), m_clock.wallOriginMs());
     header.subprotocol = m_state == ConnectionState::Open ? m_subprotocol : QString();
     m_batcher->flush(); // what happened before is not part of this recording
-    m_recorder = new SessionRecorder(path, header,
-        keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact, this);
-    if (!m_recorder->isOpen()) {
-        note(Kind::Error, m_recorder->error());
-        delete m_recorder;
-        m_recorder = nullptr;
+    QString error;
+    m_recorder = SessionRecorder::create(path, header, keepSecrets, this, &error);
+    if (!m_recorder) {
+        note(Kind::Error, error);
         return;
     }
     connect(m_recorder, &SessionRecorder::failed, this, [this](const QString &message) {

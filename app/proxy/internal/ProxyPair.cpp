@@ -1,5 +1,6 @@
 #include "ProxyPair.h"
 
+#include "ClientHandshake.h"
 #include "CloseCode.h"
 #include "ConnectionSettings.h"
 #include "EventBatcher.h"
@@ -47,18 +48,6 @@ QByteArray upstreamTarget(const QUrl &upstream, const QByteArray &clientTarget)
         target += (target.contains('?') ? '&' : '?') + query;
     }
     return target;
-}
-
-QByteArray hostHeader(const QUrl &url)
-{
-    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
-    if (host.contains(':'))
-        host = '[' + host + ']';
-    const bool secure = url.scheme() == QLatin1String("wss");
-    const int port = url.port(secure ? 443 : 80);
-    if (port != (secure ? 443 : 80))
-        host += ':' + QByteArray::number(port);
-    return host;
 }
 
 QByteArray closeFrame(quint16 code, const QString &reason, bool masked)
@@ -280,14 +269,15 @@ void ProxyPair::connectUpstream()
     for (const HttpHead::Field &field : request.fields()) {
         if (field.name.compare("host", Qt::CaseInsensitive) == 0) {
             if (!hostWritten)
-                h += field.name + ": " + hostHeader(m_settings.upstream) + "\r\n";
+                h += field.name + ": " + ClientHandshake::hostHeaderFor(m_settings.upstream)
+                    + "\r\n";
             hostWritten = true;
             continue;
         }
         h += field.name + ": " + field.value + "\r\n";
     }
     if (!hostWritten)
-        h += "Host: " + hostHeader(m_settings.upstream) + "\r\n";
+        h += "Host: " + ClientHandshake::hostHeaderFor(m_settings.upstream) + "\r\n";
     h += "\r\n";
 
     TrafficEvent connecting;
@@ -760,12 +750,10 @@ void ProxyPair::startRecording(const QString &path, bool keepSecrets)
     RecordingHeader header = RecordingFormat::headerFor(
         settings, QStringLiteral("sockscope " SOCKSCOPE_VERSION " proxy"), m_clock.wallOriginMs());
     m_batcher->flush();
-    m_recorder = new SessionRecorder(path, header,
-        keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact, this);
-    if (!m_recorder->isOpen()) {
-        note(Kind::Error, m_recorder->error());
-        delete m_recorder;
-        m_recorder = nullptr;
+    QString error;
+    m_recorder = SessionRecorder::create(path, header, keepSecrets, this, &error);
+    if (!m_recorder) {
+        note(Kind::Error, error);
         return;
     }
     connect(m_recorder, &SessionRecorder::failed, this, [this](const QString &message) {

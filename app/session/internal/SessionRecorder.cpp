@@ -40,6 +40,18 @@ void SessionRecorder::start(const QByteArray &headerLine, SecretRedaction::Polic
     m_thread.start(m_writer, [writer] { writer->start(); }, false, {openFile});
 }
 
+SessionRecorder *SessionRecorder::create(const QString &path, const RecordingHeader &header,
+    bool keepSecrets, QObject *parent, QString *error)
+{
+    auto *recorder = new SessionRecorder(path, header,
+        keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact, parent);
+    if (recorder->isOpen())
+        return recorder;
+    *error = recorder->error();
+    delete recorder;
+    return nullptr;
+}
+
 SessionRecorder::~SessionRecorder()
 {
     finish();

@@ -29,6 +29,10 @@ public:
     SessionRecorder(const QString &path, const RecordingHeader &header,
         SecretRedaction::Policy policy, QObject *parent = nullptr);
     ~SessionRecorder() override; // finish()es
+    // A recorder whose file is open, or nullptr with the reason in *error (the file cannot be
+    // written). Secrets are redacted unless keepSecrets.
+    static SessionRecorder *create(const QString &path, const RecordingHeader &header,
+        bool keepSecrets, QObject *parent, QString *error);
 
     // Writes what is left, closes the file and joins the writer thread; false when the file
     // could not be written (error() says why). Nothing is recorded after.

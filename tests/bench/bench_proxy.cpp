@@ -1,0 +1,122 @@
+// Figures for the proxy, each next to a baseline measured in the same run.
+//
+//   flood through the proxy  1,000,000 x 64-byte messages from the flood server to a bare
+//                            QWebSocket client (the baseline's own client) through the proxy,
+//                            every frame relayed and logged; baseline: the same flood sent to the
+//                            same client directly. Target >= 0.7x.
+//   echo round trip added    an echo at low rate (one message every 2 ms, 2,000 of them after a
+//                            warm-up): the round trip through the proxy (p50, p99) next to the
+//                            same echo without it; what the proxy adds is the difference.
+//                            Target: p99 added <= 1 ms.
+#include "BenchSupport.h"
+#include "FloodServer.h"
+#include "ProxyServer.h"
+#include "TestServer.h"
+
+#include <QCoreApplication>
+#include <QThread>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <atomic>
+
+using namespace Bench;
+
+namespace {
+
+constexpr int WarmUp = 50;
+
+// Round trips of a text message echoed back, one every 2 ms, in µs.
+QList<double> echoRoundTripsUs(quint16 port, int samples)
+{
+    QThread thread;
+    thread.start();
+    std::atomic<bool> done {false};
+    QList<double> rtts;
+    auto *socket = new QWebSocket;
+    socket->moveToThread(&thread);
+    QMetaObject::invokeMethod(socket, [&, socket] {
+        auto *timer = new QTimer(socket);
+        timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer);
+        auto sentAt = std::make_shared<Clock::time_point>();
+        auto count = std::make_shared<int>(0);
+        const auto sendOne = [socket, sentAt] {
+            *sentAt = Clock::now();
+            socket->sendTextMessage(QStringLiteral("round trip"));
+        };
+        QObject::connect(timer, &QTimer::timeout, socket, sendOne);
+        QObject::connect(socket, &QWebSocket::connected, socket, sendOne);
+        QObject::connect(
+            socket, &QWebSocket::textMessageReceived, socket, [&, sentAt, count, timer, socket] {
+                if (++*count > WarmUp)
+                    rtts << seconds(Clock::now() - *sentAt) * 1e6;
+                if (rtts.size() == samples) {
+                    socket->abort();
+                    done = true;
+                    return;
+                }
+                timer->start(2);
+            });
+        socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port)));
+    });
+    spin([&] { return done.load(); });
+    QMetaObject::invokeMethod(
+        socket, [socket] { delete socket; }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    thread.wait();
+    return rtts;
+}
+
+ProxyServer::Settings proxyTo(quint16 port)
+{
+    ProxyServer::Settings settings;
+    settings.upstream = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    return settings;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const int messages = argc > 1 ? std::atoi(argv[1]) : 1'000'000;
+
+    FloodServer flood(messages, 64);
+    const double direct = bareClientRate(flood.port(), messages);
+    double proxied = 0;
+    {
+        ProxyServer proxy;
+        if (!proxy.listen(proxyTo(flood.port())))
+            return 1;
+        qint64 logged = 0; // the proxy's events reach this thread, as they would the window
+        QObject::connect(&proxy, &ProxyServer::eventsReceived,
+            [&](int, const TrafficBatch &batch) { logged += batch.events.size(); });
+        proxied = bareClientRate(proxy.port(), messages);
+        spin([&] { return logged >= messages; }, 10000);
+    }
+    row("Flood through the proxy to a bare client, 1M x 64 B (msgs/s)",
+        QString::number(proxied / 1e6, 'f', 2) + " M",
+        QString::number(direct / 1e6, 'f', 2) + " M (direct)",
+        QString::number(proxied / direct, 'f', 2) + "x", ">= 0.7x");
+
+    TestServer echo;
+    const int samples = 2000;
+    const QList<double> plain = echoRoundTripsUs(echo.port(), samples);
+    QList<double> through;
+    {
+        ProxyServer proxy;
+        if (!proxy.listen(proxyTo(echo.port())))
+            return 1;
+        through = echoRoundTripsUs(proxy.port(), samples);
+    }
+    for (const double p : {0.5, 0.99}) {
+        const double added = (percentile(through, p) - percentile(plain, p)) / 1000.0;
+        row(qPrintable(QStringLiteral("Echo round trip through the proxy at low rate, p%1 (ms)")
+                           .arg(int(p * 100))),
+            QString::number(percentile(through, p) / 1000.0, 'f', 3) + " ms",
+            QString::number(percentile(plain, p) / 1000.0, 'f', 3) + " ms (direct)",
+            QString::number(added, 'f', 3) + " ms added", p > 0.9 ? "p99 added <= 1 ms" : "-");
+    }
+    return 0;
+}
