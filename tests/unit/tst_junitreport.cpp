@@ -56,6 +56,19 @@ Element parse(const QByteArray &xml, QString *error)
     return root;
 }
 
+JUnitReport::TestCase testCase(const QString &name, const QString &className = {},
+    double seconds = 0, JUnitReport::Outcome outcome = JUnitReport::Outcome::Passed,
+    const QString &message = {})
+{
+    JUnitReport::TestCase c;
+    c.name = name;
+    c.className = className;
+    c.seconds = seconds;
+    c.outcome = outcome;
+    c.message = message;
+    return c;
+}
+
 bool hasAttributes(const Element &e, const QStringList &names)
 {
     for (const QString &n : names) {
@@ -83,7 +96,7 @@ void TestJUnitReport::suiteHasTheSchemasRequiredElements()
     JUnitReport::Suite &suite = report.addSuite(QStringLiteral("chat.ssrec"));
     suite.timestamp = QDateTime(QDate(2026, 11, 26), QTime(9, 30, 5), Qt::UTC);
     suite.properties.append({QStringLiteral("url"), QStringLiteral("ws://127.0.0.1:1/")});
-    suite.cases.append({QStringLiteral("step 1"), QStringLiteral("chat"), 0.0125});
+    suite.cases.append(testCase(QStringLiteral("step 1"), QStringLiteral("chat"), 0.0125));
     report.addSuite(QStringLiteral("empty"));
 
     QString error;
@@ -123,15 +136,17 @@ void TestJUnitReport::casesCarryTheirOutcome()
     using Outcome = JUnitReport::Outcome;
     JUnitReport report;
     JUnitReport::Suite &suite = report.addSuite(QStringLiteral("s"));
-    suite.cases.append({QStringLiteral("passes"), {}, 0.5});
-    JUnitReport::TestCase failed {QStringLiteral("fails"), {}, 0.25, Outcome::Failed,
-        QStringLiteral("/price: 1.5 != 2"), QStringLiteral("mismatch"),
-        QStringLiteral("recorded: 1.5\nlive:     2"), QStringLiteral("printed")};
+    suite.cases.append(testCase(QStringLiteral("passes"), {}, 0.5));
+    JUnitReport::TestCase failed = testCase(
+        QStringLiteral("fails"), {}, 0.25, Outcome::Failed, QStringLiteral("/price: 1.5 != 2"));
+    failed.type = QStringLiteral("mismatch");
+    failed.details = QStringLiteral("recorded: 1.5\nlive:     2");
+    failed.systemOut = QStringLiteral("printed");
     suite.cases.append(failed);
-    suite.cases.append({QStringLiteral("breaks"), {}, 0, Outcome::Error,
-        QStringLiteral("connection ended early")});
+    suite.cases.append(testCase(
+        QStringLiteral("breaks"), {}, 0, Outcome::Error, QStringLiteral("connection ended early")));
     suite.cases.append(
-        {QStringLiteral("skips"), {}, 0, Outcome::Skipped, QStringLiteral("not run")});
+        testCase(QStringLiteral("skips"), {}, 0, Outcome::Skipped, QStringLiteral("not run")));
     QVERIFY(report.hasFailures());
 
     QString error;
@@ -159,7 +174,7 @@ void TestJUnitReport::casesCarryTheirOutcome()
     QCOMPARE(cases.at(3).one("skipped").attr("message"), QStringLiteral("not run"));
 
     JUnitReport passing;
-    passing.addSuite(QStringLiteral("p")).cases.append({QStringLiteral("ok")});
+    passing.addSuite(QStringLiteral("p")).cases.append(testCase(QStringLiteral("ok")));
     QVERIFY(!passing.hasFailures());
 }
 
@@ -169,7 +184,9 @@ void TestJUnitReport::networkTextStaysWellFormed()
         + QChar(0xD800) + QStringLiteral("]]>");
     JUnitReport report;
     JUnitReport::Suite &suite = report.addSuite(hostile);
-    suite.cases.append({hostile, hostile, 0, JUnitReport::Outcome::Failed, hostile, {}, hostile});
+    JUnitReport::TestCase c = testCase(hostile, hostile, 0, JUnitReport::Outcome::Failed, hostile);
+    c.details = hostile;
+    suite.cases.append(c);
 
     QString error;
     const Element root = parse(report.toXml(), &error);
@@ -186,7 +203,7 @@ void TestJUnitReport::networkTextStaysWellFormed()
 void TestJUnitReport::writeFileReportsWhatWentWrong()
 {
     JUnitReport report;
-    report.addSuite(QStringLiteral("s")).cases.append({QStringLiteral("ok")});
+    report.addSuite(QStringLiteral("s")).cases.append(testCase(QStringLiteral("ok")));
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("report.xml"));
     QString error;
