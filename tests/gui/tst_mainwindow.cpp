@@ -13,6 +13,7 @@
 #include "ConnectionPage.h"
 #include "ConnectionPresenter.h"
 #include "DemoServer.h"
+#include "DialogAnswers.h"
 #include "FilterBar.h"
 #include "HandMadeEvents.h"
 #include "HeartbeatPanel.h"
@@ -89,39 +90,6 @@ int lastRow(const MessageLogModel *model, Kind kind, Direction direction)
             return row;
     }
     return -1;
-}
-
-// Answers the next modal dialog the way a person would (file dialogs, questions). An answer not
-// used within 10 s is dropped, so it cannot answer another test's dialog.
-QList<QPointer<QTimer>> pendingAnswers;
-
-void whenDialogOpens(const std::function<void(QWidget *)> &answer)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(20);
-    auto deadline = std::make_shared<QDeadlineTimer>(10000);
-    QObject::connect(timer, &QTimer::timeout, [timer, answer, deadline] {
-        QWidget *dialog = QApplication::activeModalWidget();
-        if (!dialog && !deadline->hasExpired())
-            return;
-        timer->stop();
-        timer->deleteLater();
-        if (dialog)
-            answer(dialog);
-    });
-    pendingAnswers << timer;
-    timer->start();
-}
-
-void clickButton(QWidget *dialog, const QString &text)
-{
-    for (QAbstractButton *b : dialog->findChildren<QAbstractButton *>()) {
-        if (b->text().remove(QLatin1Char('&')) == text) {
-            QTest::mouseClick(b, Qt::LeftButton);
-            return;
-        }
-    }
-    qFatal("no button %s", qPrintable(text));
 }
 
 void chooseFile(QWidget *dialog, const QString &path)
@@ -269,9 +237,7 @@ void TestMainWindow::init()
 
 void TestMainWindow::cleanup()
 {
-    for (const QPointer<QTimer> &timer : std::as_const(pendingAnswers))
-        delete timer.data();
-    pendingAnswers.clear();
+    DialogAnswers::dropDialogAnswers();
 }
 
 ConnectionPage *TestMainWindow::openEcho(MainWindow &window)
