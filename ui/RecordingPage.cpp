@@ -79,7 +79,7 @@ RecordingPage::RecordingPage(QWidget *parent)
     m_testStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_testStatus->hide();
     m_testDetail->setReadOnly(true);
-    m_testDetail->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_testDetail->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_testDetail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_testDetail->setAccessibleName(tr("Test result"));
     m_testDetail->setPlaceholderText(tr("Select a row to see its step's result"));
@@ -336,6 +336,7 @@ void RecordingPage::askTest()
     form->addRow(unordered);
     form->addRow(fast);
     form->addRow(buttons);
+    ignore->setFocus(); // the server is filled in; what changes between runs is what to type
     if (dialog.exec() != QDialog::Accepted)
         return;
     QString error;
@@ -437,9 +438,8 @@ QString RecordingPage::testSummary() const
     const int failed = m_test->failedSteps();
     const QString color
         = Theme::color(failed == 0 ? Theme::Role::Success : Theme::Role::Error, palette()).name();
-    const QString verdict = failed == 0
-        ? tr("\u2713 all %n step(s) matched", nullptr, steps)
-        : tr("\u2717 %1 of %n step(s) failed", nullptr, steps).arg(failed);
+    const QString verdict = failed == 0 ? tr("\u2713 all %1 steps matched").arg(steps)
+                                        : tr("\u2717 %1 of %2 steps failed").arg(failed).arg(steps);
     return tr("<b style='color:%1'>%2</b> against %3")
         .arg(color, verdict, m_testUrl.toHtmlEscaped());
 }

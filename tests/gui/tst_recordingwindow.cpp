@@ -236,7 +236,7 @@ void TestRecordingWindow::testARecordingAgainstAServer()
     QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier);
     QVERIFY(finished.wait(10000));
     QCOMPARE(finished.first().at(0).toBool(), false);
-    QVERIFY2(page->testSummary().contains(QStringLiteral("1 of 3 step(s) failed")),
+    QVERIFY2(page->testSummary().contains(QStringLiteral("1 of 3 steps failed")),
         qPrintable(page->testSummary()));
     QVERIFY(!view->isColumnHidden(MessageLogModel::CheckColumn));
 
