@@ -320,6 +320,15 @@ void MessageLogModel::setVerdicts(const QHash<qint64, Verdict> &verdicts)
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
+void MessageLogModel::addVerdicts(const QHash<qint64, Verdict> &verdicts)
+{
+    if (verdicts.isEmpty())
+        return;
+    m_verdicts.insert(verdicts);
+    // One notification for the lot: views repaint what they show, whatever the range.
+    Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
 void MessageLogModel::clear()
 {
     beginResetModel();

@@ -99,6 +99,8 @@ public:
     // A test's verdicts by row id (`sockscope test` in the window); replaces earlier ones. Failed
     // rows count as problems.
     void setVerdicts(const QHash<qint64, Verdict> &verdicts);
+    // Adds verdicts as a test's steps end, without touching the earlier ones.
+    void addVerdicts(const QHash<qint64, Verdict> &verdicts);
     Verdict verdictAt(int row) const { return m_verdicts.value(idAt(row), Verdict::None); }
     bool hasVerdicts() const { return !m_verdicts.isEmpty(); }
 

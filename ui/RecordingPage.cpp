@@ -405,8 +405,7 @@ void RecordingPage::onTestEvents(const TrafficBatch &batch)
     if (!m_test || m_test->isFinished())
         return;
     m_test->addLive(batch);
-    if (!m_test->takeNewResults().isEmpty())
-        applyVerdicts();
+    applyVerdicts(m_test->takeNewResults());
 }
 
 void RecordingPage::finishTest()
@@ -418,8 +417,7 @@ void RecordingPage::finishTest()
     m_testConnection->waitForShutdown(QDeadlineTimer(OwnedThread::DefaultStopTimeoutMs));
     QCoreApplication::sendPostedEvents(m_testConnection);
     m_test->finish(m_testConnection->clock().elapsedUs());
-    m_test->takeNewResults();
-    applyVerdicts();
+    applyVerdicts(m_test->takeNewResults());
     m_testConnection->deleteLater();
     m_testConnection = nullptr;
     m_testButton->setEnabled(true);
@@ -444,12 +442,12 @@ QString RecordingPage::testSummary() const
         .arg(color, verdict, m_testUrl.toHtmlEscaped());
 }
 
-void RecordingPage::applyVerdicts()
+void RecordingPage::applyVerdicts(const QList<RecordingTest::StepResult> &results)
 {
     using Verdict = MessageLogModel::Verdict;
     QHash<qint64, Verdict> verdicts;
     const QList<RecordingTest::Step> &steps = m_test->recordedSteps();
-    for (const RecordingTest::StepResult &result : m_test->results()) {
+    for (const RecordingTest::StepResult &result : results) {
         const RecordingTest::Step &step = steps.at(result.number);
         if (step.hasSent)
             verdicts.insert(
@@ -461,7 +459,7 @@ void RecordingPage::applyVerdicts()
                                                                  : Verdict::Failed);
         }
     }
-    m_model->setVerdicts(verdicts);
+    m_model->addVerdicts(verdicts);
 }
 
 int RecordingPage::stepOfRow(int row) const

@@ -83,7 +83,7 @@ private:
     bool settingsFor(const QString &url, ConnectionSettings *settings, QString *error) const;
     void onTestEvents(const TrafficBatch &batch);
     void finishTest();
-    void applyVerdicts();
+    void applyVerdicts(const QList<RecordingTest::StepResult> &results);
     void showTestDetail(int row);
     int stepOfRow(int row) const;
 
