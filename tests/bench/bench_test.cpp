@@ -7,8 +7,8 @@
 //                      baseline: `sockscope replay FILE --max --wait-reply --linger 0` of the same
 //                      file to the same peer, the same round trips without comparing.
 #include "BenchSupport.h"
+#include "HandMadeRecording.h"
 #include "PeerProcess.h"
-#include "RecordingFormat.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -17,40 +17,21 @@
 #include <QTemporaryDir>
 
 using namespace Bench;
-using Kind = TrafficEvent::Kind;
-using Direction = TrafficEvent::Direction;
 
 namespace {
 
 QString writeSteps(const QString &path, const QUrl &url, int steps)
 {
-    RecordingHeader header;
-    header.app = QStringLiteral("bench_test");
-    header.url = url;
-    header.startWallMs = 1'795'000'000'000;
-    TrafficBatch batch;
-    TrafficEvent open;
-    open.kind = Kind::Open;
-    batch.events << open;
+    QList<QPair<QString, QString>> exchanges;
     for (int i = 0; i < steps; ++i) {
-        for (Direction d : {Direction::Outgoing, Direction::Incoming}) {
-            TrafficEvent e;
-            e.kind = Kind::Text;
-            e.direction = d;
-            e.timeUs = 1000 + qint64(i) * 1000 + (d == Direction::Incoming ? 300 : 0);
-            e.text = QStringLiteral("{\"op\":\"quote\",\"seq\":%1,\"ts\":%2,\"items\":[{\"id\":%1,"
-                                    "\"px\":101.25},{\"id\":%3,\"px\":99.5}]}")
-                         .arg(i)
-                         .arg(1'700'000'000 + i)
-                         .arg(i + 1);
-            e.size = utf8Size(e.text);
-            batch.events << e;
-        }
+        const QString quote = QStringLiteral("{\"op\":\"quote\",\"seq\":%1,\"ts\":%2,\"items\":[{"
+                                             "\"id\":%1,\"px\":101.25},{\"id\":%3,\"px\":99.5}]}")
+                                  .arg(i)
+                                  .arg(1'700'000'000 + i)
+                                  .arg(i + 1);
+        exchanges.append({quote, quote}); // the echo peer answers with the same
     }
-    QByteArray file = RecordingFormat::headerLine(header);
-    RecordingFormat::appendEventLines(batch, file);
-    QFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(file) != file.size())
+    if (!HandMade::writeFile(path, HandMade::conversation(url, exchanges, 1000)))
         qFatal("cannot write %s", qPrintable(path));
     return path;
 }

@@ -8,6 +8,7 @@
 #include "DialogAnswers.h"
 #include "EventRecorder.h"
 #include "FilterBar.h"
+#include "HandMadeRecording.h"
 #include "HarFormat.h"
 #include "MainWindow.h"
 #include "MessageDetailView.h"
@@ -30,40 +31,18 @@ using Direction = TrafficEvent::Direction;
 
 namespace {
 
-// A recording of client messages, each answered by the server's message paired with it.
+// A recording of client messages, each answered by the server's message paired with it;
+// extraLine goes in as the third line.
 QString writeConversation(const QString &path, const QUrl &url,
     const QList<QPair<QString, QString>> &exchanges, const QByteArray &extraLine = {})
 {
-    RecordingHeader header;
-    header.app = QStringLiteral("test");
-    header.url = url;
-    header.startWallMs = 1'795'000'000'000;
-    TrafficBatch batch;
-    TrafficEvent open;
-    open.kind = Kind::Open;
-    open.timeUs = 100;
-    batch.events << open;
-    for (qsizetype i = 0; i < exchanges.size(); ++i) {
-        for (Direction d : {Direction::Outgoing, Direction::Incoming}) {
-            TrafficEvent e;
-            e.kind = Kind::Text;
-            e.direction = d;
-            e.timeUs = 1000 + i * 20000 + (d == Direction::Incoming ? 500 : 0);
-            e.text = d == Direction::Outgoing ? exchanges.at(i).first : exchanges.at(i).second;
-            e.size = utf8Size(e.text);
-            batch.events << e;
-        }
-    }
-    QByteArray file = RecordingFormat::headerLine(header);
-    RecordingFormat::appendEventLines(batch, file);
+    QByteArray file = HandMade::conversation(url, exchanges);
     if (!extraLine.isEmpty()) {
         QList<QByteArray> lines = file.split('\n');
         lines.insert(2, extraLine);
         file = lines.join('\n');
     }
-    QFile out(path);
-    out.open(QIODevice::WriteOnly);
-    out.write(file);
+    HandMade::writeFile(path, file);
     return path;
 }
 

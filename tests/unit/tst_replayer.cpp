@@ -54,56 +54,63 @@ void TestReplayer::hugeOffsetsWaitWithoutSpinning()
     QCOMPARE(finished.first().at(0).toBool(), false);
 }
 
+namespace {
+
+// A replayer running a test's plan: each item waits for its replies, the last one's too.
+struct StepReplay
+{
+    EventClock clock;
+    Replayer replayer {clock};
+    QSignalSpy sent {&replayer, &Replayer::sendRequested};
+    QSignalSpy finished {&replayer, &Replayer::finished};
+
+    void start(const QList<ReplayItem> &items, int initialReplies, int timeoutMs)
+    {
+        ReplayPlan plan;
+        plan.speed = 0;
+        plan.waitForReply = true;
+        plan.waitAfterLast = true;
+        plan.initialReplies = initialReplies;
+        plan.replyTimeoutMs = timeoutMs;
+        plan.items = items;
+        replayer.start(plan);
+    }
+};
+
+} // namespace
+
 // `sockscope test`: the greeting first, then each message after as many replies as were recorded
 // after the previous one, and the end only after the last one's replies.
 void TestReplayer::waitsForEachStepsReplies()
 {
-    EventClock clock;
-    Replayer replayer(clock);
-    QSignalSpy sent(&replayer, &Replayer::sendRequested);
-    QSignalSpy finished(&replayer, &Replayer::finished);
-    ReplayPlan plan;
-    plan.speed = 0;
-    plan.waitForReply = true;
-    plan.waitAfterLast = true;
-    plan.initialReplies = 1;
-    plan.items = {{0, false, "first", 2}, {0, false, "second", 0}, {0, false, "third", 1}};
-    replayer.start(plan);
+    StepReplay r;
+    r.start({{0, false, "first", 2}, {0, false, "second", 0}, {0, false, "third", 1}}, 1, 10000);
     QTest::qWait(50);
-    QCOMPARE(sent.size(), 0); // the greeting has not come
-    replayer.messageReceived();
-    QTRY_COMPARE(sent.size(), 1);
-    replayer.messageReceived();
+    QCOMPARE(r.sent.size(), 0); // the greeting has not come
+    r.replayer.messageReceived();
+    QTRY_COMPARE(r.sent.size(), 1);
+    r.replayer.messageReceived();
     QTest::qWait(50);
-    QCOMPARE(sent.size(), 1); // one reply of two
-    replayer.messageReceived();
+    QCOMPARE(r.sent.size(), 1); // one reply of two
+    r.replayer.messageReceived();
     // "second" expects nothing: "third" follows at once.
-    QTRY_COMPARE(sent.size(), 3);
+    QTRY_COMPARE(r.sent.size(), 3);
     QTest::qWait(50);
-    QCOMPARE(finished.size(), 0); // waiting for the last one's reply
-    replayer.messageReceived();
-    QTRY_COMPARE(finished.size(), 1);
-    QCOMPARE(finished.first().at(0).toBool(), true);
+    QCOMPARE(r.finished.size(), 0); // waiting for the last one's reply
+    r.replayer.messageReceived();
+    QTRY_COMPARE(r.finished.size(), 1);
+    QCOMPARE(r.finished.first().at(0).toBool(), true);
 }
 
 void TestReplayer::repliesThatNeverComeTimeOut()
 {
-    EventClock clock;
-    Replayer replayer(clock);
-    QSignalSpy sent(&replayer, &Replayer::sendRequested);
-    QSignalSpy finished(&replayer, &Replayer::finished);
-    ReplayPlan plan;
-    plan.speed = 0;
-    plan.waitForReply = true;
-    plan.waitAfterLast = true;
-    plan.replyTimeoutMs = 100;
-    plan.items = {{0, false, "first", 3}, {0, false, "second", 1}};
-    replayer.start(plan);
-    QTRY_COMPARE(sent.size(), 1);
-    replayer.messageReceived();
-    QTRY_COMPARE(sent.size(), 2); // the other two never came
-    QTRY_COMPARE(finished.size(), 1);
-    QCOMPARE(finished.first().at(0).toBool(), true);
+    StepReplay r;
+    r.start({{0, false, "first", 3}, {0, false, "second", 1}}, 0, 100);
+    QTRY_COMPARE(r.sent.size(), 1);
+    r.replayer.messageReceived();
+    QTRY_COMPARE(r.sent.size(), 2); // the other two never came
+    QTRY_COMPARE(r.finished.size(), 1);
+    QCOMPARE(r.finished.first().at(0).toBool(), true);
 }
 
 QTEST_GUILESS_MAIN(TestReplayer)
