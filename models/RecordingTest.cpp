@@ -13,6 +13,18 @@ RecordingTest::Message messageOf(const TrafficBatch &batch, const TrafficEvent &
     return {{e.kind == Kind::Binary, batch.payload(e)}, e.timeUs, index};
 }
 
+// The same without copying the payload: it points into the batch's buffer, which the caller keeps
+// alive (and never changes).
+RecordingTest::Message borrowedMessageOf(
+    const TrafficBatch &batch, const TrafficEvent &e, qint64 index)
+{
+    if (e.payloadOffset < 0)
+        return messageOf(batch, e, index);
+    const QByteArrayView bytes = batch.payloadView(e);
+    return {{e.kind == Kind::Binary, QByteArray::fromRawData(bytes.data(), bytes.size())}, e.timeUs,
+        index};
+}
+
 QString padded(const QString &text, qsizetype width)
 {
     return text + QString(std::max<qsizetype>(0, width - text.size()), QLatin1Char(' '));
@@ -26,11 +38,14 @@ QString plural(qsizetype n, const char *one, const char *many)
 } // namespace
 
 RecordingTest::RecordingTest(const QList<TrafficBatch> &recorded, const Options &options)
-    : m_plan(ReplayPlan::fromBatches(recorded)), m_options(options), m_comparison(options.ignore)
+    : m_recordedBatches(recorded)
+    , m_plan(ReplayPlan::fromBatches(recorded))
+    , m_options(options)
+    , m_comparison(options.ignore)
 {
     m_recorded.append(Step {});
     qint64 index = 0;
-    for (const TrafficBatch &batch : recorded) {
+    for (const TrafficBatch &batch : std::as_const(m_recordedBatches)) {
         for (const TrafficEvent &e : batch.events) {
             const qint64 at = index++;
             if (!e.isMessage())
@@ -38,10 +53,10 @@ RecordingTest::RecordingTest(const QList<TrafficBatch> &recorded, const Options 
             if (e.direction == Direction::Outgoing) {
                 Step step;
                 step.hasSent = true;
-                step.sent = messageOf(batch, e, at);
+                step.sent = borrowedMessageOf(batch, e, at);
                 m_recorded.append(step);
             } else if (e.direction == Direction::Incoming) {
-                m_recorded.last().replies.append(messageOf(batch, e, at));
+                m_recorded.last().replies.append(borrowedMessageOf(batch, e, at));
             }
         }
     }

@@ -94,6 +94,8 @@ private:
     StepResult compareStep(int number, const Step &live) const;
     void endLiveStep(qint64 endUs);
 
+    // Kept (shared, not copied) so that the recorded steps' payloads can point into them.
+    const QList<TrafficBatch> m_recordedBatches;
     QList<Step> m_recorded; // [0] is the greeting
     ReplayPlan m_plan;
     Options m_options;
