@@ -123,6 +123,12 @@ RecordingPage::RecordingPage(QWidget *parent)
 
 RecordingPage::~RecordingPage()
 {
+    // A test still running ends here: its connection's thread is joined before this page's
+    // members go, and what it reports no longer reaches them.
+    if (m_testConnection) {
+        disconnect(m_testConnection, nullptr, this, nullptr);
+        delete m_testConnection;
+    }
     m_cancel = true;
     // The reader sees the cancel and its thread ends by itself: joined, within the usual bound.
     if (m_loader)

@@ -19,6 +19,7 @@
 
 #include <QAction>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void recordALiveConnectionFromTheWindow();
     void replayARecordingToAServer();
     void testARecordingAgainstAServer();
+    void closingTheWindowDuringATestEndsItAtOnce();
     void serveARecordingAsAMockServer();
     void importAndExportHar();
     void everyConnectionIsRecordedWhenTheFolderIsSet();
@@ -241,6 +243,33 @@ void TestRecordingWindow::testARecordingAgainstAServer()
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, passed.center());
     QVERIFY2(page->testDetailText().startsWith(QStringLiteral("\u2713 step 2")),
         qPrintable(page->testDetailText()));
+}
+
+void TestRecordingWindow::closingTheWindowDuringATestEndsItAtOnce()
+{
+    auto *window = new MainWindow;
+    QVERIFY(window->demoServer()->start());
+    // Two replies recorded, the echo server gives one: the test waits a minute for the other.
+    const QString path = writeConversation(m_dir.filePath(QStringLiteral("waiting.jsonl")),
+        window->demoServer()->url(QStringLiteral("/echo")),
+        {{QStringLiteral("one"), QStringLiteral("one")},
+            {QStringLiteral("two"), QStringLiteral("two")}});
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::Append));
+    file.write("{\"timeUs\":30000,\"direction\":\"in\",\"kind\":\"text\",\"payload\":\"never\"}\n");
+    file.close();
+    RecordingPage *page = openAndWait(*window, path);
+    ConnectionSettings settings;
+    settings.url = window->demoServer()->url(QStringLiteral("/echo"));
+    page->runTest(settings, {}, 0, 60000);
+    QVERIFY(page->isTesting());
+    QTRY_COMPARE(page->logModel()->verdictAt(1), MessageLogModel::Verdict::Passed); // step 1 ended
+    QVERIFY(page->isTesting()); // step 2 waits for its second reply
+    QElapsedTimer closing;
+    closing.start();
+    window->close();
+    delete window;
+    QVERIFY2(closing.elapsed() < 2000, qPrintable(QString::number(closing.elapsed())));
 }
 
 void TestRecordingWindow::serveARecordingAsAMockServer()
