@@ -9,6 +9,8 @@
 #include <QTest>
 #include <QXmlStreamReader>
 
+#include <csignal>
+
 namespace {
 
 // The api peer's conversation as it was recorded once: other timestamps, other ids.
@@ -60,6 +62,7 @@ private Q_SLOTS:
     void liveTextIsEscapedForTheTerminal();
     void connectionEndingEarlyExits4();
     void connectFailureExits3();
+    void ctrlCEndsATestAtOnce();
     void badArgumentsExit2_data();
     void badArgumentsExit2();
 
@@ -292,6 +295,24 @@ void TestTestCommand::connectFailureExits3()
     CliProcess cli({QStringLiteral("test"), file, QStringLiteral("--max")});
     QCOMPARE(cli.waitForExit(), 3);
     QVERIFY2(cli.stdoutText().contains(QStringLiteral("not sent")), qPrintable(cli.stdoutText()));
+}
+
+void TestTestCommand::ctrlCEndsATestAtOnce()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("api"), QStringLiteral("--silent-list")}),
+        qPrintable(server.errorText()));
+    const QString file = apiRecording(server.url());
+    const QString junit = m_dir.filePath(QStringLiteral("interrupted.xml"));
+    // The list is never answered: the test would wait a minute for it.
+    CliProcess cli(
+        QStringList {QStringLiteral("test"), file, QStringLiteral("--max"),
+            QStringLiteral("--timeout"), QStringLiteral("60"), QStringLiteral("--junit"), junit}
+        + Volatile);
+    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("step 1 "))));
+    cli.signal(SIGINT);
+    QCOMPARE(cli.waitForExit(3000), 130);
+    QVERIFY(QFile::exists(junit)); // what ran is still reported
 }
 
 void TestTestCommand::badArgumentsExit2_data()
