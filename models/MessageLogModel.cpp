@@ -313,6 +313,22 @@ void MessageLogModel::trimToCap()
     m_wire.remove(0, wire);
 }
 
+void MessageLogModel::setVerdicts(const QHash<qint64, Verdict> &verdicts)
+{
+    m_verdicts = verdicts;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+void MessageLogModel::addVerdicts(const QHash<qint64, Verdict> &verdicts)
+{
+    if (verdicts.isEmpty())
+        return;
+    m_verdicts.insert(verdicts);
+    // One notification for the lot: views repaint what they show, whatever the range.
+    Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
 void MessageLogModel::clear()
 {
     beginResetModel();
@@ -320,6 +336,7 @@ void MessageLogModel::clear()
     m_chunks.clear();
     m_chunkFirstId.clear();
     m_details.clear();
+    m_verdicts.clear();
     m_detailRowIds.clear();
     m_detailBase = 0;
     m_wire.clear();
@@ -639,6 +656,16 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
             if (kind != Kind::Text && kind != Kind::Binary)
                 return QString();
             return formatSize((r.mixed & InDetails) ? detail(r).size : payloadView(id, r).size());
+        case CheckColumn:
+            switch (m_verdicts.value(id, Verdict::None)) {
+            case Verdict::Passed:
+                return QStringLiteral("\u2713 pass");
+            case Verdict::Failed:
+                return QStringLiteral("\u2717 fail");
+            case Verdict::None:
+                break;
+            }
+            return QString();
         case PreviewColumn:
             if (r.mixed & InDetails)
                 return preview(detail(r), QByteArrayView(detail(r).data));
@@ -693,7 +720,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     case IdRole:
         return id;
     case ProblemRole:
-        return kind == Kind::Error || kind == Kind::PongTimeout || (r.mixed & Problem) != 0;
+        return kind == Kind::Error || kind == Kind::PongTimeout || (r.mixed & Problem) != 0
+            || (!m_verdicts.isEmpty() && m_verdicts.value(id) == Verdict::Failed);
     case AttemptRole:
         return kind == Kind::Connecting ? int(detail(r).sequence) : 0;
     }
@@ -715,6 +743,8 @@ QVariant MessageLogModel::headerData(int section, Qt::Orientation orientation, i
         return QStringLiteral("Type");
     case SizeColumn:
         return QStringLiteral("Size");
+    case CheckColumn:
+        return QStringLiteral("Test");
     case PreviewColumn:
         return QStringLiteral("Content");
     }

@@ -3,6 +3,7 @@
 #include "TrafficBatch.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
 #include <QRegularExpression>
 #include <QSet>
@@ -25,6 +26,7 @@ public:
         DirectionColumn,
         TypeColumn,
         SizeColumn,
+        CheckColumn, // a test's verdict on the row (hidden by views until a test ran)
         PreviewColumn,
         ColumnCount
     };
@@ -37,6 +39,8 @@ public:
         ProblemRole, // true for rows that report a problem (errors, timeouts, late pongs)
         AttemptRole, // Connecting rows: the connection attempt's number, from 1
     };
+
+    enum class Verdict : quint8 { None, Passed, Failed };
 
     static constexpr int CommitIntervalMs = 50;
     static constexpr int PreviewBytes = 200;
@@ -91,6 +95,14 @@ public:
     const Filter &filter() const { return m_filter; }
     // Where the filter's text matches in a piece of text (start, length), for highlighting.
     QList<std::pair<int, int>> matchesIn(const QString &text) const;
+
+    // A test's verdicts by row id (`sockscope test` in the window); replaces earlier ones. Failed
+    // rows count as problems.
+    void setVerdicts(const QHash<qint64, Verdict> &verdicts);
+    // Adds verdicts as a test's steps end, without touching the earlier ones.
+    void addVerdicts(const QHash<qint64, Verdict> &verdicts);
+    Verdict verdictAt(int row) const { return m_verdicts.value(idAt(row), Verdict::None); }
+    bool hasVerdicts() const { return !m_verdicts.isEmpty(); }
 
     void setWallOrigin(qint64 wallOriginMs) { m_wallOriginMs = wallOriginMs; }
     void setShowWallClock(bool show);
@@ -187,6 +199,7 @@ private:
     qint64 visibleCount() const { return m_visibleEnd - m_visibleBase; }
     void trimToCap();
 
+    QHash<qint64, Verdict> m_verdicts;
     QList<Record> m_records;
     QList<QByteArray> m_chunks; // payload buffers of the batches
     QList<qint64> m_chunkFirstId; // id of the first row of each chunk's batch

@@ -210,6 +210,14 @@ void MainWindow::createMenus()
         },
         &m_recordingActions);
     add(
+        connection, "testRecording", tr("&Test Against Server\u2026"),
+        QKeySequence(Qt::CTRL | Qt::Key_E),
+        [this] {
+            if (RecordingPage *r = currentRecordingPage())
+                r->askTest();
+        },
+        &m_recordingActions);
+    add(
         connection, "serveMock", tr("Serve as &Mock Server\u2026"), {},
         [this] {
             if (RecordingPage *r = currentRecordingPage())

@@ -1,5 +1,6 @@
 #include "RecordingPage.h"
 
+#include "ConnectionHandle.h"
 #include "OwnedThread.h"
 
 #include "Theme.h"
@@ -12,17 +13,20 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
@@ -41,14 +45,19 @@ RecordingPage::RecordingPage(QWidget *parent)
     , m_serving(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_replay(new QPushButton(tr("Replay\u2026"), this))
+    , m_testButton(new QPushButton(tr("Test\u2026"), this))
     , m_serve(new QPushButton(tr("Serve as mock server\u2026"), this))
     , m_export(new QPushButton(tr("Export HAR\u2026"), this))
     , m_mock(new MockServer(this))
+    , m_testStatus(new QLabel(this))
+    , m_testDetail(new QPlainTextEdit(this))
 {
     m_logPane->setLive(false);
     m_logPane->view()->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    connect(m_logPane->view(), &TrafficLogView::currentRowChanged, this,
-        [this](int row) { m_detail->showRow(m_model, row); });
+    connect(m_logPane->view(), &TrafficLogView::currentRowChanged, this, [this](int row) {
+        m_detail->showRow(m_model, row);
+        showTestDetail(row);
+    });
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_info->setWordWrap(true);
     QPalette warning = m_problemsLabel->palette();
@@ -63,10 +72,22 @@ RecordingPage::RecordingPage(QWidget *parent)
     m_progress->hide();
     m_replay->setToolTip(
         tr("Send the recording's client messages (or the selected rows) to a server"));
+    m_testButton->setToolTip(tr("Check a server against this recording: replay the client "
+                                "messages and compare each server message with the recorded one"));
     m_serve->setToolTip(tr("Serve this recording on 127.0.0.1 as a mock server"));
+    m_testStatus->setWordWrap(true);
+    m_testStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_testStatus->hide();
+    m_testDetail->setReadOnly(true);
+    m_testDetail->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_testDetail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_testDetail->setAccessibleName(tr("Test result"));
+    m_testDetail->setPlaceholderText(tr("Select a row to see its step's result"));
+    m_testDetail->hide();
     m_export->setToolTip(tr("Save this session as a HAR file for browser devtools"));
     m_logPane->view()->setEmptyText(tr("This recording holds no rows"));
     connect(m_replay, &QPushButton::clicked, this, &RecordingPage::askReplay);
+    connect(m_testButton, &QPushButton::clicked, this, &RecordingPage::askTest);
     connect(m_serve, &QPushButton::clicked, this, &RecordingPage::askServe);
     connect(m_export, &QPushButton::clicked, this, &RecordingPage::askExportHar);
     connect(m_mock, &MockServer::clientConnected, this, &RecordingPage::updateServing);
@@ -75,11 +96,18 @@ RecordingPage::RecordingPage(QWidget *parent)
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_info, 1);
     buttons->addWidget(m_replay);
+    buttons->addWidget(m_testButton);
     buttons->addWidget(m_serve);
     buttons->addWidget(m_export);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_logPane);
-    splitter->addWidget(m_detail);
+    // The detail pane: the message, and under it, after a test, the differences of its step.
+    auto *details = new QSplitter(Qt::Vertical, splitter);
+    details->addWidget(m_detail);
+    details->addWidget(m_testDetail);
+    details->setStretchFactor(0, 3);
+    details->setStretchFactor(1, 2);
+    splitter->addWidget(details);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(this);
@@ -87,13 +115,20 @@ RecordingPage::RecordingPage(QWidget *parent)
     layout->addWidget(m_progress);
     layout->addWidget(m_problemsLabel);
     layout->addWidget(m_serving);
+    layout->addWidget(m_testStatus);
     layout->addWidget(splitter, 1);
-    for (QPushButton *b : {m_replay, m_serve, m_export})
+    for (QPushButton *b : {m_replay, m_testButton, m_serve, m_export})
         b->setEnabled(false);
 }
 
 RecordingPage::~RecordingPage()
 {
+    // A test still running ends here: its connection's thread is joined before this page's
+    // members go, and what it reports no longer reaches them.
+    if (m_testConnection) {
+        disconnect(m_testConnection, nullptr, this, nullptr);
+        delete m_testConnection;
+    }
     m_cancel = true;
     // The reader sees the cancel and its thread ends by itself: joined, within the usual bound.
     if (m_loader)
@@ -180,7 +215,7 @@ void RecordingPage::finishLoading(bool ok, const QString &error, const QStringLi
         m_model->enqueue(batch);
     m_model->commitPending();
     m_loaded = true;
-    for (QPushButton *b : {m_replay, m_serve, m_export})
+    for (QPushButton *b : {m_replay, m_testButton, m_serve, m_export})
         b->setEnabled(true);
     updateInfo();
     Q_EMIT titleChanged(title());
@@ -247,16 +282,9 @@ void RecordingPage::askReplay()
         return;
     QString error;
     ConnectionSettings settings;
-    settings.url = ConnectionSettings::parseUrl(url->text(), &error);
-    if (!settings.url.isValid()) {
+    if (!settingsFor(url->text(), &settings, &error)) {
         QMessageBox::warning(this, tr("Replay"), error);
         return;
-    }
-    settings.subprotocols = m_header.offeredSubprotocols;
-    for (const HttpHeader &h : m_header.requestHeaders) {
-        QString ignored; // a redacted secret, or a header the handshake sets itself: leave it out
-        if (h.value != RecordingFormat::Redacted)
-            settings.addHeader(QString::fromLatin1(h.name), QString::fromUtf8(h.value), &ignored);
     }
     ReplayPlan plan = replayPlan(selected->isChecked());
     plan.speed = speed->currentData().toDouble();
@@ -266,6 +294,207 @@ void RecordingPage::askReplay()
         return;
     }
     Q_EMIT replayRequested(settings, plan);
+}
+
+bool RecordingPage::settingsFor(
+    const QString &url, ConnectionSettings *settings, QString *error) const
+{
+    settings->url = ConnectionSettings::parseUrl(url, error);
+    if (!settings->url.isValid())
+        return false;
+    settings->subprotocols = m_header.offeredSubprotocols;
+    for (const HttpHeader &h : m_header.requestHeaders) {
+        QString ignored; // a redacted secret, or a header the handshake sets itself: leave it out
+        if (h.value != RecordingFormat::Redacted)
+            settings->addHeader(QString::fromLatin1(h.name), QString::fromUtf8(h.value), &ignored);
+    }
+    return true;
+}
+
+void RecordingPage::askTest()
+{
+    if (isTesting())
+        return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Test a server against this recording"));
+    auto *url = new QLineEdit(m_testUrl.isEmpty() ? m_header.url.toString() : m_testUrl, &dialog);
+    url->setAccessibleName(tr("Server"));
+    auto *ignore = new QLineEdit(&dialog);
+    ignore->setAccessibleName(tr("Ignore"));
+    ignore->setPlaceholderText(tr("/ts /items/*/id"));
+    ignore->setToolTip(tr("JSON Pointers of values not to compare, separated by spaces; * stands "
+                          "for any key or index"));
+    auto *unordered
+        = new QCheckBox(tr("Match a step's server messages by content, in any order"), &dialog);
+    auto *fast = new QCheckBox(tr("As fast as the server answers"), &dialog);
+    fast->setChecked(true);
+    auto *timeout = new QSpinBox(&dialog);
+    timeout->setRange(1, 600);
+    timeout->setValue(5);
+    timeout->setSuffix(tr(" s"));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("Server:"), url);
+    form->addRow(tr("Ignore:"), ignore);
+    form->addRow(tr("Wait for replies:"), timeout);
+    form->addRow(unordered);
+    form->addRow(fast);
+    form->addRow(buttons);
+    ignore->setFocus(); // the server is filled in; what changes between runs is what to type
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    ConnectionSettings settings;
+    if (!settingsFor(url->text(), &settings, &error)) {
+        QMessageBox::warning(this, tr("Test"), error);
+        return;
+    }
+    RecordingTest::Options options;
+    options.unordered = unordered->isChecked();
+    for (const QString &text : ignore->text().split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        JsonPointerPattern pattern;
+        if (!JsonPointerPattern::parse(text, &pattern, &error)) {
+            QMessageBox::warning(this, tr("Test"), error);
+            return;
+        }
+        options.ignore.append(pattern);
+    }
+    runTest(settings, options, fast->isChecked() ? 0.0 : 1.0, timeout->value() * 1000);
+}
+
+void RecordingPage::runTest(const ConnectionSettings &settings,
+    const RecordingTest::Options &options, double speed, int timeoutMs)
+{
+    if (isTesting())
+        return;
+    m_test = std::make_unique<RecordingTest>(m_batches, options);
+    if (m_test->clientMessages() == 0) {
+        m_test.reset();
+        QMessageBox::information(
+            this, tr("Test"), tr("There are no client messages to test with."));
+        return;
+    }
+    m_stepStarts.clear();
+    for (const RecordingTest::Step &step : m_test->recordedSteps()) {
+        if (step.hasSent)
+            m_stepStarts.append(step.sent.eventIndex);
+    }
+    m_testUrl = settings.url.toString();
+    ConnectionSettings s = settings;
+    s.reconnect.enabled = false; // a lost connection is a failed test
+    s.heartbeat.enabled = false;
+    m_testConnection = new ConnectionHandle(s, this);
+    connect(m_testConnection, &ConnectionHandle::eventsReceived, this,
+        [this](const TrafficBatch &batch) { onTestEvents(batch); });
+    connect(m_testConnection, &ConnectionHandle::replayFinished, this, [this] {
+        if (m_testConnection->state() == ConnectionState::Open)
+            m_testConnection->requestClose(1000);
+    });
+    connect(m_testConnection, &ConnectionHandle::stateChanged, this, [this](ConnectionState state) {
+        if (state == ConnectionState::Closed)
+            finishTest();
+    });
+    m_model->setVerdicts({});
+    m_testButton->setEnabled(false);
+    m_testStatus->setText(tr("Testing against %1\u2026").arg(m_testUrl.toHtmlEscaped()));
+    m_testStatus->show();
+    m_testDetail->clear();
+    m_testDetail->show();
+    m_testConnection->startReplay(m_test->plan(speed, timeoutMs));
+    m_testConnection->open();
+}
+
+void RecordingPage::onTestEvents(const TrafficBatch &batch)
+{
+    if (!m_test || m_test->isFinished())
+        return;
+    m_test->addLive(batch);
+    applyVerdicts(m_test->takeNewResults());
+}
+
+void RecordingPage::finishTest()
+{
+    if (!m_test || m_test->isFinished())
+        return;
+    // Events still on their way from the connection's thread belong to the test.
+    m_testConnection->beginShutdown();
+    m_testConnection->waitForShutdown(QDeadlineTimer(OwnedThread::DefaultStopTimeoutMs));
+    QCoreApplication::sendPostedEvents(m_testConnection);
+    m_test->finish(m_testConnection->clock().elapsedUs());
+    applyVerdicts(m_test->takeNewResults());
+    m_testConnection->deleteLater();
+    m_testConnection = nullptr;
+    m_testButton->setEnabled(true);
+    m_testStatus->setText(testSummary());
+    showTestDetail(m_logPane->view()->currentIndex().row());
+    Q_EMIT testFinished(m_test->passed());
+}
+
+QString RecordingPage::testSummary() const
+{
+    if (!m_test)
+        return {};
+    if (!m_test->isFinished())
+        return m_testStatus->text();
+    const int steps = int(m_test->results().size());
+    const int failed = m_test->failedSteps();
+    const QString color
+        = Theme::color(failed == 0 ? Theme::Role::Success : Theme::Role::Error, palette()).name();
+    const QString verdict = failed == 0 ? tr("\u2713 all %1 steps matched").arg(steps)
+                                        : tr("\u2717 %1 of %2 steps failed").arg(failed).arg(steps);
+    return tr("<b style='color:%1'>%2</b> against %3")
+        .arg(color, verdict, m_testUrl.toHtmlEscaped());
+}
+
+void RecordingPage::applyVerdicts(const QList<RecordingTest::StepResult> &results)
+{
+    using Verdict = MessageLogModel::Verdict;
+    QHash<qint64, Verdict> verdicts;
+    const QList<RecordingTest::Step> &steps = m_test->recordedSteps();
+    for (const RecordingTest::StepResult &result : results) {
+        const RecordingTest::Step &step = steps.at(result.number);
+        if (step.hasSent)
+            verdicts.insert(
+                step.sent.eventIndex, result.passed ? Verdict::Passed : Verdict::Failed);
+        for (const RecordingTest::MessageResult &m : result.messages) {
+            if (m.recorded >= 0)
+                verdicts.insert(step.replies.at(m.recorded).eventIndex,
+                    m.outcome == RecordingTest::Outcome::Matched ? Verdict::Passed
+                                                                 : Verdict::Failed);
+        }
+    }
+    m_model->addVerdicts(verdicts);
+}
+
+int RecordingPage::stepOfRow(int row) const
+{
+    if (row < 0)
+        return -1;
+    // A row belongs to the step of the last client message at or before it.
+    const qint64 id = m_model->idAt(row);
+    const auto after = std::upper_bound(m_stepStarts.cbegin(), m_stepStarts.cend(), id);
+    return int(after - m_stepStarts.cbegin());
+}
+
+QString RecordingPage::testDetailText() const
+{
+    return m_testDetail->toPlainText();
+}
+
+void RecordingPage::showTestDetail(int row)
+{
+    if (!m_test)
+        return;
+    const int step = stepOfRow(row);
+    for (const RecordingTest::StepResult &result : m_test->results()) {
+        if (result.number == step) {
+            m_testDetail->setPlainText(result.lines().join(QLatin1Char('\n')));
+            return;
+        }
+    }
+    m_testDetail->setPlainText(step < 0 ? QString() : tr("Step %1 has no result yet").arg(step));
 }
 
 bool RecordingPage::serve(MockServer::Mode mode, quint16 port, QString *error)

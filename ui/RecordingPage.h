@@ -3,6 +3,7 @@
 #include "MessageLogModel.h"
 #include "MockServer.h"
 #include "RecordingFormat.h"
+#include "RecordingTest.h"
 #include "ReplayPlan.h"
 
 #include <QWidget>
@@ -11,8 +12,10 @@
 
 #include <atomic>
 
+class ConnectionHandle;
 class MessageDetailView;
 class QLabel;
+class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class OwnedThread;
@@ -21,7 +24,9 @@ class TrafficLogPane;
 // An opened recording (or a session imported from HAR), read-only, with the same log, filter,
 // detail pane and statistics as a live connection. It is read in a thread of its own with
 // progress shown, so the window stays responsive; malformed lines are listed and the rest loads.
-// From here a recording can be replayed to a server, served as a mock server, or exported as HAR.
+// From here a recording can be replayed to a server, tested against one (each row gets a pass or
+// fail verdict, and the detail pane shows its step's differences), served as a mock server, or
+// exported as HAR.
 class RecordingPage : public QWidget
 {
     Q_OBJECT
@@ -46,10 +51,19 @@ public:
     // All client messages, or only those of the selected rows.
     ReplayPlan replayPlan(bool selectedOnly) const;
     bool serve(MockServer::Mode mode, quint16 port, QString *error);
+    // Runs the recording as a test against settings.url on a connection of its own (the
+    // engine's thread sends and receives; this page only compares what it reports).
+    void runTest(const ConnectionSettings &settings, const RecordingTest::Options &options,
+        double speed, int timeoutMs);
+    bool isTesting() const { return m_testConnection != nullptr; }
+    const RecordingTest *test() const { return m_test.get(); }
+    QString testSummary() const; // the line above the log
+    QString testDetailText() const; // the selected row's step, as the detail pane shows it
     bool exportHar(const QString &path, QString *error) const;
 
 public Q_SLOTS:
     void askReplay();
+    void askTest();
     void askServe();
     void askExportHar();
 
@@ -58,11 +72,20 @@ Q_SIGNALS:
     void titleChanged(const QString &title);
     // The window opens a live connection to settings.url and replays the plan on it.
     void replayRequested(const ConnectionSettings &settings, const ReplayPlan &plan);
+    void testFinished(bool passed);
 
 private:
     void finishLoading(bool ok, const QString &error, const QStringList &problems);
     void updateInfo();
     void updateServing();
+    // The recorded URL's settings for another URL: subprotocols and headers as recorded, secrets
+    // that were redacted left out.
+    bool settingsFor(const QString &url, ConnectionSettings *settings, QString *error) const;
+    void onTestEvents(const TrafficBatch &batch);
+    void finishTest();
+    void applyVerdicts(const QList<RecordingTest::StepResult> &results);
+    void showTestDetail(int row);
+    int stepOfRow(int row) const;
 
     QString m_name;
     RecordingHeader m_header;
@@ -81,7 +104,14 @@ private:
     QLabel *m_serving;
     QProgressBar *m_progress;
     QPushButton *m_replay;
+    QPushButton *m_testButton;
     QPushButton *m_serve;
     QPushButton *m_export;
     MockServer *m_mock;
+    QLabel *m_testStatus;
+    QPlainTextEdit *m_testDetail;
+    std::unique_ptr<RecordingTest> m_test;
+    ConnectionHandle *m_testConnection = nullptr;
+    QString m_testUrl;
+    QList<qint64> m_stepStarts; // the row id of each step's sent message, from step 1
 };

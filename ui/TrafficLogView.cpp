@@ -148,6 +148,13 @@ void TrafficLogView::setLogModel(MessageLogModel *model)
     setColumnWidth(MessageLogModel::DirectionColumn, digit * 6);
     setColumnWidth(MessageLogModel::TypeColumn, digit * 11);
     setColumnWidth(MessageLogModel::SizeColumn, digit * 9);
+    setColumnWidth(MessageLogModel::CheckColumn, digit * 8);
+    // The test column shows only once a test gave the rows verdicts.
+    setColumnHidden(MessageLogModel::CheckColumn, !model->hasVerdicts());
+    connect(model, &QAbstractItemModel::dataChanged, this,
+        [this] { setColumnHidden(MessageLogModel::CheckColumn, !m_model->hasVerdicts()); });
+    connect(model, &QAbstractItemModel::modelReset, this,
+        [this] { setColumnHidden(MessageLogModel::CheckColumn, !m_model->hasVerdicts()); });
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) {
             // The user picked a row: keep it in view rather than following new ones.

@@ -12,10 +12,12 @@
 #include "ShowCommand.h"
 #include "SignalWatcher.h"
 #include "TerminalText.h"
+#include "TestCommand.h"
 #include "Version.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -100,6 +102,35 @@ int parseArguments(QCommandLineParser &parser, const QStringList &arguments, con
     return -1;
 }
 
+// --speed X or --max (0); false when X is not a factor from 0.25 to 16.
+bool parseSpeed(const QCommandLineParser &parser, double *speed)
+{
+    if (parser.isSet(QStringLiteral("max"))) {
+        *speed = 0;
+        return true;
+    }
+    if (!parser.isSet(QStringLiteral("speed")))
+        return true;
+    bool ok = false;
+    *speed = parser.value(QStringLiteral("speed")).toDouble(&ok);
+    return ok && *speed >= 0.25 && *speed <= 16; // NaN fails both comparisons
+}
+
+// The server to talk to: --to URL, or the one the recording was made with.
+bool targetUrl(const QCommandLineParser &parser, const RecordingReader &reader, const QString &file,
+    QString *url, QString *error)
+{
+    *url = parser.value(QStringLiteral("to"));
+    if (!url->isEmpty())
+        return true;
+    if (!reader.header().url.isValid()) {
+        *error = QStringLiteral("%1 records no valid URL: give one with --to URL").arg(file);
+        return false;
+    }
+    *url = reader.header().url.toString();
+    return true;
+}
+
 int runConnect(const QStringList &arguments, bool record)
 {
     const QString command = record ? QStringLiteral("record") : QStringLiteral("connect");
@@ -136,14 +167,8 @@ int runReplay(const QStringList &arguments)
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("replay takes one FILE"), command);
     double speed = 1.0;
-    if (parser.isSet(QStringLiteral("max"))) {
-        speed = 0;
-    } else if (parser.isSet(QStringLiteral("speed"))) {
-        bool ok = false;
-        speed = parser.value(QStringLiteral("speed")).toDouble(&ok);
-        if (!ok || !(speed >= 0.25 && speed <= 16)) // NaN fails both comparisons
-            return usageError(QStringLiteral("--speed takes a factor from 0.25 to 16"), command);
-    }
+    if (!parseSpeed(parser, &speed))
+        return usageError(QStringLiteral("--speed takes a factor from 0.25 to 16"), command);
     int lingerMs = 1000;
     if (parser.isSet(QStringLiteral("linger"))
         && !ConnectOptions::parseDuration(parser.value(QStringLiteral("linger")), &lingerMs))
@@ -161,16 +186,11 @@ int runReplay(const QStringList &arguments)
     }
     plan.speed = speed;
     plan.waitForReply = parser.isSet(QStringLiteral("wait-reply"));
-    QString url = parser.value(QStringLiteral("to"));
-    if (url.isEmpty()) {
-        if (!reader.header().url.isValid())
-            return usageError(
-                QStringLiteral("%1 records no valid URL: give one with --to URL").arg(file),
-                command);
-        url = reader.header().url.toString();
-    }
-    ConnectionSettings settings;
+    QString url;
     QString error;
+    if (!targetUrl(parser, reader, file, &url, &error))
+        return usageError(error, command);
+    ConnectionSettings settings;
     if (!ConnectOptions().toSettings(parser, url, &settings, &error))
         return usageError(error, command);
     MessagePrinter::Options printing = ConnectOptions::printerOptions(parser);
@@ -178,6 +198,88 @@ int runReplay(const QStringList &arguments)
     ConnectCommand session(settings, printing);
     session.setReplay(plan, lingerMs);
     return session.exec();
+}
+
+int runTest(const QStringList &arguments)
+{
+    const QString command = QStringLiteral("test");
+    QCommandLineParser parser;
+    if (const int status = parseArguments(parser, arguments, command); status >= 0)
+        return status;
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("test takes one FILE"), command);
+    double speed = 1.0;
+    if (!parseSpeed(parser, &speed))
+        return usageError(QStringLiteral("--speed takes a factor from 0.25 to 16"), command);
+    int timeoutMs = 5000;
+    if (parser.isSet(QStringLiteral("timeout"))
+        && (!ConnectOptions::parseDuration(parser.value(QStringLiteral("timeout")), &timeoutMs)
+            || timeoutMs <= 0))
+        return usageError(QStringLiteral("--timeout takes seconds, more than 0"), command);
+
+    RecordingTest::Options options;
+    options.unordered = parser.isSet(QStringLiteral("unordered"));
+    for (const QString &text : parser.values(QStringLiteral("ignore"))) {
+        JsonPointerPattern pattern;
+        QString error;
+        if (!JsonPointerPattern::parse(text, &pattern, &error))
+            return usageError(QStringLiteral("--ignore: %1").arg(error), command);
+        options.ignore.append(pattern);
+    }
+    if (parser.isSet(QStringLiteral("ignore-file"))) {
+        const QString path = parser.value(QStringLiteral("ignore-file"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return usageError(
+                QStringLiteral("--ignore-file %1: %2").arg(path, file.errorString()), command);
+        constexpr qint64 MaxIgnoreFileBytes = 1024 * 1024;
+        if (file.size() > MaxIgnoreFileBytes)
+            return usageError(
+                QStringLiteral("--ignore-file %1: larger than 1 MiB, not a list of pointers")
+                    .arg(path),
+                command);
+        QStringList problems;
+        options.ignore
+            += JsonPointerPattern::parseLines(QString::fromUtf8(file.readAll()), path, &problems);
+        if (!problems.isEmpty())
+            return usageError(problems.join(QLatin1Char('\n')), command);
+    }
+    const QString junit = parser.value(QStringLiteral("junit"));
+    if (parser.isSet(QStringLiteral("junit"))) {
+        // Known before connecting: a report that cannot be written is a bad argument.
+        QFile probe(junit);
+        const bool existed = probe.exists();
+        if (junit.isEmpty() || !probe.open(QIODevice::WriteOnly | QIODevice::Append))
+            return usageError(
+                QStringLiteral("--junit %1: %2")
+                    .arg(junit,
+                        junit.isEmpty() ? QStringLiteral("no file name") : probe.errorString()),
+                command);
+        probe.close();
+        if (!existed)
+            probe.remove();
+    }
+
+    const QString file = parser.positionalArguments().first();
+    RecordingReader reader;
+    if (!RecordingInput::read(file, &reader))
+        return ExitStatus::Test::Usage;
+    QString url;
+    QString error;
+    if (!targetUrl(parser, reader, file, &url, &error))
+        return usageError(error, command);
+    ConnectionSettings settings;
+    if (!ConnectOptions(ConnectOptions::Use::Test).toSettings(parser, url, &settings, &error))
+        return usageError(error, command);
+    TestCommand test(settings, reader.batches(), options, speed, timeoutMs);
+    if (test.clientMessages() == 0) {
+        print(stderr,
+            QStringLiteral("sockscope: %1 has no client messages: nothing to test\n").arg(file));
+        return ExitStatus::Test::Usage;
+    }
+    if (!junit.isEmpty())
+        test.setJUnit(junit, QFileInfo(file).fileName());
+    return test.exec();
 }
 
 int runServe(const QStringList &arguments)
@@ -317,6 +419,8 @@ int run(const QStringList &arguments)
         return runShow(rest);
     if (first == QLatin1String("replay"))
         return runReplay(rest);
+    if (first == QLatin1String("test"))
+        return runTest(rest);
     if (first == QLatin1String("serve"))
         return runServe(rest);
     if (first == QLatin1String("proxy"))

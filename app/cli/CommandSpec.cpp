@@ -21,6 +21,10 @@ QList<CommandSpec> makeSpecs()
     const QCommandLineOption keepSecrets(QStringLiteral("keep-secrets"),
         QStringLiteral("Keep secrets: Authorization, Cookie, ... header values, the URL's user "
                        "info and secret query parameters (token, key, ...)."));
+    const QCommandLineOption speed(QStringLiteral("speed"),
+        QStringLiteral("Timing factor, 0.25 to 16 (default 1)."), QStringLiteral("X"));
+    const QCommandLineOption max(
+        QStringLiteral("max"), QStringLiteral("Send as fast as possible."));
     const QString connectDescription = QStringLiteral(
         "Connect to a WebSocket server. Each line on stdin is sent as a text message;\n"
         "received text prints as '< text', binary as '< (binary, N bytes) hex...'; control\n"
@@ -60,9 +64,8 @@ QList<CommandSpec> makeSpecs()
             QCommandLineOption(QStringLiteral("to"),
                 QStringLiteral("Server to replay to (default: the recorded URL)."),
                 QStringLiteral("URL")),
-            QCommandLineOption(QStringLiteral("speed"),
-                QStringLiteral("Timing factor, 0.25 to 16 (default 1)."), QStringLiteral("X")),
-            QCommandLineOption(QStringLiteral("max"), QStringLiteral("Send as fast as possible.")),
+            speed,
+            max,
             QCommandLineOption(QStringLiteral("wait-reply"),
                 QStringLiteral("Wait for a reply (at most 10 s) before sending the next message.")),
             QCommandLineOption(QStringLiteral("linger"),
@@ -70,6 +73,48 @@ QList<CommandSpec> makeSpecs()
                                "seconds, or a number with ms or s."),
                 QStringLiteral("SEC")),
         } + connection});
+    specs.append({QStringLiteral("test"),
+        QStringLiteral("FILE --to URL [--ignore POINTER]... [--ignore-file FILE] [--unordered] "
+                       "[--timeout SEC] [--speed X | --max] [--junit FILE] [options]"),
+        QStringLiteral("Checks a server against a recording: replays the client messages and\n"
+                       "compares each server message with the recorded one; exits 1 on a "
+                       "mismatch."),
+        QStringLiteral(
+            "Test a server against a recording, as a CI check. The recording's client messages "
+            "are\nsent with their timing (or --max), each once the server messages recorded "
+            "before it have\narrived (at most --timeout seconds each). Every server message is "
+            "checked against the\nrecorded one of the same step: JSON structurally (key order "
+            "ignored, numbers by value,\n--ignore JSON Pointers with * for any key or index: "
+            "/ts, /items/*/id), other text exactly,\nbinary by bytes; missing and extra messages "
+            "fail their step. Prints one line per step\n(\u2713 or \u2717) and, for a failed one, "
+            "the differing paths with the recorded and live values\nside by side. An "
+            "--ignore-file holds one pointer a line ('#' starts a comment).\n\n")
+            + QString::fromLatin1(ExitStatus::Test::helpText()),
+        {{QStringLiteral("FILE"), QStringLiteral("A Sockscope recording.")}},
+        QList<QCommandLineOption> {
+            QCommandLineOption(QStringLiteral("to"),
+                QStringLiteral("Server to test (default: the recorded URL)."),
+                QStringLiteral("URL")),
+            QCommandLineOption(QStringLiteral("ignore"),
+                QStringLiteral("JSON Pointer of a value not to compare, * for any key or index "
+                               "(repeatable): /ts, /items/*/id."),
+                QStringLiteral("POINTER")),
+            QCommandLineOption(QStringLiteral("ignore-file"),
+                QStringLiteral("Read pointers to ignore from FILE, one a line."),
+                QStringLiteral("FILE")),
+            QCommandLineOption(QStringLiteral("unordered"),
+                QStringLiteral("Match the server messages of a step by content, in any order.")),
+            QCommandLineOption(QStringLiteral("timeout"),
+                QStringLiteral("Longest wait for a step's server messages (default 5 s); "
+                               "seconds, or a number with ms or s."),
+                QStringLiteral("SEC")),
+            speed,
+            max,
+            QCommandLineOption(QStringLiteral("junit"),
+                QStringLiteral("Also write the results as JUnit XML to FILE, a test case per "
+                               "step."),
+                QStringLiteral("FILE")),
+        } + ConnectOptions(ConnectOptions::Use::Test).options()});
     specs.append({QStringLiteral("serve"),
         QStringLiteral("FILE [--port N] [--mode timed|reply] [--listen ADDRESS]"),
         QStringLiteral("Serves a recording as a mock server on 127.0.0.1: each client gets the\n"

@@ -13,7 +13,7 @@ QCommandLineOption option(
 
 } // namespace
 
-ConnectOptions::ConnectOptions()
+ConnectOptions::ConnectOptions(Use use) : m_use(use)
 {
     const QString seconds
         = QStringLiteral(" SEC is seconds, or a number with ms or s (250ms, 2s).");
@@ -70,6 +70,13 @@ ConnectOptions::ConnectOptions()
         option({QStringLiteral("reconnect")},
             QStringLiteral("Reconnect automatically when the connection is lost.")),
     };
+    if (m_use == Use::Test) {
+        const QStringList sessionOnly {QStringLiteral("show-pings"), QStringLiteral("show-frames"),
+            QStringLiteral("raw"), QStringLiteral("reconnect")};
+        m_options.removeIf([&sessionOnly](const QCommandLineOption &o) {
+            return sessionOnly.contains(o.names().constLast());
+        });
+    }
 }
 
 QCommandLineOption ConnectOptions::rawOption()
@@ -185,7 +192,7 @@ bool ConnectOptions::toSettings(const QCommandLineParser &parser, const QString 
         *error = QStringLiteral("--max-size '%1' is not a size in bytes").arg(value("max-size"));
         return false;
     }
-    s.reconnect.enabled = isSet("reconnect");
+    s.reconnect.enabled = m_use == Use::Session && isSet("reconnect");
 
     const QString invalid = s.validate();
     if (!invalid.isEmpty()) {

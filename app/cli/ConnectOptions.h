@@ -9,12 +9,15 @@
 class QCommandLineParser;
 
 // The connection options shared by every subcommand that opens a connection (connect, record,
-// replay): they are declared once and turned into ConnectionSettings and printer options in one
-// place.
+// replay, test): they are declared once and turned into ConnectionSettings and printer options in
+// one place.
 class ConnectOptions
 {
 public:
-    ConnectOptions();
+    // A session prints messages and may reconnect; a test prints its own results and treats a lost
+    // connection as a failure, so it takes neither the printing options nor --reconnect.
+    enum class Use { Session, Test };
+    explicit ConnectOptions(Use use = Use::Session);
 
     const QList<QCommandLineOption> &options() const { return m_options; }
     // Builds settings for urlText from the parsed options; on failure says what is wrong.
@@ -31,5 +34,6 @@ public:
     static bool parseSize(const QString &text, qint64 *bytes);
 
 private:
+    Use m_use;
     QList<QCommandLineOption> m_options;
 };

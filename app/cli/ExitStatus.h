@@ -59,4 +59,29 @@ inline const char *helpText()
            "  130  interrupted (Ctrl+C, SIGTERM) before the connection was open\n";
 }
 
+// `sockscope test` answers CI's question instead: did the server behave as recorded?
+namespace Test {
+
+enum : int {
+    Passed = 0, // every step matched
+    Mismatch = 1, // a message differed, was missing or extra
+    Usage = 2, // bad arguments, or a recording that cannot be read or holds nothing to send
+    ConnectFailed = 3, // no connection: refused, unreachable, TLS, upgrade rejected, timeout
+    EndedEarly = 4, // the connection ended before every message was sent and answered
+};
+
+inline const char *helpText()
+{
+    return "Exit status:\n"
+           "  0    every step matched\n"
+           "  1    a mismatch: a message differed, was missing or extra\n"
+           "  2    bad arguments, an unreadable recording or one without client messages,\n"
+           "       or a --junit or --ignore-file FILE that cannot be written or read\n"
+           "  3    could not connect (refused, unreachable, TLS, upgrade rejected, timeout)\n"
+           "  4    the connection ended before every message was sent and answered\n"
+           "  130  interrupted (Ctrl+C, SIGTERM)\n";
+}
+
+} // namespace Test
+
 } // namespace ExitStatus

@@ -7,6 +7,8 @@
 #include "DemoServer.h"
 #include "EventRecorder.h"
 #include "FilterBar.h"
+#include "GuiDriving.h"
+#include "HandMadeRecording.h"
 #include "HarFormat.h"
 #include "MainWindow.h"
 #include "MessageDetailView.h"
@@ -15,8 +17,12 @@
 #include "TrafficLogPane.h"
 #include "TrafficLogView.h"
 
+#include <QAction>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QLineEdit>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -26,42 +32,29 @@ using Direction = TrafficEvent::Direction;
 
 namespace {
 
-QString writeRecording(
-    const QString &path, const QUrl &url, int clientMessages, const QByteArray &extraLine = {})
+// A recording of client messages, each answered by the server's message paired with it;
+// extraLine goes in as the third line.
+QString writeConversation(const QString &path, const QUrl &url,
+    const QList<QPair<QString, QString>> &exchanges, const QByteArray &extraLine = {})
 {
-    RecordingHeader header;
-    header.app = QStringLiteral("test");
-    header.url = url;
-    header.startWallMs = 1'795'000'000'000;
-    TrafficBatch batch;
-    TrafficEvent open;
-    open.kind = Kind::Open;
-    open.timeUs = 100;
-    batch.events << open;
-    for (int i = 0; i < clientMessages; ++i) {
-        for (Direction d : {Direction::Outgoing, Direction::Incoming}) {
-            TrafficEvent e;
-            e.kind = Kind::Text;
-            e.direction = d;
-            e.timeUs = 1000 + i * 20000 + (d == Direction::Incoming ? 500 : 0);
-            e.text = QStringLiteral("{\"n\":%1,\"from\":\"%2\"}")
-                         .arg(i)
-                         .arg(d == Direction::Incoming ? "server" : "client");
-            e.size = utf8Size(e.text);
-            batch.events << e;
-        }
-    }
-    QByteArray file = RecordingFormat::headerLine(header);
-    RecordingFormat::appendEventLines(batch, file);
+    QByteArray file = HandMade::conversation(url, exchanges);
     if (!extraLine.isEmpty()) {
         QList<QByteArray> lines = file.split('\n');
         lines.insert(2, extraLine);
         file = lines.join('\n');
     }
-    QFile out(path);
-    out.open(QIODevice::WriteOnly);
-    out.write(file);
+    HandMade::writeFile(path, file);
     return path;
+}
+
+QString writeRecording(
+    const QString &path, const QUrl &url, int clientMessages, const QByteArray &extraLine = {})
+{
+    QList<QPair<QString, QString>> exchanges;
+    for (int i = 0; i < clientMessages; ++i)
+        exchanges.append({QStringLiteral("{\"n\":%1,\"from\":\"client\"}").arg(i),
+            QStringLiteral("{\"n\":%1,\"from\":\"server\"}").arg(i)});
+    return writeConversation(path, url, exchanges, extraLine);
 }
 
 RecordingPage *openAndWait(MainWindow &window, const QString &path)
@@ -84,9 +77,13 @@ private Q_SLOTS:
     void badFilesAreExplainedAndGoodLinesLoad();
     void recordALiveConnectionFromTheWindow();
     void replayARecordingToAServer();
+    void testARecordingAgainstAServer();
+    void closingTheWindowDuringATestEndsItAtOnce();
     void serveARecordingAsAMockServer();
     void importAndExportHar();
     void everyConnectionIsRecordedWhenTheFolderIsSet();
+
+    void cleanup() { GuiDriving::dropPendingAnswers(); }
 
 private:
     QTemporaryDir m_dir;
@@ -178,6 +175,101 @@ void TestRecordingWindow::replayARecordingToAServer()
     QTRY_COMPARE_WITH_TIMEOUT(live->logModel()->statistics().messagesIn, 5, 10000);
     QCOMPARE(live->logModel()->statistics().messagesOut, 5);
     QTRY_VERIFY(live->statusText().contains(QLatin1String("replay finished: 5 messages sent")));
+}
+
+// Test… from the Connection menu (by its shortcut): the dialog asks for the server and the
+// pointers to ignore, the test runs on a connection of its own, each row gets a verdict in the
+// Test column, and clicking a failed row shows its step's differences in the detail pane.
+void TestRecordingWindow::testARecordingAgainstAServer()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.demoServer()->start());
+    // The echo server answers each message with itself: the third exchange was recorded with
+    // another answer, and the timestamps differ but are ignored.
+    const QString path = writeConversation(m_dir.filePath(QStringLiteral("test.jsonl")),
+        QUrl(QStringLiteral("ws://127.0.0.1:9/gone")),
+        {{QStringLiteral("{\"op\":\"a\",\"ts\":1}"), QStringLiteral("{\"ts\":1,\"op\":\"a\"}")},
+            {QStringLiteral("{\"op\":\"b\",\"ts\":5}"), QStringLiteral("{\"op\":\"b\",\"ts\":9}")},
+            {QStringLiteral("hello"), QStringLiteral("bye")}});
+    RecordingPage *page = openAndWait(window, path);
+    QVERIFY(page->isLoaded());
+    TrafficLogView *view = page->logPane()->view();
+    QVERIFY(view->isColumnHidden(MessageLogModel::CheckColumn)); // no test yet
+    QAction *test = window.action(QStringLiteral("testRecording"));
+    QVERIFY(test && test->isEnabled());
+    QCOMPARE(test->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_E));
+
+    QSignalSpy finished(page, &RecordingPage::testFinished);
+    const QString server = window.demoServer()->url(QStringLiteral("/echo")).toString();
+    whenDialogOpens([&](QWidget *dialog) {
+        for (QLineEdit *edit : dialog->findChildren<QLineEdit *>()) {
+            if (edit->accessibleName() == QLatin1String("Server")) {
+                edit->selectAll();
+                QTest::keyClicks(edit, server);
+            } else if (edit->accessibleName() == QLatin1String("Ignore")) {
+                QTest::keyClicks(edit, QStringLiteral("/ts"));
+            }
+        }
+        clickButton(dialog, QStringLiteral("OK"));
+    });
+    QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QVERIFY2(page->testSummary().contains(QStringLiteral("1 of 3 steps failed")),
+        qPrintable(page->testSummary()));
+    QVERIFY(!view->isColumnHidden(MessageLogModel::CheckColumn));
+
+    // Rows: open, then out/in pairs. The first two exchanges pass, the third fails both rows.
+    const MessageLogModel *model = page->logModel();
+    auto verdict = [model](int row) {
+        return model->data(model->index(row, MessageLogModel::CheckColumn)).toString();
+    };
+    QCOMPARE(verdict(0), QString());
+    for (int row : {1, 2, 3, 4})
+        QCOMPARE(verdict(row), QStringLiteral("\u2713 pass"));
+    for (int row : {5, 6})
+        QCOMPARE(verdict(row), QStringLiteral("\u2717 fail"));
+    QVERIFY(model->data(model->index(6, 0), MessageLogModel::ProblemRole).toBool());
+
+    // Clicking the failed reply shows its step's differences next to the message.
+    const QRect cell = view->visualRect(model->index(6, MessageLogModel::PreviewColumn));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+    QVERIFY2(page->testDetailText().contains(QStringLiteral("reply 1  recorded: bye  live: hello")),
+        qPrintable(page->testDetailText()));
+    QVERIFY(page->detailView()->displayedText().contains(QLatin1String("bye")));
+    const QRect passed = view->visualRect(model->index(4, MessageLogModel::PreviewColumn));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, passed.center());
+    QVERIFY2(page->testDetailText().startsWith(QStringLiteral("\u2713 step 2")),
+        qPrintable(page->testDetailText()));
+}
+
+void TestRecordingWindow::closingTheWindowDuringATestEndsItAtOnce()
+{
+    auto *window = new MainWindow;
+    QVERIFY(window->demoServer()->start());
+    // Two replies recorded, the echo server gives one: the test waits a minute for the other.
+    const QString path = writeConversation(m_dir.filePath(QStringLiteral("waiting.jsonl")),
+        window->demoServer()->url(QStringLiteral("/echo")),
+        {{QStringLiteral("one"), QStringLiteral("one")},
+            {QStringLiteral("two"), QStringLiteral("two")}});
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::Append));
+    file.write("{\"timeUs\":30000,\"direction\":\"in\",\"kind\":\"text\",\"payload\":\"never\"}\n");
+    file.close();
+    RecordingPage *page = openAndWait(*window, path);
+    ConnectionSettings settings;
+    settings.url = window->demoServer()->url(QStringLiteral("/echo"));
+    page->runTest(settings, {}, 0, 60000);
+    QVERIFY(page->isTesting());
+    QTRY_COMPARE(page->logModel()->verdictAt(1), MessageLogModel::Verdict::Passed); // step 1 ended
+    QVERIFY(page->isTesting()); // step 2 waits for its second reply
+    QElapsedTimer closing;
+    closing.start();
+    window->close();
+    delete window;
+    QVERIFY2(closing.elapsed() < 2000, qPrintable(QString::number(closing.elapsed())));
 }
 
 void TestRecordingWindow::serveARecordingAsAMockServer()

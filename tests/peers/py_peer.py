@@ -23,11 +23,23 @@ Prints "PORT <n>" on stdout once listening, then one line per thing a test may w
   deaf      completes the upgrade, then ignores everything, close frames included
   dropmid   completes the upgrade, sends half of a large binary frame, drops TCP
   masking   completes the upgrade, sends a masked frame (a server must not mask), then waits
+  api       a JSON API whose replies carry a fresh timestamp ("ts") and fresh ids on every run,
+            for `sockscope test`: a welcome on connect, then for {"op": ...}
+              get KEY      {"op":"get","key":KEY,"value":...,"ts":...,"id":...}
+              list         {"items":[{"id":...,"name":"a"},{"id":...,"name":"b"}],"ts":...}
+              pair         {"part":1} then {"part":2}
+            anything else is echoed. Flags make it regress the way servers do:
+              --swap       pair answers {"part":2} first
+              --changed    get answers another value
+              --extra      list is followed by an extra {"note":"extra"}
+              --silent-list list is never answered
+              --drop-after N  drop TCP after N messages received
 """
 import asyncio
 import base64
 import hashlib
 import json
+import random
 import ssl
 import sys
 import time
@@ -63,6 +75,53 @@ async def echo_handler(ws, path=None):
                                           "headers": [list(h) for h in ws.request_headers.raw_items()]}))
             elif isinstance(message, str) and message.startswith("big "):
                 await ws.send(b"\x00" * int(message.split()[1]))
+            else:
+                await ws.send(message)
+    except Exception:
+        pass
+    say(f"CLOSED {ws.close_code} {ws.close_reason}")
+
+
+API_VALUES = {"colour": "blue", "size": 3}
+
+
+async def api_handler(ws, path=None):
+    flags = sys.argv[2:]
+    drop_after = int(flags[flags.index("--drop-after") + 1]) if "--drop-after" in flags else -1
+    fresh_id = random.randrange(1_000_000)
+    received = 0
+    try:
+        await ws.send(json.dumps({"event": "welcome", "ts": time.time(), "session": fresh_id}))
+        async for message in ws:
+            received += 1
+            if received == drop_after:
+                ws.transport.abort()
+                break
+            try:
+                request = json.loads(message)
+                op = request.get("op") if isinstance(request, dict) else None
+            except ValueError:
+                op = None
+            fresh_id += 1
+            if op == "get":
+                value = API_VALUES.get(request.get("key"))
+                if "--changed" in flags:
+                    value = "changed"
+                await ws.send(json.dumps({"op": "get", "key": request.get("key"), "value": value,
+                                          "ts": time.time(), "id": fresh_id}))
+            elif op == "list":
+                if "--silent-list" in flags:
+                    continue
+                await ws.send(json.dumps({"ts": time.time(), "items": [
+                    {"name": "a", "id": fresh_id}, {"id": fresh_id + 1, "name": "b"}]}))
+                if "--extra" in flags:
+                    await ws.send(json.dumps({"note": "extra"}))
+            elif op == "pair":
+                parts = [{"part": 1}, {"part": 2}]
+                if "--swap" in flags:
+                    parts.reverse()
+                for part in parts:
+                    await ws.send(json.dumps(part))
             else:
                 await ws.send(message)
     except Exception:
@@ -144,7 +203,10 @@ async def main():
     global STAMP
     mode = sys.argv[1] if len(sys.argv) > 1 else "echo"
     STAMP = mode == "stamp"
-    if mode in ("echo", "stamp", "echo-nct", "echo-plain", "keepalive"):
+    if mode == "api":
+        import websockets
+        server = await websockets.serve(api_handler, "127.0.0.1", 0, ping_interval=None)
+    elif mode in ("echo", "stamp", "echo-nct", "echo-plain", "keepalive"):
         import websockets
         from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
         options = {"ping_interval": None}

@@ -68,8 +68,8 @@ void TestCommandSpec::everyCommandIsListed()
         names << spec.name;
     QCOMPARE(names,
         QStringList({QStringLiteral("connect"), QStringLiteral("record"), QStringLiteral("replay"),
-            QStringLiteral("serve"), QStringLiteral("proxy"), QStringLiteral("convert"),
-            QStringLiteral("show")}));
+            QStringLiteral("test"), QStringLiteral("serve"), QStringLiteral("proxy"),
+            QStringLiteral("convert"), QStringLiteral("show")}));
 }
 
 void TestCommandSpec::helpListsEveryOption_data()
@@ -143,7 +143,7 @@ void TestCommandSpec::readmeDocumentsTheConnectionOptions()
 {
     const QString readme = sourceFile(QStringLiteral("README.md"));
     QVERIFY(!readme.isEmpty());
-    for (const char *command : {"record", "replay", "serve", "proxy", "convert", "show"}) {
+    for (const char *command : {"record", "replay", "test", "serve", "proxy", "convert", "show"}) {
         for (const QString &option : longOptions(*CommandSpec::find(QLatin1String(command)))) {
             if (option == QLatin1String("--help"))
                 continue; // said once for all commands

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void routineHeartbeatHidesPingsButNotProblems();
     void filteredRowsKeepTheirIdsWhenTheCapDropsOldOnes();
     void emptyFilterSaysWhatItLooksFor();
+    void testVerdictsShowInTheirColumn();
 };
 
 void TestMessageLogModel::consistentForViews()
@@ -368,6 +369,37 @@ void TestMessageLogModel::emptyFilterSaysWhatItLooksFor()
     const auto matches = model.matchesIn(QStringLiteral("a pear and a PEAR"));
     QCOMPARE(matches.size(), 2);
     QCOMPARE(matches.at(1).first, 13);
+}
+
+void TestMessageLogModel::testVerdictsShowInTheirColumn()
+{
+    using Verdict = MessageLogModel::Verdict;
+    MessageLogModel model;
+    model.enqueue(makeBatch(
+        {{Direction::Outgoing, QStringLiteral("get")}, {Direction::Incoming, QStringLiteral("one")},
+            {Direction::Incoming, QStringLiteral("two")}}));
+    model.commitPending();
+    QVERIFY(!model.hasVerdicts());
+    auto check = [&](int row) {
+        return model.data(model.index(row, MessageLogModel::CheckColumn)).toString();
+    };
+    QCOMPARE(check(0), QString());
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.addVerdicts({{0, Verdict::Passed}, {1, Verdict::Passed}});
+    model.addVerdicts({{2, Verdict::Failed}}); // a later step keeps the earlier verdicts
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(check(0), QStringLiteral("\u2713 pass"));
+    QCOMPARE(check(2), QStringLiteral("\u2717 fail"));
+    QCOMPARE(model.verdictAt(2), Verdict::Failed);
+    QVERIFY(model.data(model.index(2, 0), MessageLogModel::ProblemRole).toBool());
+    QVERIFY(!model.data(model.index(1, 0), MessageLogModel::ProblemRole).toBool());
+    MessageLogModel::Filter incoming;
+    incoming.direction = MessageLogModel::Filter::Direction::Incoming;
+    model.setFilter(incoming);
+    QCOMPARE(check(1), QStringLiteral("\u2717 fail")); // verdicts follow rows through the filter
+    model.setVerdicts({});
+    QVERIFY(!model.hasVerdicts());
+    QCOMPARE(check(1), QString());
 }
 
 QTEST_GUILESS_MAIN(TestMessageLogModel)

@@ -15,6 +15,8 @@ private Q_SLOTS:
     void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral(".*"))); }
     void hugeOffsetsWaitWithoutSpinning_data();
     void hugeOffsetsWaitWithoutSpinning();
+    void waitsForEachStepsReplies();
+    void repliesThatNeverComeTimeOut();
 };
 
 void TestReplayer::hugeOffsetsWaitWithoutSpinning_data()
@@ -50,6 +52,65 @@ void TestReplayer::hugeOffsetsWaitWithoutSpinning()
     replayer.cancel();
     QCOMPARE(finished.size(), 1);
     QCOMPARE(finished.first().at(0).toBool(), false);
+}
+
+namespace {
+
+// A replayer running a test's plan: each item waits for its replies, the last one's too.
+struct StepReplay
+{
+    EventClock clock;
+    Replayer replayer {clock};
+    QSignalSpy sent {&replayer, &Replayer::sendRequested};
+    QSignalSpy finished {&replayer, &Replayer::finished};
+
+    void start(const QList<ReplayItem> &items, int initialReplies, int timeoutMs)
+    {
+        ReplayPlan plan;
+        plan.speed = 0;
+        plan.waitForReply = true;
+        plan.waitAfterLast = true;
+        plan.initialReplies = initialReplies;
+        plan.replyTimeoutMs = timeoutMs;
+        plan.items = items;
+        replayer.start(plan);
+    }
+};
+
+} // namespace
+
+// `sockscope test`: the greeting first, then each message after as many replies as were recorded
+// after the previous one, and the end only after the last one's replies.
+void TestReplayer::waitsForEachStepsReplies()
+{
+    StepReplay r;
+    r.start({{0, false, "first", 2}, {0, false, "second", 0}, {0, false, "third", 1}}, 1, 10000);
+    QTest::qWait(50);
+    QCOMPARE(r.sent.size(), 0); // the greeting has not come
+    r.replayer.messageReceived();
+    QTRY_COMPARE(r.sent.size(), 1);
+    r.replayer.messageReceived();
+    QTest::qWait(50);
+    QCOMPARE(r.sent.size(), 1); // one reply of two
+    r.replayer.messageReceived();
+    // "second" expects nothing: "third" follows at once.
+    QTRY_COMPARE(r.sent.size(), 3);
+    QTest::qWait(50);
+    QCOMPARE(r.finished.size(), 0); // waiting for the last one's reply
+    r.replayer.messageReceived();
+    QTRY_COMPARE(r.finished.size(), 1);
+    QCOMPARE(r.finished.first().at(0).toBool(), true);
+}
+
+void TestReplayer::repliesThatNeverComeTimeOut()
+{
+    StepReplay r;
+    r.start({{0, false, "first", 3}, {0, false, "second", 1}}, 0, 100);
+    QTRY_COMPARE(r.sent.size(), 1);
+    r.replayer.messageReceived();
+    QTRY_COMPARE(r.sent.size(), 2); // the other two never came
+    QTRY_COMPARE(r.finished.size(), 1);
+    QCOMPARE(r.finished.first().at(0).toBool(), true);
 }
 
 QTEST_GUILESS_MAIN(TestReplayer)

@@ -9,8 +9,8 @@ Replayer::Replayer(const EventClock &clock, QObject *parent) : QObject(parent), 
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &Replayer::fire);
     m_replyTimeout.setSingleShot(true);
-    // No reply in time: go on as if one had arrived now.
-    connect(&m_replyTimeout, &QTimer::timeout, this, &Replayer::messageReceived);
+    // No reply in time: go on as if the replies had arrived now.
+    connect(&m_replyTimeout, &QTimer::timeout, this, &Replayer::stopWaiting);
 }
 
 void Replayer::start(const ReplayPlan &plan)
@@ -24,6 +24,11 @@ void Replayer::start(const ReplayPlan &plan)
     m_lastProgressUs = 0;
     m_replyTimeout.setInterval(plan.replyTimeoutMs);
     reportProgress(true);
+    if (plan.waitForReply && plan.initialReplies > 0) {
+        // The server's greeting comes before the first message.
+        awaitReplies(plan.initialReplies);
+        return;
+    }
     scheduleNext();
 }
 
@@ -79,22 +84,38 @@ void Replayer::fire()
     Q_EMIT sendRequested(m_plan.items.at(m_next));
     ++m_next;
     reportProgress(false);
-    if (m_plan.waitForReply && m_next < m_plan.items.size()) {
-        m_waitingForReply = true;
-        m_replyTimeout.start();
+    const int replies = m_plan.items.at(m_next - 1).replies;
+    if (m_plan.waitForReply && replies > 0
+        && (m_next < m_plan.items.size() || m_plan.waitAfterLast)) {
+        awaitReplies(replies);
         return;
     }
     scheduleNext();
+}
+
+void Replayer::awaitReplies(int count)
+{
+    m_waitingForReply = true;
+    m_repliesAwaited = count;
+    m_replyTimeout.start();
 }
 
 void Replayer::messageReceived()
 {
     if (!m_waitingForReply || !m_running)
         return;
+    if (--m_repliesAwaited <= 0)
+        stopWaiting();
+}
+
+void Replayer::stopWaiting()
+{
+    if (!m_waitingForReply || !m_running)
+        return;
     m_waitingForReply = false;
     m_replyTimeout.stop();
     // The next message goes out at its recorded time, or now if the reply took longer.
-    const qint64 lateUs = m_clock.elapsedUs() - dueUs(m_next);
+    const qint64 lateUs = m_next < m_plan.items.size() ? m_clock.elapsedUs() - dueUs(m_next) : 0;
     if (lateUs > 0)
         m_shiftUs += lateUs;
     scheduleNext();

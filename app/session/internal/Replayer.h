@@ -35,6 +35,8 @@ private:
     void scheduleNext();
     void fire();
     void reportProgress(bool force);
+    void awaitReplies(int count);
+    void stopWaiting();
 
     const EventClock &m_clock;
     ReplayPlan m_plan;
@@ -46,4 +48,5 @@ private:
     qint64 m_lastProgressUs = 0;
     bool m_running = false;
     bool m_waitingForReply = false;
+    int m_repliesAwaited = 0;
 };
