@@ -17,11 +17,13 @@ public:
         bool showFrames = false; // frames, opcode, RSV bits, bytes on the wire (stderr)
         bool raw = false; // payloads untouched
         bool showSent = false; // our own messages as "> text" (replay, show)
+        QString scriptName; // a script's errors and log() lines print as "NAME:LINE: message"
     };
     static constexpr int HexPreviewBytes = 32;
 
     MessagePrinter() = default;
     explicit MessagePrinter(const Options &options) : m_options(options) { }
+    const Options &options() const { return m_options; }
 
     // The stdout line for the event, or an empty array for events not printed there.
     QByteArray line(const TrafficBatch &batch, const TrafficEvent &event) const;
@@ -35,6 +37,7 @@ public:
     static QByteArray describeFrames(const TrafficEvent &event);
 
 private:
+    QByteArray scriptLine(const TrafficEvent &event) const;
     void appendPayload(QByteArray &out, QByteArrayView payload) const;
 
     Options m_options;

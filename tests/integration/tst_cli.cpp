@@ -1,5 +1,6 @@
 // `sockscope connect` driven as a user drives it: a subprocess with stdin, stdout, stderr,
 // signals and an exit status.
+#include "CliProcess.h"
 #include "PeerProcess.h"
 #include "RecordingReader.h"
 
@@ -12,63 +13,7 @@
 
 #include <csignal>
 
-namespace {
-
-class Cli
-{
-public:
-    explicit Cli(const QStringList &arguments)
-    {
-        m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
-    }
-    Cli(const QString &program, const QStringList &arguments)
-    {
-        m_process.start(program, arguments);
-    }
-    ~Cli()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished();
-        }
-    }
-    bool waitForStderr(const QString &text, int timeoutMs = 10000)
-    {
-        return QTest::qWaitFor([&] { return stderrText().contains(text); }, timeoutMs);
-    }
-    bool waitForStdout(const QRegularExpression &pattern, int timeoutMs = 10000)
-    {
-        return QTest::qWaitFor([&] { return pattern.match(stdoutText()).hasMatch(); }, timeoutMs);
-    }
-    QString stdoutText()
-    {
-        m_out += m_process.readAllStandardOutput();
-        return QString::fromUtf8(m_out);
-    }
-    QString stderrText()
-    {
-        m_err += m_process.readAllStandardError();
-        return QString::fromUtf8(m_err);
-    }
-    void signal(int number) { ::kill(pid_t(m_process.processId()), number); }
-    // Exit code, or -1 when it did not exit in time.
-    int waitForExit(int timeoutMs = 10000)
-    {
-        if (!m_process.waitForFinished(timeoutMs))
-            return -1;
-        stdoutText();
-        stderrText();
-        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -2;
-    }
-    QProcess &process() { return m_process; }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
-
-} // namespace
+using Cli = CliProcess;
 
 class TestCli : public QObject
 {

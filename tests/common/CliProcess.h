@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStringList>
+
+// `sockscope COMMAND ...` as a subprocess, driven as a user drives it: stdin, stdout, stderr,
+// signals and an exit status. Killed when the object goes away.
+class CliProcess
+{
+public:
+    explicit CliProcess(const QStringList &arguments);
+    CliProcess(const QString &program, const QStringList &arguments);
+    ~CliProcess();
+
+    bool waitForStderr(const QString &text, int timeoutMs = 10000);
+    bool waitForStdout(const QRegularExpression &pattern, int timeoutMs = 10000);
+    QString stdoutText();
+    QString stderrText();
+    void signal(int number);
+    // Exit code, or -1 when it did not exit in time (-2: it crashed).
+    int waitForExit(int timeoutMs = 10000);
+    QProcess &process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+};
