@@ -30,6 +30,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
@@ -242,8 +243,10 @@ void MainWindow::createMenus()
     add(
         script, "showScript", tr("Show S&cript"), {},
         [page] {
-            if (ConnectionPage *p = page())
+            if (ConnectionPage *p = page()) {
                 p->showSidePanel(p->scriptPanel());
+                p->scriptPanel()->editor()->setFocus(); // ready to type
+            }
         },
         &m_pageActions);
     add(

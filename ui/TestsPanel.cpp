@@ -23,6 +23,8 @@ TestsPanel::TestsPanel(QWidget *parent)
     m_list->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_list->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     m_list->header()->setStretchLastSection(true);
+    // Names say what is tested: give them room before the reasons.
+    m_list->setColumnWidth(1, m_list->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 28);
     connect(m_list, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
         if (const int line = item->data(0, LineRole).toInt(); line > 0)
             Q_EMIT lineActivated(line);
