@@ -8,7 +8,7 @@
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 
-static_assert(int(Kind::Fault) < 16, "a record keeps the kind in 4 bits");
+static_assert(int(Kind::Script) < 16, "a record keeps the kind in 4 bits");
 
 namespace {
 
@@ -173,6 +173,11 @@ void MessageLogModel::commitPending()
                 break;
             case Kind::Pong:
                 if (e.direction == Direction::Incoming && m_timedOutPings.remove(e.sequence))
+                    flags |= Problem;
+                break;
+            case Kind::Script: // errors and failed tests stand out like errors
+                if (e.code != quint16(TrafficEvent::ScriptNote::Log)
+                    && e.code != quint16(TrafficEvent::ScriptNote::TestPassed))
                     flags |= Problem;
                 break;
             default:
@@ -622,6 +627,12 @@ QString MessageLogModel::preview(const TrafficEvent &e, QByteArrayView payload)
     case Kind::Note:
     case Kind::Fault:
         return e.text;
+    case Kind::Script:
+        if (e.code == quint16(TrafficEvent::ScriptNote::TestPassed))
+            return QStringLiteral("test passed: %1").arg(e.text);
+        if (e.code == quint16(TrafficEvent::ScriptNote::TestFailed))
+            return QStringLiteral("test failed: %1: %2").arg(e.text, QString::fromUtf8(e.data));
+        return e.sequence > 0 ? QStringLiteral("line %1: %2").arg(e.sequence).arg(e.text) : e.text;
     }
     return {};
 }

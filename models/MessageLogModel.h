@@ -57,7 +57,7 @@ public:
         // but not heartbeat problems (pong timeouts, pongs that came after their timeout).
         bool routineHeartbeat = true;
 
-        static constexpr quint32 AllKinds = (1u << (int(TrafficEvent::Kind::Fault) + 1)) - 1;
+        static constexpr quint32 AllKinds = (1u << (int(TrafficEvent::Kind::Script) + 1)) - 1;
         bool isActive() const
         {
             return direction != Direction::Any || kinds != AllKinds || !text.isEmpty()

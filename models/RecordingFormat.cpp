@@ -18,8 +18,8 @@ namespace RecordingFormat {
 namespace {
 
 const char *const kindNames[] = {"text", "binary", "ping", "pong", "connecting", "open", "close",
-    "error", "pong-timeout", "heartbeat", "note", "handshake", "close-frame", "fault"};
-static_assert(std::size(kindNames) == int(Kind::Fault) + 1, "one file name per kind");
+    "error", "pong-timeout", "heartbeat", "note", "handshake", "close-frame", "fault", "script"};
+static_assert(std::size(kindNames) == int(Kind::Script) + 1, "one file name per kind");
 
 // Appends s as a JSON string literal.
 template<qsizetype N> void appendLiteral(QByteArray &out, const char (&text)[N])
@@ -432,6 +432,17 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
             if (e.transportEnd != TrafficEvent::TransportEnd::Unknown) {
                 out += ",\"transport\":";
                 appendJsonString(out, TrafficEvent::transportEndName(e.transportEnd));
+            }
+            break;
+        case Kind::Script:
+            // code: TrafficEvent::ScriptNote; sequence: the script's line; reason: why a test
+            // failed.
+            out += ",\"code\":" + QByteArray::number(e.code)
+                + ",\"sequence\":" + QByteArray::number(e.sequence) + ",\"text\":";
+            appendJsonString(out, e.text);
+            if (!e.data.isEmpty()) {
+                out += ",\"reason\":";
+                appendJsonString(out, QString::fromUtf8(e.data));
             }
             break;
         case Kind::Error:
@@ -957,6 +968,9 @@ bool eventFromFields(const EventFields &f, TrafficEvent *event, QString *error)
     } else if (e.kind == Kind::CloseFrame) {
         e.code = quint16(f.code);
         e.text = QString::fromUtf8(f.strings[Field::Reason]);
+    } else if (e.kind == Kind::Script) {
+        e.code = quint16(qBound<qint64>(0, f.code, qint64(TrafficEvent::ScriptNote::LoadFailed)));
+        e.data = f.strings[Field::Reason].toByteArray();
     } else if (e.kind == Kind::Close) {
         const QString transport = QString::fromUtf8(f.strings[Field::Transport]);
         for (int i = 1; i <= int(TrafficEvent::TransportEnd::Timeout); ++i) {

@@ -31,6 +31,8 @@ QString TrafficEvent::kindName(Kind kind)
         return QStringLiteral("close frame");
     case Kind::Fault:
         return QStringLiteral("fault");
+    case Kind::Script:
+        return QStringLiteral("script");
     }
     return {};
 }

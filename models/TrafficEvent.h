@@ -31,7 +31,13 @@ struct TrafficEvent
         CloseFrame,
         // Faults and interventions (proxy): text says what was done.
         Fault,
+        // What a script said or found (ScriptNote in code): text is the message, or a test's name;
+        // sequence is the script's line (0: not known); data holds a failed test's reason (UTF-8).
+        Script,
     };
+    // Error: a handler threw or was interrupted (the connection goes on); LoadFailed: the script
+    // could not be loaded and does not run.
+    enum class ScriptNote : quint16 { Log, Error, TestPassed, TestFailed, LoadFailed };
     enum class Direction : quint8 { Incoming, Outgoing, Local };
     enum class Closer : quint8 { None, Local, Peer, Network };
     // How the transport under the WebSocket ended (Close events).

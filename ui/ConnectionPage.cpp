@@ -9,6 +9,8 @@
 #include "HeartbeatPanel.h"
 #include "MessageDetailView.h"
 #include "RequestPanel.h"
+#include "ScriptPanel.h"
+#include "TestsPanel.h"
 #include "Theme.h"
 #include "TrafficLogPane.h"
 #include "TrafficLogView.h"
@@ -62,6 +64,8 @@ ConnectionPage::ConnectionPage(
     , m_detail(new MessageDetailView(this))
     , m_heartbeat(new HeartbeatPanel(this))
     , m_request(new RequestPanel(this))
+    , m_script(new ScriptPanel(this))
+    , m_tests(new TestsPanel(this))
     , m_handshake(new QPlainTextEdit(this))
     , m_status(new ElidingLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
@@ -138,6 +142,19 @@ ConnectionPage::ConnectionPage(
         m_sideTabs->addTab(scroll, title);
     }
     m_sideTabs->addTab(m_handshake, tr("Handshake"));
+    m_sideTabs->addTab(m_script, tr("Script"));
+    m_sideTabs->addTab(m_tests, tr("Tests"));
+    connect(m_script, &ScriptPanel::runRequested, m_presenter, &ConnectionPresenter::setScript);
+    connect(
+        m_script, &ScriptPanel::stopRequested, m_presenter, [this] { m_presenter->setScript({}); });
+    connect(m_presenter, &ConnectionPresenter::scriptLinesChanged, this, [this] {
+        m_script->showLines(m_presenter->scriptLines());
+        m_tests->showResults(m_presenter);
+    });
+    connect(m_tests, &TestsPanel::lineActivated, this, [this](int line) {
+        showSidePanel(m_script);
+        m_script->goToLine(line);
+    });
 
     connect(m_presenter, &ConnectionPresenter::stateChanged, this, &ConnectionPage::onStateChanged);
     connect(
@@ -186,6 +203,43 @@ ConnectionPage::ConnectionPage(
 }
 
 ConnectionPage::~ConnectionPage() = default; // the presenter shuts the connection down
+
+void ConnectionPage::runScript()
+{
+    showSidePanel(m_script);
+    m_script->run();
+}
+
+void ConnectionPage::stopScript()
+{
+    m_script->stop();
+}
+
+bool ConnectionPage::openScript(const QString &given)
+{
+    QString path = given;
+    if (path.isEmpty())
+        path = QFileDialog::getOpenFileName(
+            this, tr("Open Script"), QString(), tr("JavaScript (*.js);;All files (*)"));
+    if (path.isEmpty())
+        return false;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() > ScriptSource::MaxCodeBytes) {
+        showError(file.isOpen() ? tr("%1 is larger than %2 MiB")
+                                      .arg(path)
+                                      .arg(ScriptSource::MaxCodeBytes / (1024 * 1024))
+                                : tr("cannot read %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    m_script->setFile(path, QString::fromUtf8(file.readAll()));
+    showSidePanel(m_script);
+    return true;
+}
+
+void ConnectionPage::showSidePanel(QWidget *panel)
+{
+    m_sideTabs->setCurrentWidget(panel);
+}
 
 MessageLogModel *ConnectionPage::logModel() const
 {

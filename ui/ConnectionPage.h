@@ -23,6 +23,8 @@ class QTabWidget;
 class QToolButton;
 class RequestPanel;
 class SavedMessages;
+class ScriptPanel;
+class TestsPanel;
 class TrafficLogPane;
 class TrafficLogView;
 
@@ -56,6 +58,8 @@ public:
     Composer *composer() const { return m_composer; }
     HeartbeatPanel *heartbeatPanel() const { return m_heartbeat; }
     RequestPanel *requestPanel() const { return m_request; }
+    ScriptPanel *scriptPanel() const { return m_script; }
+    TestsPanel *testsPanel() const { return m_tests; }
     QTabWidget *sideTabs() const { return m_sideTabs; }
     QSplitter *splitter() const { return m_splitter; }
     ConnectionHandle *connection() const;
@@ -84,6 +88,12 @@ public Q_SLOTS:
     // line.
     bool replay(const ReplayPlan &plan);
     void stopReplay();
+    // The Script tab: runs the editor's script on this connection, stops it, or loads a file
+    // into the editor (asking which when no path is given).
+    void runScript();
+    void stopScript();
+    bool openScript(const QString &path = {});
+    void showSidePanel(QWidget *panel);
 
 Q_SIGNALS:
     void titleChanged(const QString &title);
@@ -112,6 +122,8 @@ private:
     MessageDetailView *m_detail;
     HeartbeatPanel *m_heartbeat;
     RequestPanel *m_request;
+    ScriptPanel *m_script;
+    TestsPanel *m_tests;
     QPlainTextEdit *m_handshake;
     ElidingLabel *m_status;
     QSplitter *m_splitter;

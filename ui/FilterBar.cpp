@@ -33,6 +33,7 @@ const TypeGroup typeGroups[] = {
     {"Events",
         bit(Kind::Connecting) | bit(Kind::Open) | bit(Kind::HeartbeatChange) | bit(Kind::Note)
             | bit(Kind::Handshake)},
+    {"Script", bit(Kind::Script)},
 };
 } // namespace
 

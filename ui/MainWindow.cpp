@@ -17,6 +17,8 @@
 #include "ProxyPresenter.h"
 #include "RecordingPage.h"
 #include "SavedMessages.h"
+#include "ScriptPanel.h"
+#include "TestsPanel.h"
 #include "Theme.h"
 #include "TrafficLogPane.h"
 #include "TrafficLogView.h"
@@ -32,6 +34,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
@@ -225,6 +228,46 @@ void MainWindow::createMenus()
         },
         &m_recordingActions);
 
+    QMenu *script = menuBar()->addMenu(tr("&Script"));
+    add(
+        script, "runScript", tr("&Run / Reload Script"), QKeySequence(Qt::Key_F5),
+        [page] {
+            if (ConnectionPage *p = page())
+                p->runScript();
+        },
+        &m_pageActions);
+    add(
+        script, "stopScript", tr("&Stop Script"), QKeySequence(Qt::SHIFT | Qt::Key_F5),
+        [page] {
+            if (ConnectionPage *p = page())
+                p->stopScript();
+        },
+        &m_pageActions);
+    add(
+        script, "openScript", tr("&Open Script File\u2026"), {},
+        [page] {
+            if (ConnectionPage *p = page())
+                p->openScript();
+        },
+        &m_pageActions);
+    script->addSeparator();
+    add(
+        script, "showScript", tr("Show S&cript"), {},
+        [page] {
+            if (ConnectionPage *p = page()) {
+                p->showSidePanel(p->scriptPanel());
+                p->scriptPanel()->editor()->setFocus(); // ready to type
+            }
+        },
+        &m_pageActions);
+    add(
+        script, "showTests", tr("Show &Tests"), {},
+        [page] {
+            if (ConnectionPage *p = page())
+                p->showSidePanel(p->testsPanel());
+        },
+        &m_pageActions);
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     add(
         view, "focusUrl", tr("Go to &URL"), QKeySequence(Qt::CTRL | Qt::Key_L),
@@ -274,10 +317,11 @@ void MainWindow::createMenus()
         },
         &m_liveLogActions);
     QMenu *panels = view->addMenu(tr("Side &Panel"));
-    const char *panelNames[] = {"panelMessage", "panelHeartbeat", "panelRequest", "panelHandshake"};
-    const QString panelTitles[]
-        = {tr("&Message"), tr("&Heartbeat"), tr("&Request"), tr("Hand&shake")};
-    for (int i = 0; i < 4; ++i) {
+    const char *panelNames[] = {"panelMessage", "panelHeartbeat", "panelRequest", "panelHandshake",
+        "panelScript", "panelTests"};
+    const QString panelTitles[] = {tr("&Message"), tr("&Heartbeat"), tr("&Request"),
+        tr("Hand&shake"), tr("S&cript"), tr("&Tests")};
+    for (int i = 0; i < 6; ++i) {
         add(
             panels, panelNames[i], panelTitles[i], QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)),
             [page, i] {

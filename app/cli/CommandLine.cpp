@@ -5,10 +5,13 @@
 #include "ConnectOptions.h"
 #include "ConvertCommand.h"
 #include "ExitStatus.h"
+#include "MessagePrinter.h"
 #include "MockServer.h"
 #include "ProxyCommand.h"
 #include "RecordingInput.h"
 #include "RecordingReader.h"
+#include "ScriptOptions.h"
+#include "ScriptTestReport.h"
 #include "ShowCommand.h"
 #include "SignalWatcher.h"
 #include "TerminalText.h"
@@ -149,9 +152,14 @@ int runConnect(const QStringList &arguments, bool record)
     QString error;
     if (!ConnectOptions().toSettings(parser, positional.first(), &settings, &error))
         return usageError(error, command);
+    ScriptSource script;
+    if (!ScriptOptions::read(parser, &script, &error))
+        return usageError(error, command);
     const bool keepSecrets = record && parser.isSet(QStringLiteral("keep-secrets"));
     settings.recording.keepSecrets = keepSecrets;
     ConnectCommand session(settings, ConnectOptions::printerOptions(parser));
+    if (!script.isEmpty())
+        session.setScript(script, ScriptOptions::junitPath(parser));
     if (record)
         session.setRecording(
             output, keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact);
@@ -288,8 +296,21 @@ int runServe(const QStringList &arguments)
     QCommandLineParser parser;
     if (const int status = parseArguments(parser, arguments, command); status >= 0)
         return status;
-    if (parser.positionalArguments().size() != 1)
-        return usageError(QStringLiteral("serve takes one FILE"), command);
+    ScriptSource script;
+    QString error;
+    if (!ScriptOptions::read(parser, &script, &error))
+        return usageError(error, command);
+    MockRules rules;
+    const QString rulesPath = parser.value(QStringLiteral("rules"));
+    if (!rulesPath.isEmpty() && !rules.load(rulesPath, &error))
+        return usageError(error, command);
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1 || (positional.isEmpty() && script.isEmpty() && rulesPath.isEmpty()))
+        return usageError(positional.isEmpty()
+                ? QStringLiteral("serve needs a recording FILE, --script FILE.js or --rules "
+                                 "FILE.json")
+                : QStringLiteral("serve takes one FILE"),
+            command);
     const QString modeName = parser.value(QStringLiteral("mode")).isEmpty()
         ? QStringLiteral("timed")
         : parser.value(QStringLiteral("mode"));
@@ -309,13 +330,18 @@ int runServe(const QStringList &arguments)
     if (address.isNull())
         return usageError(QStringLiteral("'%1' is not an IP address").arg(listen), command);
 
-    const QString file = parser.positionalArguments().first();
-    RecordingReader reader;
-    if (!RecordingInput::read(file, &reader))
-        return ExitStatus::ConnectFailed;
+    const QString file = positional.value(0);
+    QList<MockServer::Message> messages;
+    if (!file.isEmpty()) {
+        RecordingReader reader;
+        if (!RecordingInput::read(file, &reader))
+            return ExitStatus::ConnectFailed;
+        messages = MockServer::messagesOf(reader.batches());
+    }
     MockServer server;
-    QString error;
-    if (!server.listen(MockServer::messagesOf(reader.batches()),
+    server.setScript(script);
+    server.setRules(rules);
+    if (!server.listen(messages,
             modeName == QLatin1String("reply") ? MockServer::Mode::Reply : MockServer::Mode::Timed,
             address, quint16(portNumber), &error)) {
         print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
@@ -330,15 +356,47 @@ int runServe(const QStringList &arguments)
         print(stdout, line + QLatin1Char('\n'));
         std::fflush(stdout);
     };
-    printNow(QStringLiteral("Serving %1 (%2) on %3").arg(file, modeName, server.url().toString()));
+    QStringList what;
+    if (!file.isEmpty())
+        what << QStringLiteral("%1 (%2)").arg(file, modeName);
+    if (!script.isEmpty())
+        what << QStringLiteral("script %1").arg(script.name);
+    if (!rulesPath.isEmpty())
+        what << QStringLiteral("%1 rules from %2").arg(rules.size()).arg(rulesPath);
+    printNow(QStringLiteral("Serving %1 on %2")
+                 .arg(what.join(QStringLiteral(", ")), server.url().toString()));
     QObject::connect(&server, &MockServer::clientConnected,
         [&](const QString &peer) { printNow(QStringLiteral("client %1 connected").arg(peer)); });
     QObject::connect(&server, &MockServer::clientDisconnected,
         [&](const QString &peer) { printNow(QStringLiteral("client %1 disconnected").arg(peer)); });
+    MessagePrinter::Options printing;
+    printing.scriptName = script.name;
+    const MessagePrinter printer(printing);
+    ScriptTestReport tests(script.name);
+    QObject::connect(&server, &MockServer::scriptEvents, [&](const TrafficBatch &batch) {
+        tests.add(batch);
+        QByteArray err;
+        for (const TrafficEvent &e : batch.events)
+            err += printer.status(batch, e);
+        std::fwrite(err.constData(), 1, size_t(err.size()), stderr);
+        std::fflush(stderr);
+    });
     SignalWatcher signalWatcher({SIGINT, SIGTERM});
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived,
         [] { QCoreApplication::exit(ExitStatus::Ok); });
-    return QCoreApplication::exec();
+    const int status = QCoreApplication::exec();
+    server.stop();
+    QCoreApplication::sendPostedEvents(&server); // the scripts' last batch
+    if (script.isEmpty())
+        return status;
+    if (!tests.summary().isEmpty())
+        print(stderr, QStringLiteral("* %1\n").arg(tests.summary()));
+    if (!ScriptOptions::junitPath(parser).isEmpty()
+        && !tests.writeJUnit(ScriptOptions::junitPath(parser), &error)) {
+        print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
+        return ExitStatus::FileError;
+    }
+    return status == ExitStatus::Ok && !tests.ok() ? int(ExitStatus::ScriptFailed) : status;
 }
 
 int runProxy(const QStringList &arguments)

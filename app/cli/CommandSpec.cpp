@@ -2,6 +2,7 @@
 
 #include "ConnectOptions.h"
 #include "ExitStatus.h"
+#include "ScriptOptions.h"
 
 #include <QCommandLineParser>
 
@@ -16,6 +17,7 @@ QList<CommandSpec> makeSpecs()
 {
     const ConnectOptions connectOptions;
     const QList<QCommandLineOption> connection = connectOptions.options();
+    const QList<QCommandLineOption> script = ScriptOptions::options();
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
         QStringLiteral("The recording file to write (JSON Lines)."), QStringLiteral("FILE"));
     const QCommandLineOption keepSecrets(QStringLiteral("keep-secrets"),
@@ -29,15 +31,17 @@ QList<CommandSpec> makeSpecs()
         "Connect to a WebSocket server. Each line on stdin is sent as a text message;\n"
         "received text prints as '< text', binary as '< (binary, N bytes) hex...'; control\n"
         "characters are shown escaped unless --raw. Status and errors go to stderr. EOF on\n"
-        "stdin closes with 1000; Ctrl+C or SIGTERM closes (or cancels a pending connect) and\n"
-        "exits at once.\n\n");
+        "stdin closes with 1000 (not with --script: the script, the server or Ctrl+C ends the\n"
+        "session); Ctrl+C or SIGTERM closes (or cancels a pending connect) and exits at once.\n"
+        "--script runs a JavaScript file on the connection (docs/scripting.md); its errors,\n"
+        "log() lines and test() results print on stderr, --junit writes the results as JUnit.\n\n");
 
     QList<CommandSpec> specs;
     specs.append({QStringLiteral("connect"), QStringLiteral("URL [options]"),
         QStringLiteral("Interactive client: stdin lines are sent as text messages, received\n"
                        "messages are printed as '< message'; EOF closes with 1000."),
         connectDescription + exitStatuses(),
-        {{QStringLiteral("URL"), QStringLiteral("ws:// or wss:// URL.")}}, connection});
+        {{QStringLiteral("URL"), QStringLiteral("ws:// or wss:// URL.")}}, connection + script});
     specs.append({QStringLiteral("record"), QStringLiteral("URL -o FILE [options]"),
         QStringLiteral("Like connect, and records the session to FILE, secrets redacted unless\n"
                        "--keep-secrets; Ctrl+C closes the connection and finishes the file."),
@@ -47,7 +51,7 @@ QList<CommandSpec> makeSpecs()
                              "written before are intact.\n\n")
             + exitStatuses(),
         {{QStringLiteral("URL"), QStringLiteral("ws:// or wss:// URL.")}},
-        connection + QList<QCommandLineOption> {output, keepSecrets}});
+        connection + QList<QCommandLineOption> {output, keepSecrets} + script});
     specs.append({QStringLiteral("replay"),
         QStringLiteral("FILE [--to URL] [--speed X | --max] [--wait-reply] [--linger SEC] "
                        "[options]"),
@@ -116,26 +120,34 @@ QList<CommandSpec> makeSpecs()
                 QStringLiteral("FILE")),
         } + ConnectOptions(ConnectOptions::Use::Test).options()});
     specs.append({QStringLiteral("serve"),
-        QStringLiteral("FILE [--port N] [--mode timed|reply] [--listen ADDRESS]"),
+        QStringLiteral("[FILE] [--script FILE.js] [--rules FILE.json] [--port N] "
+                       "[--mode timed|reply] [--listen ADDRESS]"),
         QStringLiteral("Serves a recording as a mock server on 127.0.0.1: each client gets the\n"
-                       "recorded server messages, timed or in reply to its own messages."),
+                       "recorded server messages, timed or in reply to its own messages; a\n"
+                       "script or mock rules answer too, with or without a recording."),
         QStringLiteral(
             "Serve a recording as a mock WebSocket server. Each client that connects gets the "
             "recorded\nserver-to-client messages: with their original timing (--mode timed, the "
             "default), or\nthe next recorded server messages after each of its own messages "
-            "(--mode reply).\nPrints the URL it listens on, then clients as they come and go; "
-            "Ctrl+C stops it."),
-        {{QStringLiteral("FILE"), QStringLiteral("A Sockscope recording.")}},
-        {
-            QCommandLineOption(QStringLiteral("port"),
-                QStringLiteral("Port to listen on (default: any free one)."), QStringLiteral("N")),
-            QCommandLineOption(QStringLiteral("mode"),
-                QStringLiteral("timed or reply (default timed)."), QStringLiteral("MODE")),
-            QCommandLineOption(QStringLiteral("listen"),
-                QStringLiteral("Address to listen on (default 127.0.0.1; another address makes "
-                               "the mock server reachable from the network, with a warning)."),
-                QStringLiteral("ADDRESS")),
-        }});
+            "(--mode reply).\n--script runs a JavaScript file for each client (its onMessage "
+            "answers first; DROP holds\nback the other answers), --rules answers by mock rules "
+            "(first match); either serves\nwithout a recording too. Prints the URL it listens "
+            "on, then clients as they come and go,\nscript errors, log() lines and test() "
+            "results on stderr; Ctrl+C stops it (exit status 8\nif a test failed)."),
+        {{QStringLiteral("FILE"),
+            QStringLiteral("A Sockscope recording (optional with --script or --rules).")}},
+        script + QList<QCommandLineOption> {ScriptOptions::rulesOption()}
+            + QList<QCommandLineOption> {
+                QCommandLineOption(QStringLiteral("port"),
+                    QStringLiteral("Port to listen on (default: any free one)."),
+                    QStringLiteral("N")),
+                QCommandLineOption(QStringLiteral("mode"),
+                    QStringLiteral("timed or reply (default timed)."), QStringLiteral("MODE")),
+                QCommandLineOption(QStringLiteral("listen"),
+                    QStringLiteral("Address to listen on (default 127.0.0.1; another address makes "
+                                   "the mock server reachable from the network, with a warning)."),
+                    QStringLiteral("ADDRESS")),
+            }});
     const auto valued
         = [](const QString &name, const QString &description, const QString &valueName) {
               return QCommandLineOption(name, description, valueName);

@@ -55,6 +55,16 @@ void ConnectCommand::setReplay(const ReplayPlan &plan, int lingerMs)
     m_lingerMs = lingerMs;
 }
 
+void ConnectCommand::setScript(const ScriptSource &script, const QString &junitPath)
+{
+    m_script = script;
+    m_junitPath = junitPath;
+    m_tests = ScriptTestReport(script.name);
+    MessagePrinter::Options printing = m_printer.options();
+    printing.scriptName = script.name;
+    m_printer = MessagePrinter(printing);
+}
+
 ConnectCommand::~ConnectCommand()
 {
     delete m_recorder;
@@ -107,12 +117,39 @@ int ConnectCommand::exec()
         connect(m_stdin, &StdinLineReader::endOfInput, this, &ConnectCommand::onEndOfInput);
     }
 
+    if (!m_script.isEmpty())
+        m_connection->loadScript(m_script); // queued before the open: loaded before it
     writeErr(
         QStringLiteral("* connecting to %1").arg(SecretRedaction::url(m_settings.url).toString()));
     m_connection->open();
     if (m_stdin)
         m_stdin->start();
-    return finishRecording(QCoreApplication::exec());
+    return finishScript(finishRecording(QCoreApplication::exec()));
+}
+
+int ConnectCommand::finishScript(int status)
+{
+    if (m_script.isEmpty())
+        return status;
+    // The script's last words (onClose) come with the connection's last events.
+    if (!m_connection->isShutDown()) {
+        disconnect(m_connection, &ConnectionHandle::stateChanged, this, nullptr);
+        m_connection->beginShutdown();
+        m_connection->waitForShutdown(QDeadlineTimer(FinalShutdownMs));
+        QCoreApplication::sendPostedEvents(m_connection);
+        QCoreApplication::sendPostedEvents(this);
+    }
+    if (!m_tests.summary().isEmpty())
+        writeErr(QStringLiteral("* %1").arg(m_tests.summary()));
+    if (!m_junitPath.isEmpty()) {
+        QString error;
+        if (!m_tests.writeJUnit(m_junitPath, &error)) {
+            writeErr(QStringLiteral("! %1").arg(error));
+            return ExitStatus::FileError;
+        }
+        writeErr(QStringLiteral("* test results written to %1").arg(m_junitPath));
+    }
+    return status == ExitStatus::Ok && !m_tests.ok() ? int(ExitStatus::ScriptFailed) : status;
 }
 
 int ConnectCommand::finishRecording(int status)
@@ -168,6 +205,8 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
 {
     if (m_recorder && !m_recordingFailed)
         m_recorder->record(batch);
+    if (!m_script.isEmpty())
+        m_tests.add(batch);
     QByteArray out;
     out.reserve(batch.payloads.size() + batch.events.size() * 4);
     QByteArray err;
@@ -221,6 +260,8 @@ void ConnectCommand::onLine(const QString &line)
 
 void ConnectCommand::onEndOfInput()
 {
+    if (!m_script.isEmpty())
+        return; // the script decides when the session ends
     m_inputEnded = true;
     if (m_connection->state() == ConnectionState::Open)
         m_connection->requestClose(1000);

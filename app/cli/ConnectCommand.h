@@ -5,6 +5,8 @@
 #include "LoopLag.h"
 #include "MessagePrinter.h"
 #include "ReplayPlan.h"
+#include "ScriptSource.h"
+#include "ScriptTestReport.h"
 #include "SecretRedaction.h"
 #include "TrafficBatch.h"
 
@@ -33,6 +35,10 @@ public:
     // `sockscope replay`: instead of reading stdin, sends the plan with its timing, prints what it
     // sends and receives, waits lingerMs for replies after the last message, then closes with 1000.
     void setReplay(const ReplayPlan &plan, int lingerMs);
+    // --script: runs the script on the connection; EOF on stdin no longer closes (the script, the
+    // server or Ctrl+C ends the session). Test results are summed up at the end, written as JUnit
+    // to junitPath if given, and a failed test (or a script that did not load) exits with 8.
+    void setScript(const ScriptSource &script, const QString &junitPath);
     ~ConnectCommand() override;
 
     int exec(); // runs until the connection is over; returns the exit status
@@ -47,6 +53,7 @@ private:
     void closeOrCancel();
     void quit(int status);
     int finishRecording(int status);
+    int finishScript(int status);
 
     ConnectionSettings m_settings;
     MessagePrinter m_printer;
@@ -57,6 +64,9 @@ private:
     ReplayPlan m_replay;
     bool m_replaying = false;
     int m_lingerMs = 1000;
+    ScriptSource m_script;
+    QString m_junitPath;
+    ScriptTestReport m_tests;
     QTimer m_linger;
     ConnectionHandle *m_connection = nullptr;
     StdinLineReader *m_stdin = nullptr;

@@ -15,6 +15,7 @@ enum : int {
     HeartbeatClose = 5, // closed because pongs stopped (--on-ping-timeout close)
     FileError = 6, // an output file could not be written (record -o, convert OUT), disk full
     Skipped = 7, // convert: the input was read, but parts of it were skipped (each reported)
+    ScriptFailed = 8, // --script: a test() failed, or the script could not be loaded
     Interrupted = 130, // Ctrl+C or SIGTERM before the connection was open
 };
 
@@ -56,6 +57,7 @@ inline const char *helpText()
            "  5    closed because the server stopped answering pings\n"
            "  6    an output file could not be written (record -o, convert OUT, disk full)\n"
            "  7    convert: the input was read, but parts of it were skipped\n"
+           "  8    --script: a test() failed or the script could not be loaded\n"
            "  130  interrupted (Ctrl+C, SIGTERM) before the connection was open\n";
 }
 

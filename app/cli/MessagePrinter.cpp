@@ -161,6 +161,9 @@ QByteArray MessagePrinter::status(const TrafficBatch &, const TrafficEvent &e) c
                 QStringLiteral("%1%2").arg(CloseCode::describe(e.code),
                     e.text.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(e.text)));
         break;
+    case Kind::Script:
+        out += scriptLine(e);
+        break;
     case Kind::Text:
     case Kind::Binary:
     case Kind::Ping:
@@ -172,6 +175,34 @@ QByteArray MessagePrinter::status(const TrafficBatch &, const TrafficEvent &e) c
     if (m_options.showFrames && framed && e.hasWireInfo())
         out += "  " + describeFrames(e) + '\n';
     return out;
+}
+
+QByteArray MessagePrinter::scriptLine(const TrafficEvent &e) const
+{
+    using Note = TrafficEvent::ScriptNote;
+    QByteArray out;
+    const QString where = e.sequence > 0
+        ? QStringLiteral("%1:%2: ").arg(m_options.scriptName).arg(e.sequence)
+        : m_options.scriptName + QStringLiteral(": ");
+    switch (Note(e.code)) {
+    case Note::Log:
+    case Note::Error:
+    case Note::LoadFailed:
+        TerminalText::appendEscaped(out, QByteArrayView((where + e.text).toUtf8()));
+        break;
+    case Note::TestPassed:
+        out += "\u2713 test ";
+        TerminalText::appendEscaped(out, QByteArrayView(e.text.toUtf8()));
+        break;
+    case Note::TestFailed:
+        out += "\u2717 test ";
+        TerminalText::appendEscaped(out, QByteArrayView(e.text.toUtf8()));
+        out += ": ";
+        TerminalText::appendEscaped(
+            out, QByteArrayView((where + QString::fromUtf8(e.data)).toUtf8()));
+        break;
+    }
+    return out + '\n';
 }
 
 QString MessagePrinter::describeClose(const TrafficEvent &e)

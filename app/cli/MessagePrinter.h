@@ -20,11 +20,13 @@ public:
         // Both directions are peers (the proxy): pings, pongs and close frames either way, "> "
         // client to server, "< " server to client, pongs with the time the other side took.
         bool relay = false;
+        QString scriptName; // a script's errors and log() lines print as "NAME:LINE: message"
     };
     static constexpr int HexPreviewBytes = 32;
 
     MessagePrinter() = default;
     explicit MessagePrinter(const Options &options) : m_options(options) { }
+    const Options &options() const { return m_options; }
 
     // The stdout line for the event, or an empty array for events not printed there.
     QByteArray line(const TrafficBatch &batch, const TrafficEvent &event) const;
@@ -38,6 +40,7 @@ public:
     static QByteArray describeFrames(const TrafficEvent &event);
 
 private:
+    QByteArray scriptLine(const TrafficEvent &event) const;
     void appendPayload(QByteArray &out, QByteArrayView payload) const;
 
     Options m_options;

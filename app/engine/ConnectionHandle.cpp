@@ -142,3 +142,10 @@ void ConnectionHandle::cancelReplay()
     ConnectionWorker *worker = m_worker;
     post([worker] { worker->cancelReplay(); });
 }
+
+void ConnectionHandle::loadScript(const ScriptSource &source)
+{
+    m_script = source;
+    ConnectionWorker *worker = m_worker;
+    post([worker, source] { worker->loadScript(source); });
+}

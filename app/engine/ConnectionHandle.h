@@ -6,6 +6,7 @@
 #include "LoopLag.h"
 #include "OwnedThread.h"
 #include "ReplayPlan.h"
+#include "ScriptSource.h"
 #include "TrafficBatch.h"
 
 #include <QObject>
@@ -26,6 +27,8 @@ public:
     const ConnectionSettings &settings() const { return m_settings; }
     ConnectionState state() const { return m_state; }
     const EventClock &clock() const { return m_clock; }
+    // The script last given to loadScript() (empty: none).
+    const ScriptSource &script() const { return m_script; }
 
     // Shutting down many connections in parallel: begin on all, then wait on all.
     void beginShutdown();
@@ -45,6 +48,9 @@ public Q_SLOTS:
     void stopRecording();
     void startReplay(const ReplayPlan &plan);
     void cancelReplay();
+    // Runs the script in the connection's thread from now on, replacing the one running; an
+    // empty source stops it. Its errors, log() lines and test results arrive as Script events.
+    void loadScript(const ScriptSource &source);
 
 Q_SIGNALS:
     void eventsReceived(const TrafficBatch &batch, const LoopLag &socketThreadLag);
@@ -60,5 +66,6 @@ private:
     OwnedThread m_thread;
     ConnectionWorker *m_worker;
     ConnectionState m_state = ConnectionState::Idle;
+    ScriptSource m_script;
     bool m_shutdownBegun = false;
 };

@@ -1,5 +1,6 @@
 #include "MockServer.h"
 
+#include "EventBatcher.h"
 #include "MockClient.h"
 
 #include <QTcpServer>
@@ -12,8 +13,9 @@ class MockServerCore : public QTcpServer
 {
     Q_OBJECT
 public:
-    MockServerCore(const QList<MockServer::Message> &messages, MockServer::Mode mode)
-        : m_messages(messages), m_mode(mode)
+    MockServerCore(const QList<MockServer::Message> &messages, MockServer::Mode mode,
+        const ScriptSource &script, const MockRules &rules)
+        : m_messages(messages), m_mode(mode), m_script(script), m_rules(rules)
     { }
 
     quint16 start(const QHostAddress &address, quint16 port, QString *error)
@@ -28,18 +30,32 @@ public:
 Q_SIGNALS:
     void clientConnected(const QString &peer);
     void clientDisconnected(const QString &peer, const QString &why);
+    void scriptEvents(const TrafficBatch &batch);
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        auto *client = new MockClient(descriptor, m_messages, m_mode, this);
+        auto *client = new MockClient(descriptor, m_messages, m_mode, m_script, m_rules, this);
         connect(client, &MockClient::opened, this, &MockServerCore::clientConnected);
         connect(client, &MockClient::finished, this, &MockServerCore::clientDisconnected);
+        connect(client, &MockClient::scriptEvent, this, &MockServerCore::addScriptEvent);
     }
 
 private:
+    void addScriptEvent(const TrafficEvent &event)
+    {
+        if (!m_batcher) { // made in this thread, on first use
+            m_batcher = new EventBatcher(this);
+            connect(m_batcher, &EventBatcher::batchReady, this, &MockServerCore::scriptEvents);
+        }
+        m_batcher->append(TrafficEvent(event));
+    }
+
     QList<MockServer::Message> m_messages;
     MockServer::Mode m_mode;
+    ScriptSource m_script;
+    MockRules m_rules;
+    EventBatcher *m_batcher = nullptr;
 };
 
 MockServer::MockServer(QObject *parent)
@@ -74,7 +90,8 @@ bool MockServer::listen(const QList<Message> &messages, Mode mode, const QHostAd
     quint16 port, QString *error)
 {
     stop();
-    auto *core = new MockServerCore(messages, mode);
+    auto *core = new MockServerCore(messages, mode, m_script, m_rules);
+    connect(core, &MockServerCore::scriptEvents, this, &MockServer::scriptEvents);
     connect(core, &MockServerCore::clientConnected, this, [this](const QString &peer) {
         m_clients.append(peer);
         Q_EMIT clientConnected(peer);

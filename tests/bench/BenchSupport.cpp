@@ -74,7 +74,8 @@ double bareClientRate(quint16 port, int messages)
     return rate;
 }
 
-IngestResult engineIngest(quint16 port, int messages, const QString &recordTo)
+IngestResult engineIngest(
+    quint16 port, int messages, const QString &recordTo, const ScriptSource &script)
 {
     ConnectionSettings settings;
     settings.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
@@ -100,6 +101,8 @@ IngestResult engineIngest(quint16 port, int messages, const QString &recordTo)
         });
     if (!recordTo.isEmpty())
         connection.startRecording(recordTo);
+    if (!script.isEmpty())
+        connection.loadScript(script);
     connection.open();
     spin([&] { return count >= messages; });
     if (!recordTo.isEmpty()) {

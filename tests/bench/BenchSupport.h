@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ScriptSource.h"
+
 #include <QList>
 #include <QString>
 
@@ -26,8 +28,9 @@ struct IngestResult
 };
 // msgs/s of `messages` text messages through the whole engine to a consumer in this (the main)
 // thread: from the open event until the last message arrived, or, when recordTo is given, until
-// the recording of them is complete on disk.
-IngestResult engineIngest(quint16 port, int messages, const QString &recordTo = {});
+// the recording of them is complete on disk. With a script, it runs on the connection.
+IngestResult engineIngest(
+    quint16 port, int messages, const QString &recordTo = {}, const ScriptSource &script = {});
 // Resident memory of this process, in bytes.
 qint64 residentBytes();
 // One Markdown table row: figure | Sockscope | baseline | ratio | target.

@@ -4,8 +4,8 @@
 #include <QRegularExpression>
 #include <QStringList>
 
-// The sockscope binary (or another program) run as a user runs it in a terminal: arguments,
-// stdout, stderr, signals and an exit status. Killed when the object goes away.
+// `sockscope COMMAND ...` as a subprocess, driven as a user drives it: stdin, stdout, stderr,
+// signals and an exit status. Killed when the object goes away.
 class CliProcess
 {
 public:
@@ -18,7 +18,7 @@ public:
     QString stdoutText();
     QString stderrText();
     void signal(int number);
-    // Exit code, or -1 when it did not exit in time.
+    // Exit code, or -1 when it did not exit in time (-2: it crashed).
     int waitForExit(int timeoutMs = 10000);
     QProcess &process() { return m_process; }
 

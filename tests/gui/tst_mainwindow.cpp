@@ -23,7 +23,9 @@
 #include "RecordingPage.h"
 #include "RequestPanel.h"
 #include "RttChart.h"
+#include "ScriptPanel.h"
 #include "TestServer.h"
+#include "TestsPanel.h"
 #include "Theme.h"
 #include "TrafficLogPane.h"
 #include "TrafficLogView.h"
@@ -43,6 +45,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -62,6 +65,7 @@
 #include <QTextLayout>
 #include <QTimer>
 #include <QToolButton>
+#include <QTreeWidget>
 
 #include <csignal>
 
@@ -167,6 +171,7 @@ private Q_SLOTS:
     void recordingShowsADotTheNameAndTheSize();
     void demoOpensTickerAndEcho();
     void sendTextJsonAndBinaryAndSeeTheEchoes();
+    void aScriptRunsFromItsTabAndItsTestsAreListed();
     void invalidInputIsRefusedWithThePosition();
     void filterTheLog();
     void heartbeatChangesApplyWhileOpen();
@@ -275,6 +280,68 @@ void TestMainWindow::sendTextJsonAndBinaryAndSeeTheEchoes()
     QTRY_COMPARE(countRows(model, Kind::Binary, Direction::Incoming), 2);
     QCOMPARE(model->payloadAt(lastRow(model, Kind::Binary, Direction::Incoming)),
         QByteArray::fromHex("000102"));
+}
+
+void TestMainWindow::aScriptRunsFromItsTabAndItsTestsAreListed()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    ConnectionPage *page = openEcho(window);
+    // Alt+5 shows the Script tab; the script is typed into its editor.
+    QTest::keyClick(&window, Qt::Key_5, Qt::AltModifier);
+    ScriptPanel *script = page->scriptPanel();
+    QCOMPARE(page->sideTabs()->currentWidget(), script);
+    QPlainTextEdit *editor = script->editor();
+    editor->setFocus();
+    QTest::keyClick(editor, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(editor, Qt::Key_Delete);
+    for (const char *line :
+        {"function onMessage(msg, ctx) {",
+            "  test('echo is ' + msg.data, () => expect(msg.data).toBe('hi'));",
+            "  if (msg.data === 'boom') null.x;", "  if (msg.data === 'hi') return 'pong';", "}"}) {
+        QTest::keyClicks(editor, QLatin1String(line));
+        QTest::keyClick(editor, Qt::Key_Return);
+    }
+    // F5 runs it on the open connection.
+    QTest::keyClick(&window, Qt::Key_F5);
+    QCOMPARE(script->runButton()->text(), QStringLiteral("Reload"));
+    QTRY_VERIFY(countRows(page->logModel(), Kind::Note, Direction::Local) > 0);
+    Composer *composer = page->composer();
+    composer->setMode(Composer::Mode::Text);
+    for (const QString &text : {QStringLiteral("hi"), QStringLiteral("boom")}) {
+        composer->setContent(text);
+        QTest::keyClick(&window, Qt::Key_Return, Qt::ControlModifier | Qt::ShiftModifier);
+    }
+    // The echoed "hi" is answered with "pong", whose echo is tested too.
+    QTRY_COMPARE(page->presenter()->testsPassed() + page->presenter()->testsFailed(), 3);
+    QCOMPARE(page->presenter()->testsPassed(), 1);
+    QTest::keyClick(&window, Qt::Key_6, Qt::AltModifier);
+    TestsPanel *tests = page->testsPanel();
+    QCOMPARE(page->sideTabs()->currentWidget(), tests);
+    QCOMPARE(tests->summary(), QStringLiteral("3 test(s): 1 passed, 2 failed"));
+    QCOMPARE(tests->list()->topLevelItemCount(), 3);
+    const QList<QTreeWidgetItem *> boom
+        = tests->list()->findItems(QStringLiteral("echo is boom"), Qt::MatchExactly, 1);
+    QCOMPARE(boom.size(), 1);
+    QVERIFY2(
+        boom.first()->text(0).contains(QLatin1String("failed")), qPrintable(boom.first()->text(0)));
+    QCOMPARE(boom.first()->text(2), QStringLiteral("2"));
+    QCOMPARE(boom.first()->text(3), QStringLiteral("expected \"boom\" to be \"hi\""));
+    // The handler's error is listed with its line; activating it puts the cursor there.
+    QListWidget *problems = script->problems();
+    QTRY_COMPARE(problems->count(), 1);
+    QVERIFY2(problems->item(0)->text().startsWith(QLatin1String("line 3: onMessage: TypeError")),
+        qPrintable(problems->item(0)->text()));
+    QTest::keyClick(&window, Qt::Key_5, Qt::AltModifier);
+    QTest::mouseClick(problems->viewport(), Qt::LeftButton, {},
+        problems->visualItemRect(problems->item(0)).center());
+    QCOMPARE(script->currentLine(), 3);
+    // The errors never broke the connection; Shift+F5 stops the script.
+    QCOMPARE(page->state(), ConnectionState::Open);
+    QTest::keyClick(&window, Qt::Key_F5, Qt::ShiftModifier);
+    QCOMPARE(script->runButton()->text(), QStringLiteral("Run"));
+    QTRY_VERIFY(page->presenter()->scriptLines().isEmpty());
 }
 
 void TestMainWindow::invalidInputIsRefusedWithThePosition()
@@ -518,7 +585,7 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
     QVERIFY(readme.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(readme.readAll());
     const QRegularExpression path(QStringLiteral(
-        "(File|Edit|View|Connection|Proxy|Tools|Help) \u2192 ([A-Z][A-Za-z ]+[a-z])"));
+        "(File|Edit|View|Connection|Proxy|Script|Tools|Help) \u2192 ([A-Z][A-Za-z /]+[a-z])"));
     int named = 0;
     for (auto it = path.globalMatch(text); it.hasNext(); ++named) {
         const QRegularExpressionMatch m = it.next();
@@ -550,7 +617,11 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
         {"interceptClient", {}}, {"interceptServer", {}}, {"forwardHeld", QKeySequence(Qt::Key_F8)},
         {"forwardEdited", QKeySequence(Qt::CTRL | Qt::Key_F8)},
         {"dropHeld", QKeySequence(Qt::SHIFT | Qt::Key_F8)}, {"injectMessage", {}}, {"cutNow", {}},
-        {"recordPair", {}}};
+        {"recordPair", {}},
+        {"runScript", QKeySequence(Qt::Key_F5)},
+        {"stopScript", QKeySequence(Qt::SHIFT | Qt::Key_F5)}, {"openScript", {}},
+        {"showScript", {}}, {"showTests", {}}, {"panelScript", QKeySequence(Qt::ALT | Qt::Key_5)},
+        {"panelTests", QKeySequence(Qt::ALT | Qt::Key_6)}};
     for (const auto &[name, keys] : expected) {
         QAction *a = window.action(QLatin1String(name));
         QVERIFY2(a, name);

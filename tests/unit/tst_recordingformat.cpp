@@ -50,6 +50,11 @@ TrafficBatch sampleEvents()
     TrafficEvent &error = add(Kind::Error, Direction::Local, 45);
     error.text = QStringLiteral("the server answered HTTP 302 Found");
     error.code = 302;
+    TrafficEvent &test = add(Kind::Script, Direction::Local, 47);
+    test.code = quint16(TrafficEvent::ScriptNote::TestFailed);
+    test.text = QStringLiteral("echo \"keeps\" op");
+    test.sequence = 12;
+    test.data = QByteArray("expected 3 to be 6 \xc3\xa9");
     TrafficEvent &close = add(Kind::Close, Direction::Local, 50);
     close.code = 4001;
     close.text = QStringLiteral("bye");

@@ -44,6 +44,8 @@ void ConnectionPresenter::open(const ConnectionSettings &settings)
                 if (c == m_connection)
                     m_connection = nullptr;
             });
+        if (!m_script.isEmpty())
+            m_connection->loadScript(m_script); // before the open: it sees onOpen
         m_connection->open();
     } else {
         m_connection->openWith(settings);
@@ -144,8 +146,19 @@ void ConnectionPresenter::ingest(const TrafficBatch &batch, const LoopLag &socke
 {
     m_socketLag = socketLag;
     bool heartbeatChanged = false;
+    bool scriptChanged = false;
     for (const TrafficEvent &e : batch.events) {
         switch (e.kind) {
+        case Kind::Script: {
+            const auto note = TrafficEvent::ScriptNote(e.code);
+            m_testsPassed += note == TrafficEvent::ScriptNote::TestPassed;
+            m_testsFailed += note == TrafficEvent::ScriptNote::TestFailed;
+            if (m_scriptLines.size() >= MaxScriptLines)
+                m_scriptLines.removeFirst();
+            m_scriptLines.append({note, e.text, int(e.sequence), QString::fromUtf8(e.data)});
+            scriptChanged = true;
+            break;
+        }
         case Kind::Text:
         case Kind::Binary:
             if (e.direction == Direction::Incoming) {
@@ -221,6 +234,19 @@ void ConnectionPresenter::ingest(const TrafficBatch &batch, const LoopLag &socke
     }
     if (heartbeatChanged)
         Q_EMIT this->heartbeatChanged();
+    if (scriptChanged)
+        Q_EMIT scriptLinesChanged();
+}
+
+void ConnectionPresenter::setScript(const ScriptSource &source)
+{
+    m_script = source;
+    m_scriptLines.clear();
+    m_testsPassed = 0;
+    m_testsFailed = 0;
+    Q_EMIT scriptLinesChanged();
+    if (m_connection)
+        m_connection->loadScript(source);
 }
 
 void ConnectionPresenter::setState(ConnectionState state)

@@ -6,6 +6,7 @@
 #include "LoopLag.h"
 #include "MessageLogModel.h"
 #include "ReplayPlan.h"
+#include "ScriptSource.h"
 
 #include <QObject>
 
@@ -32,6 +33,15 @@ public:
         qint64 openedAtUs = -1;
         qint64 endedAtUs = -1;
     };
+    // A script's error, log() line or test result, as the Script and Tests panels list them.
+    struct ScriptLine
+    {
+        TrafficEvent::ScriptNote note = TrafficEvent::ScriptNote::Log;
+        QString text; // the message, or the test's name
+        int line = 0; // 0: not known
+        QString detail; // a failed test's reason
+    };
+    static constexpr int MaxScriptLines = 2000; // the oldest go first
     struct Ending
     {
         bool ended = false;
@@ -66,6 +76,13 @@ public:
     bool replay(const ReplayPlan &plan);
     void stopReplay();
     QString replayStatus() const { return m_replayStatus; }
+    // Runs the script on the connection (now, or when it is opened); an empty source stops it.
+    // The lines of the previous run are cleared.
+    void setScript(const ScriptSource &source);
+    const ScriptSource &script() const { return m_script; }
+    const QList<ScriptLine> &scriptLines() const { return m_scriptLines; }
+    int testsPassed() const { return m_testsPassed; }
+    int testsFailed() const { return m_testsFailed; }
 
     const AttemptStatistics &attempt() const { return m_attempt; }
     const Ending &ending() const { return m_ending; }
@@ -100,6 +117,7 @@ Q_SIGNALS:
     void errorChanged(const QString &error);
     void attemptStarted(int attempt);
     void heartbeatChanged();
+    void scriptLinesChanged(); // at most once per batch
 
 private:
     void setError(const QString &error);
@@ -127,4 +145,8 @@ private:
     qint64 m_lastRateUs = -1;
     double m_rateIn = 0;
     double m_rateOut = 0;
+    ScriptSource m_script;
+    QList<ScriptLine> m_scriptLines;
+    int m_testsPassed = 0;
+    int m_testsFailed = 0;
 };

@@ -322,6 +322,8 @@ void ConnectionWorker::onHandshakeDone(qint64 consumed, char *data, qint64 size)
     e.text = m_subprotocol;
     post(std::move(e));
     setState(ConnectionState::Open);
+    if (m_script)
+        m_script->opened();
     // Pinging starts only now: a ping before the upgrade would corrupt the handshake.
     m_heartbeat->start([this](const QByteArray &payload) {
         if (!m_wire)
@@ -360,6 +362,67 @@ void ConnectionWorker::messageReceived(
     m_batcher->commit();
     if (m_replayer->isRunning())
         m_replayer->messageReceived();
+    if (m_script)
+        runScript(opcode, data, size);
+}
+
+void ConnectionWorker::runScript(quint8 opcode, const char *data, qint64 size)
+{
+    if (!m_script->handlesMessages())
+        return;
+    const ScriptHost::Verdict verdict = m_script->message(
+        Direction::Incoming, opcode != WireOpcode::Text, data, size, m_nowWallMs);
+    // At an endpoint a returned value is the reply; DROP has nothing to hold back.
+    if (verdict.kind == ScriptHost::Verdict::Kind::Replace)
+        scriptSend(verdict.binary, verdict.payload);
+}
+
+void ConnectionWorker::scriptSend(bool binary, const QByteArray &payload)
+{
+    if (binary)
+        sendBinary(payload);
+    else
+        sendUtf8(payload);
+}
+
+void ConnectionWorker::scriptClose(quint16 code, const QString &reason)
+{
+    // Not from inside the parser or the script: the close runs once both have returned.
+    QMetaObject::invokeMethod(
+        this, [this, code, reason] { requestClose(code, reason); }, Qt::QueuedConnection);
+}
+
+void ConnectionWorker::scriptOutput(
+    TrafficEvent::ScriptNote note, const QString &text, int line, const QString &detail)
+{
+    TrafficEvent e = makeEvent(Kind::Script, Direction::Local);
+    e.code = quint16(note);
+    e.text = text;
+    e.sequence = quint32(qMax(0, line));
+    e.data = detail.toUtf8();
+    post(std::move(e));
+}
+
+void ConnectionWorker::loadScript(const ScriptSource &source)
+{
+    if (m_script) {
+        delete m_script; // its timers go with it
+        m_script = nullptr;
+    }
+    if (source.isEmpty()) {
+        note(Kind::Note, QStringLiteral("script stopped"));
+        return;
+    }
+    auto *script = new ScriptHost(source, this, this);
+    if (!script->load()) {
+        delete script;
+        note(Kind::Note, QStringLiteral("script %1 not loaded").arg(source.name));
+        return;
+    }
+    m_script = script;
+    note(Kind::Note, QStringLiteral("script %1 loaded").arg(source.name));
+    if (m_state == ConnectionState::Open)
+        m_script->opened();
 }
 
 void ConnectionWorker::pingReceived(const char *data, qint64 size, const WireFrameInfo &info)
@@ -594,11 +657,15 @@ void ConnectionWorker::onLoopSampled()
 
 void ConnectionWorker::sendText(const QString &text)
 {
+    sendUtf8(text.toUtf8());
+}
+
+void ConnectionWorker::sendUtf8(const QByteArray &utf8)
+{
     if (m_state != ConnectionState::Open || !m_wire) {
         note(Kind::Error, QStringLiteral("not sent: the connection is not open"));
         return;
     }
-    const QByteArray utf8 = text.toUtf8();
     const WireFrameInfo info = m_wire->sendText(utf8);
     flushOutput();
     const qint64 now = m_clock.elapsedUs();
@@ -773,6 +840,8 @@ void ConnectionWorker::finish(Closer closedBy, quint16 code, const QString &reas
     e.cause = cause;
     e.transportEnd = transportEnd;
     post(std::move(e));
+    if (m_script)
+        m_script->closed(code, reason);
 
     if (shouldReconnect(cause)) {
         const int delay = m_reconnectAfterHeartbeat && !m_settings.reconnect.enabled

@@ -7,6 +7,8 @@
 #include "LoopLag.h"
 #include "ReconnectBackoff.h"
 #include "Replayer.h"
+#include "ScriptHost.h"
+#include "ScriptSource.h"
 #include "TrafficBatch.h"
 #include "Transport.h"
 #include "WireConnection.h"
@@ -27,7 +29,9 @@ class QTimer;
 // handshake, the WebSocket codec and every timer of the connection, all created in that thread;
 // nothing here is ever touched from another thread. Requests arrive as queued slot calls; what
 // happens leaves as batches of events, each with how it was framed on the wire.
-class ConnectionWorker : public QObject, private WireConnection::Listener
+class ConnectionWorker : public QObject,
+                         private WireConnection::Listener,
+                         private ScriptHost::Connection
 {
     Q_OBJECT
 public:
@@ -52,6 +56,9 @@ public Q_SLOTS:
     // Sends the plan's messages with their timing once the connection is open.
     void startReplay(const ReplayPlan &plan);
     void cancelReplay();
+    // Runs the script on this connection from now on, replacing the one running (an empty
+    // source removes it). If the connection is open, its onOpen runs at once.
+    void loadScript(const ScriptSource &source);
 
 Q_SIGNALS:
     void eventsReady(const TrafficBatch &batch, const LoopLag &lag);
@@ -109,6 +116,14 @@ private:
         quint16 code, const QString &reason, const WireFrameInfo &info, bool answered) override;
     void protocolViolated(quint16 code, const QString &reason, qint64 offset) override;
 
+    // ScriptHost::Connection
+    void scriptSend(bool binary, const QByteArray &payload) override;
+    void scriptClose(quint16 code, const QString &reason) override;
+    void scriptOutput(TrafficEvent::ScriptNote note, const QString &text, int line,
+        const QString &detail) override;
+    void runScript(quint8 opcode, const char *data, qint64 size);
+    void sendUtf8(const QByteArray &utf8);
+
     ConnectionSettings m_settings;
     const EventClock m_clock;
     ConnectionState m_state = ConnectionState::Idle;
@@ -128,6 +143,7 @@ private:
     LoopLagProbe *m_lagProbe = nullptr;
     SessionRecorder *m_recorder = nullptr;
     Replayer *m_replayer = nullptr;
+    ScriptHost *m_script = nullptr; // none unless a script was loaded: no cost per message
     ReplayPlan m_pendingReplay;
 
     // The attempt in progress.

@@ -1,19 +1,25 @@
 #include "MockClient.h"
 
+#include "FrameWriter.h"
 #include "TcpTransport.h"
 
+#include <QDateTime>
 #include <QTimer>
 
 namespace {
 constexpr qint64 ReadSize = 64 * 1024;
 constexpr qint64 MaxTimerMs = 24 * 60 * 60 * 1000; // wake at least daily for a far-off message
+// Delayed rule answers waiting for one client; more are answered... not at all, and said so.
+constexpr int MaxPendingReplies = 10'000;
 } // namespace
 
 MockClient::MockClient(qintptr descriptor, const QList<MockServer::Message> &messages,
-    MockServer::Mode mode, QObject *parent)
+    MockServer::Mode mode, const ScriptSource &script, const MockRules &rules, QObject *parent)
     : QObject(parent)
     , m_messages(messages)
     , m_mode(mode)
+    , m_scriptSource(script)
+    , m_rules(rules)
     , m_transport(new TcpTransport(this))
     , m_timer(new QTimer(this))
 {
@@ -41,6 +47,13 @@ void MockClient::end(const QString &why)
     if (m_transport->endReason() == TrafficEvent::TransportEnd::Unknown)
         m_transport->abort();
     const bool wasOpen = bool(m_wire);
+    if (m_script) {
+        const bool closeFrame = m_wire && m_wire->closeReceived();
+        m_script->closed(closeFrame ? m_wire->receivedCloseCode() : 1006,
+            closeFrame ? m_wire->receivedCloseReason() : QString());
+        delete m_script;
+        m_script = nullptr;
+    }
     if (wasOpen)
         Q_EMIT finished(m_peer, why);
     deleteLater();
@@ -123,6 +136,17 @@ void MockClient::send(const MockServer::Message &m)
 void MockClient::startServing()
 {
     m_clock.start();
+    if (!m_scriptSource.isEmpty()) {
+        m_script = new ScriptHost(m_scriptSource, this, this);
+        if (m_script->load()) {
+            m_script->opened();
+        } else {
+            delete m_script;
+            m_script = nullptr;
+        }
+        if (!m_wire) // the script closed or the client went away
+            return;
+    }
     if (m_mode == MockServer::Mode::Timed)
         sendNext();
     else
@@ -169,9 +193,12 @@ int MockClient::sendServerRun(int index)
     return index;
 }
 
-void MockClient::messageReceived(quint8, const char *, qint64, const WireFrameInfo &)
+void MockClient::messageReceived(
+    quint8 opcode, const char *data, qint64 size, const WireFrameInfo &)
 {
-    if (m_mode != MockServer::Mode::Reply)
+    // DROP from the script holds back the rules' and the recording's answers to this message.
+    const bool heldBack = (m_script || m_rules.size() > 0) && !answerScripted(opcode, data, size);
+    if (m_mode != MockServer::Mode::Reply || heldBack || !m_wire)
         return;
     if (m_transport->bytesToWrite() > HighWaterBytes) {
         m_wire->sendClose(1008, "the client is not reading what it asked for");
@@ -184,6 +211,82 @@ void MockClient::messageReceived(quint8, const char *, qint64, const WireFrameIn
     if (m_next < m_messages.size() && !m_messages.at(m_next).fromServer)
         ++m_next;
     m_next = sendServerRun(m_next);
+}
+
+bool MockClient::answerScripted(quint8 opcode, const char *data, qint64 size)
+{
+    const bool binary = opcode == WireOpcode::Binary;
+    if (m_script) {
+        const ScriptHost::Verdict verdict = m_script->message(TrafficEvent::Direction::Incoming,
+            binary, data, size, QDateTime::currentMSecsSinceEpoch());
+        if (verdict.kind == ScriptHost::Verdict::Kind::Drop)
+            return false;
+        if (verdict.kind == ScriptHost::Verdict::Kind::Replace)
+            scriptSend(verdict.binary, verdict.payload);
+    }
+    if (m_rules.size() == 0 || !m_wire)
+        return true;
+    const MockRules::Answer answer = m_rules.answer(QByteArray(data, qsizetype(size)), binary);
+    if (!answer.matched)
+        return true;
+    const auto act = [this, answer] {
+        if (answer.hasReply)
+            scriptSend(false, answer.reply);
+        if (answer.close)
+            closeWith(answer.closeCode, answer.closeReason);
+    };
+    if (answer.delayMs == 0) {
+        act();
+    } else if (m_pendingReplies < MaxPendingReplies) {
+        ++m_pendingReplies;
+        QTimer::singleShot(answer.delayMs, Qt::PreciseTimer, this, [this, act] {
+            --m_pendingReplies;
+            act();
+        });
+    }
+    return true;
+}
+
+void MockClient::scriptSend(bool binary, const QByteArray &payload)
+{
+    if (!m_wire || m_wire->closeSent() || m_ended)
+        return;
+    if (binary)
+        m_wire->sendBinary(payload);
+    else
+        m_wire->sendText(payload);
+    flush();
+}
+
+void MockClient::scriptClose(quint16 code, const QString &reason)
+{
+    // Not from inside the parser or the script.
+    QMetaObject::invokeMethod(
+        this, [this, code, reason] { closeWith(code, reason); }, Qt::QueuedConnection);
+}
+
+void MockClient::closeWith(quint16 code, const QString &reason)
+{
+    if (!m_wire || m_wire->closeSent() || m_ended)
+        return;
+    m_timer->stop();
+    m_wire->sendClose(code, reason.toUtf8());
+    flush();
+}
+
+void MockClient::scriptOutput(
+    TrafficEvent::ScriptNote note, const QString &text, int line, const QString &detail)
+{
+    TrafficEvent e;
+    e.kind = TrafficEvent::Kind::Script;
+    e.direction = TrafficEvent::Direction::Local;
+    e.timeUs = m_clock.isValid() ? m_clock.nsecsElapsed() / 1000 : 0;
+    e.wallMs = QDateTime::currentMSecsSinceEpoch();
+    e.code = quint16(note);
+    e.text = text;
+    e.sequence = quint32(qMax(0, line));
+    e.data = detail.toUtf8();
+    Q_EMIT scriptEvent(e);
 }
 
 void MockClient::closeFrameReceived(quint16, const QString &, const WireFrameInfo &, bool)

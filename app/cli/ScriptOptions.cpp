@@ -1,0 +1,87 @@
+#include "ScriptOptions.h"
+
+#include "ConnectOptions.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QStringDecoder>
+
+namespace ScriptOptions {
+
+QList<QCommandLineOption> options()
+{
+    return {
+        QCommandLineOption(QStringLiteral("script"),
+            QStringLiteral("Run a JavaScript file on each connection (onOpen, onMessage, onClose, "
+                           "ctx, log, test; see docs/scripting.md). Its errors and log() lines "
+                           "print on stderr as FILE:LINE: message."),
+            QStringLiteral("FILE.js")),
+        QCommandLineOption(QStringLiteral("script-budget"),
+            QStringLiteral("How long one call into the script may run before it is interrupted "
+                           "(default 500 ms); ms, or a number with ms or s."),
+            QStringLiteral("MS")),
+        QCommandLineOption(QStringLiteral("junit"),
+            QStringLiteral("Write the script's test() results to FILE as JUnit XML."),
+            QStringLiteral("FILE")),
+    };
+}
+
+QCommandLineOption rulesOption()
+{
+    return QCommandLineOption(QStringLiteral("rules"),
+        QStringLiteral("Answer client messages by mock rules: a JSON list of {match, reply, "
+                       "delay, close} (see docs/scripting.md); the first match answers."),
+        QStringLiteral("FILE.json"));
+}
+
+bool read(const QCommandLineParser &parser, ScriptSource *source, QString *error)
+{
+    *source = {};
+    const QString path = parser.value(QStringLiteral("script"));
+    const bool hasBudget = parser.isSet(QStringLiteral("script-budget"));
+    if (path.isEmpty()) {
+        if (hasBudget || parser.isSet(QStringLiteral("junit"))) {
+            *error = QStringLiteral("--script-budget and --junit go with --script FILE.js");
+            return false;
+        }
+        return true;
+    }
+    int budgetMs = ScriptSource::DefaultBudgetMs;
+    if (hasBudget
+        && (!ConnectOptions::parseDuration(parser.value(QStringLiteral("script-budget")), &budgetMs)
+            || budgetMs < ScriptSource::MinBudgetMs || budgetMs > ScriptSource::MaxBudgetMs)) {
+        *error = QStringLiteral("--script-budget takes %1 ms to %2 s")
+                     .arg(ScriptSource::MinBudgetMs)
+                     .arg(ScriptSource::MaxBudgetMs / 1000);
+        return false;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the script %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (file.size() > ScriptSource::MaxCodeBytes) {
+        *error = QStringLiteral("the script %1 is larger than %2 MiB")
+                     .arg(path)
+                     .arg(ScriptSource::MaxCodeBytes / (1024 * 1024));
+        return false;
+    }
+    const QByteArray bytes = file.read(ScriptSource::MaxCodeBytes + 1);
+    QStringDecoder utf8(QStringDecoder::Utf8);
+    const QString code = utf8.decode(bytes);
+    if (utf8.hasError()) {
+        *error = QStringLiteral("the script %1 is not UTF-8 text").arg(path);
+        return false;
+    }
+    source->name = path;
+    source->code = code;
+    source->budgetMs = budgetMs;
+    return true;
+}
+
+QString junitPath(const QCommandLineParser &parser)
+{
+    return parser.value(QStringLiteral("junit"));
+}
+
+} // namespace ScriptOptions
