@@ -35,7 +35,5 @@ public:
     static QByteArray describeFrames(const TrafficEvent &event);
 
 private:
-    void appendPayload(QByteArray &out, QByteArrayView payload) const;
-
     Options m_options;
 };

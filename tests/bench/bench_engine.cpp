@@ -184,6 +184,38 @@ double queuedRoundTripUs()
     return std::chrono::duration<double, std::micro>(end - start).count();
 }
 
+void processFigures(quint16 port)
+{
+    const QString url = QStringLiteral("ws://127.0.0.1:%1/").arg(port);
+    const QString count = QString::number(g_messages);
+    QTemporaryDir dir;
+    QList<double> connectSeconds;
+    QList<double> bareSeconds;
+    QList<double> recordSeconds;
+    for (int i = 0; i < Runs; ++i) { // interleaved
+        bareSeconds << processSeconds(
+            QStringLiteral(BENCH_BARECLIENT), {QString::number(port), count});
+        connectSeconds << processSeconds(QStringLiteral(SOCKSCOPE_BINARY),
+            {QStringLiteral("connect"), url, QStringLiteral("--no-ping")});
+        recordSeconds << processSeconds(QStringLiteral(SOCKSCOPE_BINARY),
+            {QStringLiteral("record"), url, QStringLiteral("--no-ping"), QStringLiteral("-o"),
+                dir.filePath(QStringLiteral("run%1.jsonl").arg(i))});
+        std::fprintf(stderr, "process run %d: bare %.3f s, connect %.3f s, record %.3f s\n", i + 1,
+            bareSeconds.last(), connectSeconds.last(), recordSeconds.last());
+    }
+    const double c = median(connectSeconds);
+    const double b = median(bareSeconds);
+    const double r = median(recordSeconds);
+    row("`sockscope connect URL > /dev/null`, 1M x 64 B, whole process (msgs/s, median of 5)",
+        QString::number(g_messages / c / 1e6, 'f', 2) + " M",
+        QString::number(g_messages / b / 1e6, 'f', 2) + " M (bare QWebSocket program)",
+        QString::number(b / c, 'f', 2) + "x", ">= 1.2x");
+    row("`sockscope record URL -o FILE`, 1M x 64 B, whole process (msgs/s, median of 5)",
+        QString::number(g_messages / r / 1e6, 'f', 2) + " M",
+        QString::number(g_messages / c / 1e6, 'f', 2) + " M (`connect` in the same run)",
+        QString::number(c / r, 'f', 2) + "x", ">= 0.8x");
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -191,8 +223,14 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     if (argc > 1)
         g_messages = std::atoi(argv[1]);
+    // `bench_engine MESSAGES process`: the whole-process figures alone.
+    const bool processOnly = argc > 2 && qstrcmp(argv[2], "process") == 0;
 
     FloodServer flood(g_messages, MessageSize);
+    if (processOnly) {
+        processFigures(flood.port());
+        return 0;
+    }
     QList<double> bare;
     QList<double> engine;
     for (int i = 0; i < Runs; ++i) { // interleaved, so both see the same machine load
@@ -222,34 +260,7 @@ int main(int argc, char *argv[])
             QString::number(median(deflated) / median(plainBare), 'f', 2) + "x", "reported");
     }
 
-    {
-        const QString url = QStringLiteral("ws://127.0.0.1:%1/").arg(flood.port());
-        const QString count = QString::number(g_messages);
-        QTemporaryDir dir;
-        QList<double> connectSeconds;
-        QList<double> bareSeconds;
-        QList<double> recordSeconds;
-        for (int i = 0; i < Runs; ++i) { // interleaved
-            bareSeconds << processSeconds(
-                QStringLiteral(BENCH_BARECLIENT), {QString::number(flood.port()), count});
-            connectSeconds << processSeconds(QStringLiteral(SOCKSCOPE_BINARY),
-                {QStringLiteral("connect"), url, QStringLiteral("--no-ping")});
-            recordSeconds << processSeconds(QStringLiteral(SOCKSCOPE_BINARY),
-                {QStringLiteral("record"), url, QStringLiteral("--no-ping"), QStringLiteral("-o"),
-                    dir.filePath(QStringLiteral("run%1.jsonl").arg(i))});
-        }
-        const double c = median(connectSeconds);
-        const double b = median(bareSeconds);
-        const double r = median(recordSeconds);
-        row("`sockscope connect URL > /dev/null`, 1M x 64 B, whole process (msgs/s, median of 5)",
-            QString::number(g_messages / c / 1e6, 'f', 2) + " M",
-            QString::number(g_messages / b / 1e6, 'f', 2) + " M (bare QWebSocket program)",
-            QString::number(b / c, 'f', 2) + "x", ">= 1.2x");
-        row("`sockscope record URL -o FILE`, 1M x 64 B, whole process (msgs/s, median of 5)",
-            QString::number(g_messages / r / 1e6, 'f', 2) + " M",
-            QString::number(g_messages / c / 1e6, 'f', 2) + " M (`connect` in the same run)",
-            QString::number(c / r, 'f', 2) + "x", ">= 0.8x");
-    }
+    processFigures(flood.port());
 
     TestServer echo;
     const IntervalError idle = heartbeatIntervalError(echo.port(), false);
