@@ -31,7 +31,7 @@ struct DigitPairs
     char text[200] = {};
     constexpr DigitPairs()
     {
-        for (int i = 0; i < 100; ++i) {
+        for (size_t i = 0; i < 100; ++i) {
             text[2 * i] = char('0' + i / 10);
             text[2 * i + 1] = char('0' + i % 10);
         }
@@ -540,14 +540,16 @@ bool parseHeader(
             header->startWallMs = start.toMSecsSinceEpoch();
     }
     header->requestHeaders.clear();
-    for (const QJsonValue &pair : o.value(QStringLiteral("requestHeaders")).toArray()) {
+    const QJsonArray requestHeaders = o.value(QStringLiteral("requestHeaders")).toArray();
+    for (const auto &pair : requestHeaders) {
         const QJsonArray a = pair.toArray();
         if (a.size() == 2)
             header->requestHeaders.append(
                 {a.at(0).toString().toLatin1(), a.at(1).toString().toUtf8()});
     }
     header->offeredSubprotocols.clear();
-    for (const QJsonValue &p : o.value(QStringLiteral("offeredSubprotocols")).toArray())
+    const QJsonArray offered = o.value(QStringLiteral("offeredSubprotocols")).toArray();
+    for (const auto &p : offered)
         header->offeredSubprotocols << p.toString();
     header->plainWireOmitted = o.value(QStringLiteral("plainWireOmitted")).toBool(false);
     return true;

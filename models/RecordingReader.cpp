@@ -12,9 +12,9 @@ using Kind = TrafficEvent::Kind;
 
 namespace {
 
-constexpr qint64 ChunkBytes = 4 * 1024 * 1024;
+constexpr qint64 ChunkBytes = 4LL * 1024 * 1024;
 // How much of a file that does not start with a header is looked at to say what it is instead.
-constexpr qsizetype SniffBytes = 64 * 1024 * 1024;
+constexpr qsizetype SniffBytes = 64LL * 1024 * 1024;
 
 bool isBlank(QByteArrayView bytes)
 {

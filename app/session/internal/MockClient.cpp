@@ -5,8 +5,8 @@
 #include <QTimer>
 
 namespace {
-constexpr qint64 ReadSize = 64 * 1024;
-constexpr qint64 MaxTimerMs = 24 * 60 * 60 * 1000; // wake at least daily for a far-off message
+constexpr qint64 ReadSize = 64LL * 1024;
+constexpr qint64 MaxTimerMs = 24LL * 60 * 60 * 1000; // wake at least daily for a far-off message
 } // namespace
 
 MockClient::MockClient(qintptr descriptor, const QList<MockServer::Message> &messages,
@@ -177,7 +177,7 @@ void MockClient::messageReceived(quint8, const char *, qint64, const WireFrameIn
         m_wire->sendClose(1008, "the client is not reading what it asked for");
         flush();
         end(QStringLiteral("dropped: the client stopped reading (%1 MiB waiting)")
-                .arg(m_transport->bytesToWrite() / (1024 * 1024)));
+                .arg(m_transport->bytesToWrite() / (1024LL * 1024)));
         return;
     }
     // Skip the recorded client message this one stands for, then answer as recorded.
