@@ -88,15 +88,15 @@ IntervalError heartbeatIntervalError(quint16 port, bool blockMainThread)
 
 double shutdownMs(quint16 port)
 {
+    int open = 0; // declared first: it outlives the connections that count into it
     ConnectionManager manager;
-    int open = 0;
     ConnectionSettings settings;
     settings.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
     settings.heartbeat.intervalMs = 50;
     for (int i = 0; i < 50; ++i) {
         ConnectionHandle *c = manager.createConnection(settings);
         QObject::connect(c, &ConnectionHandle::stateChanged, c,
-            [&open](ConnectionState s) { open += s == ConnectionState::Open; });
+            [count = &open](ConnectionState s) { *count += s == ConnectionState::Open; });
         c->open();
     }
     spin([&] { return open == 50; });
