@@ -93,14 +93,18 @@ int lastRow(const MessageLogModel *model, Kind kind, Direction direction)
 
 // Answers the next modal dialog the way a person would (file dialogs, questions). An answer not
 // used within 10 s is dropped, so it cannot answer another test's dialog.
-QList<QPointer<QTimer>> pendingAnswers;
+QList<QPointer<QTimer>> &pendingAnswers()
+{
+    static QList<QPointer<QTimer>> timers;
+    return timers;
+}
 
 void whenDialogOpens(const std::function<void(QWidget *)> &answer)
 {
     auto *timer = new QTimer;
     timer->setInterval(20);
     auto deadline = std::make_shared<QDeadlineTimer>(10000);
-    QObject::connect(timer, &QTimer::timeout, [timer, answer, deadline] {
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, answer, deadline] {
         QWidget *dialog = QApplication::activeModalWidget();
         if (!dialog && !deadline->hasExpired())
             return;
@@ -109,7 +113,7 @@ void whenDialogOpens(const std::function<void(QWidget *)> &answer)
         if (dialog)
             answer(dialog);
     });
-    pendingAnswers << timer;
+    pendingAnswers() << timer;
     timer->start();
 }
 
@@ -269,9 +273,9 @@ void TestMainWindow::init()
 
 void TestMainWindow::cleanup()
 {
-    for (const QPointer<QTimer> &timer : std::as_const(pendingAnswers))
+    for (const QPointer<QTimer> &timer : std::as_const(pendingAnswers()))
         delete timer.data();
-    pendingAnswers.clear();
+    pendingAnswers().clear();
 }
 
 ConnectionPage *TestMainWindow::openEcho(MainWindow &window)
@@ -593,7 +597,7 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
     QFile readme(QStringLiteral(SOCKSCOPE_PEERS_DIR "/../../README.md"));
     QVERIFY(readme.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(readme.readAll());
-    const QRegularExpression path(
+    static const QRegularExpression path(
         QStringLiteral("(File|Edit|View|Connection|Tools|Help) \u2192 ([A-Z][A-Za-z ]+[a-z])"));
     int named = 0;
     for (auto it = path.globalMatch(text); it.hasNext(); ++named) {
@@ -641,13 +645,14 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
     whenDialogOpens([&](QWidget *dialog) { chooseFile(dialog, recording); });
     QTest::keyClick(&window, Qt::Key_O, Qt::ControlModifier);
     QTRY_COMPARE(window.recordingPages().size(), 1);
-    QTRY_VERIFY(window.recordingPages().first()->isLoaded());
-    QCOMPARE(window.recordingPages().first()->logModel()->totalRows(), 3);
+    QTRY_VERIFY(window.recordingPages().constFirst()->isLoaded());
+    QCOMPARE(window.recordingPages().constFirst()->logModel()->totalRows(), 3);
     QTRY_VERIFY(window.action(QStringLiteral("exportHar"))->isEnabled());
     QVERIFY(!window.action(QStringLiteral("toggleConnection"))->isEnabled());
     QMenu *recent = window.action(QStringLiteral("recentRecordings"))->menu();
     QCOMPARE(recent->actions().size(), 1);
-    QCOMPARE(recent->actions().first()->data().toString(), QFileInfo(recording).absoluteFilePath());
+    QCOMPARE(
+        recent->actions().constFirst()->data().toString(), QFileInfo(recording).absoluteFilePath());
 
     // File → Export HAR… writes the file chosen; File → Import HAR… opens it again.
     const QString har = dir.filePath(QStringLiteral("session.har"));
@@ -659,14 +664,16 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
     for (int attempt = 0; attempt < 3 && window.recordingPages().size() < 2; ++attempt) {
         whenDialogOpens([&](QWidget *dialog) { chooseFile(dialog, har); });
         window.action(QStringLiteral("importHar"))->trigger();
-        QTest::qWaitFor([&] { return window.recordingPages().size() == 2; }, 3000);
+        if (QTest::qWaitFor([&] { return window.recordingPages().size() == 2; }, 3000))
+            break;
     }
     QCOMPARE(window.recordingPages().size(), 2);
     QTRY_COMPARE(
-        countRows(window.recordingPages().last()->logModel(), Kind::Text, Direction::Incoming), 1);
+        countRows(window.recordingPages().constLast()->logModel(), Kind::Text, Direction::Incoming),
+        1);
 
     // The recent list opens it again.
-    recent->actions().first()->trigger();
+    recent->actions().constFirst()->trigger();
     QTRY_COMPARE(window.recordingPages().size(), 3);
 }
 
