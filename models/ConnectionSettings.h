@@ -74,7 +74,7 @@ struct HttpHeader
 struct ConnectionSettings
 {
     static constexpr int DefaultConnectTimeoutMs = 10000;
-    static constexpr qint64 DefaultMaxIncomingMessageSize = 64 * 1024 * 1024;
+    static constexpr qint64 DefaultMaxIncomingMessageSize = 64LL * 1024 * 1024;
     static constexpr int DefaultCloseTimeoutMs = 1000;
 
     QUrl url;

@@ -18,11 +18,15 @@ namespace {
 constexpr int OpcodeText = 1;
 constexpr int OpcodeBinary = 2;
 constexpr int OpcodeClose = 8;
-const QString SubprotocolHeader = QStringLiteral("Sec-WebSocket-Protocol");
+
+QString subprotocolHeader()
+{
+    return QStringLiteral("Sec-WebSocket-Protocol");
+}
 
 QString headerValue(const QJsonArray &headers, const QString &name)
 {
-    for (const QJsonValue &h : headers) {
+    for (const auto &h : headers) {
         if (h[QStringLiteral("name")].toString().compare(name, Qt::CaseInsensitive) == 0)
             return h[QStringLiteral("value")].toString();
     }
@@ -71,7 +75,7 @@ bool importEntry(
                     .arg(i + 1));
             continue;
         }
-        if (name.compare(SubprotocolHeader, Qt::CaseInsensitive) == 0) {
+        if (name.compare(subprotocolHeader(), Qt::CaseInsensitive) == 0) {
             for (const QString &p : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
                 session->header.offeredSubprotocols << p.trimmed();
             continue;
@@ -88,7 +92,7 @@ bool importEntry(
         return v.isDouble() && std::isfinite(v.toDouble()) && v.toDouble() >= 0
             && v.toDouble() * 1000 <= double(RecordingFormat::MaxWallMs);
     };
-    for (const QJsonValue &m : messages) {
+    for (const auto &m : messages) {
         const QJsonValue time = m[QStringLiteral("time")];
         if (validTime(time))
             originMs = qMin(originMs, std::floor(time.toDouble() * 1000));
@@ -110,7 +114,7 @@ bool importEntry(
             ? qRound64((double(started.toMSecsSinceEpoch()) - originMs + waitMs) * 1000)
             : 0;
         open.text
-            = headerValue(response.value(QStringLiteral("headers")).toArray(), SubprotocolHeader);
+            = headerValue(response.value(QStringLiteral("headers")).toArray(), subprotocolHeader());
         session->header.subprotocol = open.text;
         events.append(open);
     }
@@ -230,7 +234,7 @@ QByteArray exportSessions(const QList<Session> &sessions, bool keepSecrets)
             headers.append(QJsonObject {{QStringLiteral("name"), QString::fromLatin1(h.name)},
                 {QStringLiteral("value"), QString::fromUtf8(h.value)}});
         if (!header.offeredSubprotocols.isEmpty())
-            headers.append(QJsonObject {{QStringLiteral("name"), SubprotocolHeader},
+            headers.append(QJsonObject {{QStringLiteral("name"), subprotocolHeader()},
                 {QStringLiteral("value"), header.offeredSubprotocols.join(QStringLiteral(", "))}});
         QString subprotocol = header.subprotocol;
         qint64 openUs = -1;
@@ -274,7 +278,7 @@ QByteArray exportSessions(const QList<Session> &sessions, bool keepSecrets)
         }
         QJsonArray responseHeaders;
         if (!subprotocol.isEmpty())
-            responseHeaders.append(QJsonObject {{QStringLiteral("name"), SubprotocolHeader},
+            responseHeaders.append(QJsonObject {{QStringLiteral("name"), subprotocolHeader()},
                 {QStringLiteral("value"), subprotocol}});
         const QString started = QDateTime::fromMSecsSinceEpoch(header.startWallMs, Qt::UTC)
                                     .toString(Qt::ISODateWithMs);

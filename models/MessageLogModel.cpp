@@ -552,7 +552,7 @@ QString MessageLogModel::formatSize(qint64 bytes)
 {
     if (bytes < 1024)
         return QStringLiteral("%1 B").arg(bytes);
-    if (bytes < 1024 * 1024)
+    if (bytes < 1024LL * 1024)
         return QStringLiteral("%1 KiB").arg(bytes / 1024.0, 0, 'f', 1);
     if (bytes < qint64(1024) * 1024 * 1024)
         return QStringLiteral("%1 MiB").arg(bytes / (1024.0 * 1024), 0, 'f', 1);

@@ -27,22 +27,21 @@ template<qsizetype N> void appendLiteral(QByteArray &out, const char (&text)[N])
     out.append(text, N - 1);
 }
 
-void appendInt(QByteArray &out, qint64 value)
+// "00" to "99": integers are written two digits at a time.
+struct DigitPairs
 {
-    char digits[24];
-    char *end = digits + sizeof(digits);
-    char *p = end;
-    quint64 u = value < 0 ? 0 - quint64(value) : quint64(value);
-    do {
-        *--p = char('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (value < 0)
-        *--p = '-';
-    out.append(p, end - p);
-}
+    char text[200] = {};
+    constexpr DigitPairs()
+    {
+        for (size_t i = 0; i < 100; ++i) {
+            text[2 * i] = char('0' + i / 10);
+            text[2 * i + 1] = char('0' + i % 10);
+        }
+    }
+};
+constexpr DigitPairs digitPairs;
 
-// The raw-pointer writers of the message fast path: the caller made room for the worst case.
+// The raw-pointer writers of the line formatter: the caller made room for the worst case.
 template<qsizetype N> char *put(char *p, const char (&text)[N])
 {
     std::memcpy(p, text, N - 1);
@@ -52,17 +51,30 @@ template<qsizetype N> char *put(char *p, const char (&text)[N])
 char *putInt(char *p, qint64 value)
 {
     char digits[24];
-    char *end = digits + sizeof(digits);
+    char *const end = digits + sizeof(digits);
     char *d = end;
     quint64 u = value < 0 ? 0 - quint64(value) : quint64(value);
-    do {
-        *--d = char('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        d -= 2;
+        std::memcpy(d, digitPairs.text + 2 * (u % 100), 2);
+        u /= 100;
+    }
+    if (u >= 10) {
+        d -= 2;
+        std::memcpy(d, digitPairs.text + 2 * u, 2);
+    } else {
+        *--d = char('0' + u);
+    }
     if (value < 0)
         *--d = '-';
     std::memcpy(p, d, size_t(end - d));
     return p + (end - d);
+}
+
+void appendInt(QByteArray &out, qint64 value)
+{
+    char digits[24];
+    out.append(digits, putInt(digits, value) - digits);
 }
 
 // Bytes a JSON string cannot hold as they are: controls, the quote and the backslash.
@@ -153,21 +165,53 @@ char *putBase64(char *p, QByteArrayView bytes)
     return p;
 }
 
-// The line of a message whose payload is in the batch's buffer: the flood case, written
-// straight into out without a call per field.
-void appendMessageLine(QByteArray &out, const TrafficBatch &batch, const TrafficEvent &e)
+// The "wire" field, when it says more than the event's kind, direction and size do.
+char *putWire(char *p, const TrafficEvent &e)
 {
-    const QByteArrayView payload = batch.payloadView(e);
+    if (e.hasPlainWire())
+        return p;
+    if (!e.hasWireInfo())
+        return e.hasPayload() ? put(p, ",\"wire\":[]") : p;
+    // How it was framed: [frames, bytes on the wire, first opcode, FrameFlag bits].
+    p = put(p, ",\"wire\":[");
+    p = putInt(p, e.frames);
+    *p++ = ',';
+    p = putInt(p, e.wireSize);
+    *p++ = ',';
+    p = putInt(p, e.opcode);
+    *p++ = ',';
+    p = putInt(p, e.frameFlags);
+    *p++ = ']';
+    return p;
+}
+constexpr qsizetype MaxWireBytes = 80;
+
+void appendWire(QByteArray &out, const TrafficEvent &e)
+{
+    char field[MaxWireBytes];
+    out.append(field, putWire(field, e) - field);
+}
+
+// Room for the longest message line with this payload.
+qsizetype messageLineBound(const TrafficEvent &e, qsizetype payloadBytes)
+{
+    return 128 + MaxWireBytes
+        + (e.kind == Kind::Text ? payloadBytes * 6 : (payloadBytes + 2) / 3 * 4);
+}
+
+// The line of a message whose payload is in the batch's buffer: the flood case, written
+// straight to p without a call per field.
+char *putMessageLine(char *p, QByteArrayView payload, const TrafficEvent &e)
+{
     const bool text = e.kind == Kind::Text;
-    const qsizetype bound = 192 + (text ? payload.size() * 6 : (payload.size() + 2) / 3 * 4);
-    const qsizetype at = out.size();
-    out.resize(at + bound);
-    char *const begin = out.data() + at;
-    char *p = put(begin, "{\"timeUs\":");
+    p = put(p, "{\"timeUs\":");
     p = putInt(p, e.timeUs);
-    p = e.direction == Direction::Incoming ? put(p, ",\"direction\":\"in\",\"kind\":\"")
-                                           : put(p, ",\"direction\":\"out\",\"kind\":\"");
-    p = text ? put(p, "text\",\"size\":") : put(p, "binary\",\"size\":");
+    if (e.direction == Direction::Incoming)
+        p = text ? put(p, ",\"direction\":\"in\",\"kind\":\"text\",\"size\":")
+                 : put(p, ",\"direction\":\"in\",\"kind\":\"binary\",\"size\":");
+    else
+        p = text ? put(p, ",\"direction\":\"out\",\"kind\":\"text\",\"size\":")
+                 : put(p, ",\"direction\":\"out\",\"kind\":\"binary\",\"size\":");
     p = putInt(p, e.size);
     p = put(p, ",\"payload\":");
     if (text) {
@@ -177,19 +221,8 @@ void appendMessageLine(QByteArray &out, const TrafficBatch &batch, const Traffic
         p = putBase64(p, payload);
         *p++ = '"';
     }
-    if (e.hasWireInfo()) {
-        p = put(p, ",\"wire\":[");
-        p = putInt(p, e.frames);
-        *p++ = ',';
-        p = putInt(p, e.wireSize);
-        *p++ = ',';
-        p = putInt(p, e.opcode);
-        *p++ = ',';
-        p = putInt(p, e.frameFlags);
-        *p++ = ']';
-    }
-    p = put(p, "}\n");
-    out.resize(at + (p - begin));
+    p = putWire(p, e);
+    return put(p, "}\n");
 }
 
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
@@ -239,6 +272,24 @@ const char *directionName(Direction d)
     return d == Direction::Incoming ? "in" : d == Direction::Outgoing ? "out" : "local";
 }
 
+// The events that can hold a URL or request headers.
+bool holdsSecrets(const TrafficEvent &e)
+{
+    return e.kind == Kind::Connecting || e.kind == Kind::Handshake;
+}
+
+TrafficEvent redactedEvent(const TrafficEvent &event)
+{
+    TrafficEvent e = event;
+    if (e.kind == Kind::Connecting) {
+        e.text = SecretRedaction::urlText(e.text);
+    } else if (e.kind == Kind::Handshake) {
+        e.data = SecretRedaction::httpHead(e.data);
+        e.text = QString::fromUtf8(SecretRedaction::httpHead(e.text.toUtf8()));
+    }
+    return e;
+}
+
 } // namespace
 
 bool isSecretHeader(const QByteArray &name)
@@ -265,19 +316,12 @@ TrafficBatch redacted(const TrafficBatch &batch, SecretRedaction::Policy policy)
 {
     if (policy == SecretRedaction::Policy::Keep)
         return batch;
-    auto holdsSecrets = [](const TrafficEvent &e) {
-        return e.kind == Kind::Connecting || e.kind == Kind::Handshake;
-    };
     if (std::none_of(batch.events.cbegin(), batch.events.cend(), holdsSecrets))
         return batch;
     TrafficBatch result = batch;
     for (TrafficEvent &e : result.events) {
-        if (e.kind == Kind::Connecting) {
-            e.text = SecretRedaction::urlText(e.text);
-        } else if (e.kind == Kind::Handshake) {
-            e.data = SecretRedaction::httpHead(e.data);
-            e.text = QString::fromUtf8(SecretRedaction::httpHead(e.text.toUtf8()));
-        }
+        if (holdsSecrets(e))
+            e = redactedEvent(e);
     }
     return result;
 }
@@ -351,19 +395,36 @@ QByteArray headerLine(const RecordingHeader &header)
     out += ",\"startTime\":";
     appendJsonString(out,
         QDateTime::fromMSecsSinceEpoch(header.startWallMs, Qt::UTC).toString(Qt::ISODateWithMs));
-    out += ",\"startUnixMs\":" + QByteArray::number(header.startWallMs) + "}\n";
+    out += ",\"startUnixMs\":" + QByteArray::number(header.startWallMs);
+    // appendEventLines leaves out the wire info of plain frames: say so to readers.
+    out += ",\"plainWireOmitted\":true}\n";
     return out;
 }
 
-void appendEventLines(const TrafficBatch &batch, QByteArray &out)
+void appendEventLines(const TrafficBatch &batch, QByteArray &out, SecretRedaction::Policy policy)
 {
-    // The hot path of recording a flood: no temporary per line; out grows geometrically and the
-    // writer keeps its capacity between flushes.
-    for (const TrafficEvent &e : batch.events) {
-        if (e.isMessage() && e.payloadOffset >= 0 && e.direction != Direction::Local) {
-            appendMessageLine(out, batch, e);
+    // The hot path of recording a flood: message lines are written through a pointer into room
+    // made ahead (out grows geometrically and the writer keeps its capacity between flushes);
+    // out.size() is only set right when another kind of line is appended, and at the end.
+    qsizetype used = out.size();
+    for (const TrafficEvent &event : batch.events) {
+        if (event.isMessage() && event.payloadOffset >= 0 && event.direction != Direction::Local) {
+            const QByteArrayView payload(
+                batch.payloads.constData() + event.payloadOffset, event.size);
+            const qsizetype bound = messageLineBound(event, payload.size());
+            if (out.size() - used < bound)
+                out.resize(used + qMax<qsizetype>(bound, 64 * 1024));
+            char *const begin = out.data() + used;
+            used += putMessageLine(begin, payload, event) - begin;
             continue;
         }
+        out.resize(used);
+        // Only these events can hold a URL or request headers: redact a copy of them.
+        const bool redact = policy == SecretRedaction::Policy::Redact && holdsSecrets(event);
+        TrafficEvent redactedCopy;
+        if (redact)
+            redactedCopy = redactedEvent(event);
+        const TrafficEvent &e = redact ? redactedCopy : event;
         appendLiteral(out, "{\"timeUs\":");
         appendInt(out, e.timeUs);
         appendLiteral(out, ",\"direction\":\"");
@@ -388,18 +449,7 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
                 out.append('"');
             }
         }
-        if (e.hasWireInfo()) {
-            // How it was framed: [frames, bytes on the wire, first opcode, FrameFlag bits].
-            appendLiteral(out, ",\"wire\":[");
-            appendInt(out, e.frames);
-            out.append(',');
-            appendInt(out, e.wireSize);
-            out.append(',');
-            appendInt(out, e.opcode);
-            out.append(',');
-            appendInt(out, e.frameFlags);
-            out.append(']');
-        }
+        appendWire(out, e);
         switch (e.kind) {
         case Kind::CloseFrame:
             out += ",\"code\":" + QByteArray::number(e.code) + ",\"reason\":";
@@ -457,7 +507,9 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out)
             break;
         }
         out += "}\n";
+        used = out.size();
     }
+    out.resize(used);
 }
 
 bool parseHeader(
@@ -513,15 +565,18 @@ bool parseHeader(
             header->startWallMs = start.toMSecsSinceEpoch();
     }
     header->requestHeaders.clear();
-    for (const QJsonValue &pair : o.value(QStringLiteral("requestHeaders")).toArray()) {
+    const QJsonArray requestHeaders = o.value(QStringLiteral("requestHeaders")).toArray();
+    for (const auto &pair : requestHeaders) {
         const QJsonArray a = pair.toArray();
         if (a.size() == 2)
             header->requestHeaders.append(
                 {a.at(0).toString().toLatin1(), a.at(1).toString().toUtf8()});
     }
     header->offeredSubprotocols.clear();
-    for (const QJsonValue &p : o.value(QStringLiteral("offeredSubprotocols")).toArray())
+    const QJsonArray offered = o.value(QStringLiteral("offeredSubprotocols")).toArray();
+    for (const auto &p : offered)
         header->offeredSubprotocols << p.toString();
+    header->plainWireOmitted = o.value(QStringLiteral("plainWireOmitted")).toBool(false);
     return true;
 }
 
@@ -822,7 +877,13 @@ bool scanEventLine(QByteArrayView line, EventFields *f)
             }
         } else if (c == '[' && field == WireField) { // [frames, wire bytes, opcode, flags]
             ++pos;
-            for (int i = 0; i < 4; ++i) {
+            skipSpace(line, pos);
+            const bool empty = pos < line.size() && line[pos] == ']';
+            if (empty) {
+                ++pos;
+                f->wireUnknown = true;
+            }
+            for (int i = 0; i < 4 && !empty; ++i) {
                 skipSpace(line, pos);
                 if (!scanInteger(line, pos, &f->wire[i]))
                     return false;
@@ -831,7 +892,7 @@ bool scanEventLine(QByteArrayView line, EventFields *f)
                     return false;
                 ++pos;
             }
-            f->hasWire = true;
+            f->hasWire = !empty;
         } else {
             return false; // true, false, null, other nested values: left to Qt
         }
@@ -877,14 +938,17 @@ bool fieldsFromObject(const QJsonObject &o, EventFields *f)
     f->httpStatus = integer("httpStatus", 0);
     f->rttUs = integer("rttUs", -1);
     f->waitedUs = integer("waitedUs", -1);
-    const QJsonArray wire = o.value(QStringLiteral("wire")).toArray();
+    const QJsonValue wireValue = o.value(QStringLiteral("wire"));
+    const QJsonArray wire = wireValue.toArray();
     f->hasWire = wire.size() == 4;
+    f->wireUnknown = wireValue.isArray() && wire.isEmpty();
     for (int i = 0; f->hasWire && i < 4; ++i)
         f->wire[i] = wire.at(i).toInteger();
     return true;
 }
 
-bool eventFromFields(const EventFields &f, TrafficEvent *event, QString *error)
+bool eventFromFields(
+    const EventFields &f, TrafficEvent *event, QString *error, bool plainWireOmitted)
 {
     if (!f.hasTime) {
         *error = QStringLiteral("no \"timeUs\" number");
@@ -983,16 +1047,19 @@ bool eventFromFields(const EventFields &f, TrafficEvent *event, QString *error)
         e.wireSize = qMax<qint64>(0, f.wire[1]);
         e.opcode = quint8(f.wire[2] & 0x0f);
         e.frameFlags = quint8(f.wire[3] & 0xff) | TrafficEvent::WireInfo;
+    } else if (plainWireOmitted && !f.wireUnknown && e.hasPayload()
+        && e.direction != Direction::Local) {
+        e.setPlainWire();
     }
     *event = e;
     return true;
 }
 
-bool parseEvent(const QJsonObject &o, TrafficEvent *event, QString *error)
+bool parseEvent(const QJsonObject &o, TrafficEvent *event, QString *error, bool plainWireOmitted)
 {
     EventFields fields;
     fieldsFromObject(o, &fields);
-    if (!eventFromFields(fields, event, error))
+    if (!eventFromFields(fields, event, error, plainWireOmitted))
         return false;
     if (event->kind == Kind::Text)
         event->text = QString::fromUtf8(fields.strings[EventFields::Payload]);

@@ -21,6 +21,10 @@ struct RecordingHeader
     QString subprotocol; // negotiated
     qint64 startWallMs = 0; // the wall clock at time 0 of the events
     int version = 1;
+    // Read from the file: a message, ping or pong without a "wire" field went as one plain frame
+    // (TrafficEvent::hasPlainWire). Files written before this was so have none of it: their
+    // events without "wire" have no wire info. headerLine() always writes it, as the writer omits.
+    bool plainWireOmitted = false;
 };
 
 namespace RecordingFormat {
@@ -50,8 +54,12 @@ QString numberedPath(const QString &path, int index);
 RecordingHeader headerFor(
     const ConnectionSettings &settings, const QString &app, qint64 startWallMs);
 QByteArray headerLine(const RecordingHeader &header);
-// Appends one line per event of the batch to out.
-void appendEventLines(const TrafficBatch &batch, QByteArray &out);
+// Appends one line per event of the batch to out, with the redaction policy applied to the events
+// that can hold a URL or request headers (a message never can: the flood path scans nothing).
+// A plain frame's wire info is left out, and a message, ping or pong whose wire info is not
+// known gets "wire":[] (headerLine's "plainWireOmitted").
+void appendEventLines(const TrafficBatch &batch, QByteArray &out,
+    SecretRedaction::Policy policy = SecretRedaction::Policy::Keep);
 
 // The kind names used in files: text, binary, ping, pong, open, close, error, heartbeat, note,
 // connecting, pong-timeout.
@@ -87,6 +95,7 @@ struct EventFields
     qint64 waitedUs = -1;
     qint64 wire[4] = {}; // frames, bytes on the wire, first opcode, FrameFlag bits
     bool hasWire = false;
+    bool wireUnknown = false; // "wire": [], said of a message whose framing is not known
 };
 
 // Reads a line as Sockscope writes it (one flat object, integers, plain or escaped strings)
@@ -95,11 +104,15 @@ struct EventFields
 bool scanEventLine(QByteArrayView line, EventFields *fields);
 bool fieldsFromObject(const QJsonObject &object, EventFields *fields);
 // Checks the fields and fills every member of event but the payload, which stays in fields
-// (text: UTF-8; other kinds: base64) for the caller to place; event.size is set.
-bool eventFromFields(const EventFields &fields, TrafficEvent *event, QString *error);
+// (text: UTF-8; other kinds: base64) for the caller to place; event.size is set. With
+// plainWireOmitted (the file's header says so), a message, ping or pong without "wire" gets
+// the wire info of one plain frame.
+bool eventFromFields(
+    const EventFields &fields, TrafficEvent *event, QString *error, bool plainWireOmitted = false);
 
 // Parses an event record; false with the reason when the line is not one.
-bool parseEvent(const QJsonObject &object, TrafficEvent *event, QString *error);
+bool parseEvent(
+    const QJsonObject &object, TrafficEvent *event, QString *error, bool plainWireOmitted = false);
 // Parses the header record, or says why the file is not a recording this version can read.
 // Fields that are present but unusable (a start time out of range, a URL that does not parse)
 // are left empty and named in warnings.

@@ -12,9 +12,9 @@ using Kind = TrafficEvent::Kind;
 
 namespace {
 
-constexpr qint64 ChunkBytes = 4 * 1024 * 1024;
+constexpr qint64 ChunkBytes = 4LL * 1024 * 1024;
 // How much of a file that does not start with a header is looked at to say what it is instead.
-constexpr qsizetype SniffBytes = 64 * 1024 * 1024;
+constexpr qsizetype SniffBytes = 64LL * 1024 * 1024;
 
 bool isBlank(QByteArrayView bytes)
 {
@@ -239,7 +239,7 @@ void RecordingReader::readEvent(QByteArrayView line, qint64 lineNumber, bool com
     }
     TrafficEvent event;
     QString why;
-    if (!RecordingFormat::eventFromFields(fields, &event, &why)) {
+    if (!RecordingFormat::eventFromFields(fields, &event, &why, m_header.plainWireOmitted)) {
         m_problems.append({lineNumber, why});
         return;
     }
@@ -249,13 +249,19 @@ void RecordingReader::readEvent(QByteArrayView line, qint64 lineNumber, bool com
     const qsizetype bytes = event.hasPayload() ? event.size : 0;
     if (!builder.hasRoomFor(bytes))
         m_batches.append(builder.take());
-    if (event.kind == Kind::Text) {
+    if (event.isMessage()) {
         TrafficEvent &e = builder.append(event.kind, event.direction, event.timeUs, event.wallMs);
-        const QByteArrayView utf8 = fields.strings[RecordingFormat::EventFields::Payload];
-        builder.setRaw(e, utf8.data(), utf8.size());
-    } else if (event.isMessage()) {
-        TrafficEvent &e = builder.append(event.kind, event.direction, event.timeUs, event.wallMs);
-        builder.setBytes(e, event.data);
+        if (event.kind == Kind::Text) {
+            const QByteArrayView utf8 = fields.strings[RecordingFormat::EventFields::Payload];
+            builder.setRaw(e, utf8.data(), utf8.size());
+        } else {
+            builder.setBytes(e, event.data);
+        }
+        // How it was framed: the Frames tab shows it for an opened recording too.
+        e.frames = event.frames;
+        e.wireSize = event.wireSize;
+        e.opcode = event.opcode;
+        e.frameFlags = event.frameFlags;
     } else {
         builder.append(std::move(event));
     }

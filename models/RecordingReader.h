@@ -19,7 +19,7 @@ class RecordingReader
 public:
     // A 64 MiB binary message takes 86 MiB in base64, a text message of control characters up to
     // six times its size: 256 MiB leaves room for both at the default message limit.
-    static constexpr qsizetype MaxLineBytes = 256 * 1024 * 1024;
+    static constexpr qsizetype MaxLineBytes = 256LL * 1024 * 1024;
 
     struct Problem
     {

@@ -5,8 +5,11 @@
 namespace SecretRedaction {
 
 namespace {
-const QString RedactedWord = QStringLiteral("redacted");
+QString redactedWord()
+{
+    return QStringLiteral("redacted");
 }
+} // namespace
 
 bool isSecretHeader(QByteArrayView name)
 {
@@ -45,16 +48,16 @@ QUrl url(const QUrl &original)
 {
     QUrl result = original;
     if (!result.password().isEmpty())
-        result.setPassword(RedactedWord);
+        result.setPassword(redactedWord());
     else if (!result.userName().isEmpty())
-        result.setUserName(RedactedWord); // a user name alone is often a token
+        result.setUserName(redactedWord()); // a user name alone is often a token
     if (result.hasQuery()) {
         QUrlQuery query(result);
         QList<QPair<QString, QString>> items = query.queryItems(QUrl::FullyEncoded);
         bool changed = false;
         for (auto &item : items) {
             if (isSecretQueryName(QUrl::fromPercentEncoding(item.first.toUtf8()))) {
-                item.second = RedactedWord;
+                item.second = redactedWord();
                 changed = true;
             }
         }

@@ -11,9 +11,9 @@ class TrafficBatchBuilder
 {
 public:
     static constexpr int MaxEvents = 4096;
-    static constexpr qsizetype BufferSize = 256 * 1024;
+    static constexpr qsizetype BufferSize = 256LL * 1024;
     // Larger payloads stay in their implicitly shared Qt container: copying them gains nothing.
-    static constexpr qsizetype MaxPackedBytes = 16 * 1024;
+    static constexpr qsizetype MaxPackedBytes = 16LL * 1024;
 
     TrafficBatchBuilder() : m_buffer(new char[BufferSize]) { m_events.reserve(MaxEvents); }
     ~TrafficBatchBuilder() { delete[] m_buffer; }

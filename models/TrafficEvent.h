@@ -101,6 +101,15 @@ struct TrafficEvent
     static QString closerName(Closer closer);
     static QString transportEndName(TransportEnd end);
     bool hasWireInfo() const { return frameFlags & WireInfo; }
+
+    // A message, ping or pong that went as one frame the ordinary way: FIN, no RSV bit, not
+    // compressed, masked exactly when we sent it. Its wire info follows from kind, direction and
+    // size, so recordings leave it out (docs/recording-format.md, "plainWireOmitted").
+    bool hasPlainWire() const;
+    // Sets that wire info (for a message, ping or pong whose size is set).
+    void setPlainWire();
+    // Bytes of a frame header: 2, plus the 16- or 64-bit length, plus the masking key.
+    static qint64 frameHeaderSize(qint64 payloadSize, bool masked);
 };
 
 using TrafficEventList = QList<TrafficEvent>;

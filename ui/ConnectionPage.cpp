@@ -133,7 +133,7 @@ ConnectionPage::ConnectionPage(
     m_handshake->setToolTip(tr("The HTTP upgrade: the request and the server's answer"));
     m_sideTabs->addTab(m_detail, tr("Message"));
     // Panels with many fields scroll rather than set the window's minimum width.
-    for (auto [panel, title] : {std::pair<QWidget *, QString> {m_heartbeat, tr("Heartbeat")},
+    for (const auto &[panel, title] : {std::pair<QWidget *, QString> {m_heartbeat, tr("Heartbeat")},
              std::pair<QWidget *, QString> {m_request, tr("Request")}}) {
         auto *scroll = new QScrollArea(this);
         scroll->setWidget(panel);
@@ -296,7 +296,7 @@ bool ConnectionPage::collectSettings(ConnectionSettings *settings, QString *erro
 
 QString ConnectionPage::title() const
 {
-    const QString t = ConnectionPresenter::titleFor(QUrl(urlText()));
+    QString t = ConnectionPresenter::titleFor(QUrl(urlText()));
     if (!t.isEmpty())
         return t;
     return urlText().isEmpty() ? tr("New connection") : urlText();

@@ -344,7 +344,7 @@ void MainWindow::createMenus()
     theme->menuAction()->setObjectName(QStringLiteral("theme"));
     auto *themes = new QActionGroup(this);
     const int savedTheme = qBound(0, QSettings().value(QStringLiteral("view/theme"), 0).toInt(), 2);
-    for (auto [mode, text] : {std::pair {Theme::Mode::System, tr("&System")},
+    for (const auto &[mode, text] : {std::pair {Theme::Mode::System, tr("&System")},
              std::pair {Theme::Mode::Light, tr("&Light")},
              std::pair {Theme::Mode::Dark, tr("&Dark")}}) {
         QAction *a = theme->addAction(text);

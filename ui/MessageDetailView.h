@@ -20,9 +20,9 @@ class MessageDetailView : public QWidget
     Q_OBJECT
 public:
     // What a click shows at once: enough to read, small enough to lay out within a frame.
-    static constexpr qsizetype TextChunkChars = 8 * 1024;
-    static constexpr qsizetype BinaryChunkBytes = 64 * 1024;
-    static constexpr qsizetype MaxPrettyJsonBytes = 4 * 1024 * 1024;
+    static constexpr qsizetype TextChunkChars = 8LL * 1024;
+    static constexpr qsizetype BinaryChunkBytes = 64LL * 1024;
+    static constexpr qsizetype MaxPrettyJsonBytes = 4LL * 1024 * 1024;
 
     explicit MessageDetailView(QWidget *parent = nullptr);
 

@@ -182,7 +182,7 @@ int runReplay(const QStringList &arguments)
         && !ConnectOptions::parseDuration(parser.value(QStringLiteral("linger")), &lingerMs))
         return usageError(QStringLiteral("--linger takes seconds"), command);
 
-    const QString file = parser.positionalArguments().first();
+    const QString file = parser.positionalArguments().constFirst();
     RecordingReader reader;
     if (!RecordingInput::read(file, &reader))
         return ExitStatus::ConnectFailed;
@@ -433,7 +433,7 @@ int runShow(const QStringList &arguments)
         return status;
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("show takes one FILE"), command);
-    return ShowCommand::run(parser.positionalArguments().first(),
+    return ShowCommand::run(parser.positionalArguments().constFirst(),
         parser.isSet(QStringLiteral("messages")), parser.isSet(QStringLiteral("raw")));
 }
 

@@ -16,7 +16,7 @@ QString exitStatuses()
 QList<CommandSpec> makeSpecs()
 {
     const ConnectOptions connectOptions;
-    const QList<QCommandLineOption> connection = connectOptions.options();
+    const QList<QCommandLineOption> &connection = connectOptions.options();
     const QList<QCommandLineOption> script = ScriptOptions::options();
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
         QStringLiteral("The recording file to write (JSON Lines)."), QStringLiteral("FILE"));

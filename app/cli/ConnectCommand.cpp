@@ -7,6 +7,7 @@
 #include "SignalWatcher.h"
 #include "StdinLineReader.h"
 #include "TerminalText.h"
+#include "TrafficBatchBuilder.h"
 #include "Version.h"
 
 #include <QCoreApplication>
@@ -208,7 +209,9 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
     if (!m_script.isEmpty())
         m_tests.add(batch);
     QByteArray out;
-    out.reserve(batch.payloads.size() + batch.events.size() * 4);
+    // Escaping needs room for the worst case of a line while it is written.
+    out.reserve(batch.payloads.size() + batch.events.size() * 4
+        + TrafficBatchBuilder::MaxPackedBytes * TerminalText::MaxEscapedRatio);
     QByteArray err;
     for (const TrafficEvent &e : batch.events) {
         if (e.kind == TrafficEvent::Kind::Close)

@@ -3,6 +3,8 @@
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace {
 
 QCommandLineOption option(
@@ -97,7 +99,7 @@ bool ConnectOptions::parseDuration(const QString &text, int *ms)
     const double result = match.captured(2) == QLatin1String("ms") ? value : value * 1000.0;
     if (result > 24.0 * 3600 * 1000)
         return false;
-    *ms = int(result + 0.5);
+    *ms = int(std::lround(result));
     return true;
 }
 

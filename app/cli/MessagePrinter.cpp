@@ -3,6 +3,8 @@
 #include "CloseCode.h"
 #include "TerminalText.h"
 
+#include <cstring>
+
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 
@@ -44,14 +46,6 @@ QByteArray describeRejectedHandshake(const TrafficEvent &e)
 
 } // namespace
 
-void MessagePrinter::appendPayload(QByteArray &out, QByteArrayView payload) const
-{
-    if (m_options.raw)
-        out += payload;
-    else
-        TerminalText::appendEscaped(out, payload);
-}
-
 void MessagePrinter::appendLine(
     QByteArray &out, const TrafficBatch &batch, const TrafficEvent &e) const
 {
@@ -62,12 +56,25 @@ void MessagePrinter::appendLine(
     const bool incoming = e.direction == Direction::Incoming;
     if (!incoming && !m_options.showSent)
         return;
-    out.append(incoming ? "< " : "> ", 2);
-    if (e.payloadOffset >= 0 || !e.data.isEmpty())
-        appendPayload(out, batch.payloadView(e));
-    else
-        appendPayload(out, QByteArrayView(e.text.toUtf8()));
-    out.append('\n');
+    const QByteArray converted
+        = e.payloadOffset >= 0 || !e.data.isEmpty() ? QByteArray() : e.text.toUtf8();
+    const QByteArrayView payload
+        = converted.isNull() ? batch.payloadView(e) : QByteArrayView(converted);
+    // One resize for the whole line: this runs once per message of a flood.
+    const qsizetype at = out.size();
+    out.resize(at + 3 + payload.size() * TerminalText::MaxEscapedRatio);
+    char *const begin = out.data() + at;
+    char *p = begin;
+    *p++ = incoming ? '<' : '>';
+    *p++ = ' ';
+    if (m_options.raw) {
+        std::memcpy(p, payload.data(), size_t(payload.size()));
+        p += payload.size();
+    } else {
+        p = TerminalText::putEscaped(p, payload);
+    }
+    *p++ = '\n';
+    out.resize(at + (p - begin));
 }
 
 QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e) const

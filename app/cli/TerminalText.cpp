@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <cstring>
+
 namespace TerminalText {
 
 namespace {
@@ -36,15 +38,20 @@ bool needsEscape(QByteArrayView utf8, qsizetype i)
 
 } // namespace
 
-void appendEscaped(QByteArray &out, QByteArrayView utf8)
+char *putEscaped(char *p, QByteArrayView utf8)
 {
     static const char hex[] = "0123456789abcdef";
+    const char *const data = utf8.data();
     qsizetype runStart = 0;
     const qsizetype size = utf8.size();
+    auto putRun = [&](qsizetype end) {
+        std::memcpy(p, data + runStart, size_t(end - runStart));
+        p += end - runStart;
+    };
     for (qsizetype i = 0; i < size; ++i) {
         // Eight bytes at a time while none is a control, DEL or a C1 lead byte.
         while (size - i >= 8) {
-            const quint64 w = ByteScan::load(utf8.data() + i);
+            const quint64 w = ByteScan::load(data + i);
             if (ByteScan::hasLess(w, 0x20) || ByteScan::hasByte(w, 0x7f)
                 || ByteScan::hasByte(w, 0xc2))
                 break;
@@ -54,36 +61,48 @@ void appendEscaped(QByteArray &out, QByteArrayView utf8)
             break;
         if (!needsEscape(utf8, i))
             continue;
-        out.append(utf8.data() + runStart, i - runStart);
-        const uchar c = uchar(utf8[i]);
+        putRun(i);
+        const uchar c = uchar(data[i]);
+        *p++ = '\\';
         switch (c) {
         case 0x1b:
-            out += "\\e";
+            *p++ = 'e';
             break;
         case '\n':
-            out += "\\n";
+            *p++ = 'n';
             break;
         case '\r':
-            out += "\\r";
+            *p++ = 'r';
             break;
         case '\t':
-            out += "\\t";
+            *p++ = 't';
             break;
-        case 0xc2: { // a C1 control, U+0080 to U+009F
-            const uchar next = uchar(utf8[++i]);
-            out += "\\u00";
-            out += hex[next >> 4];
-            out += hex[next & 15];
+        case 0xc2: { // a C1 control, U+0080 to U+009F: two bytes become six
+            const uchar next = uchar(data[++i]);
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = hex[next >> 4];
+            *p++ = hex[next & 15];
             break;
         }
         default:
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
+            *p++ = 'x';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 15];
         }
         runStart = i + 1;
     }
-    out.append(utf8.data() + runStart, utf8.size() - runStart);
+    putRun(size);
+    return p;
+}
+
+void appendEscaped(QByteArray &out, QByteArrayView utf8)
+{
+    const qsizetype at = out.size();
+    out.resize(at + utf8.size() * MaxEscapedRatio);
+    char *const begin = out.data() + at;
+    out.resize(at + (putEscaped(begin, utf8) - begin));
 }
 
 QByteArray escaped(QByteArrayView utf8)

@@ -10,6 +10,10 @@
 namespace TerminalText {
 
 void appendEscaped(QByteArray &out, QByteArrayView utf8);
+// The same written to p, which has room for MaxEscapedRatio bytes per byte of utf8; returns
+// the end. No allocation: the flood path of printing.
+constexpr qsizetype MaxEscapedRatio = 4; // a control byte becomes \xHH
+char *putEscaped(char *p, QByteArrayView utf8);
 QByteArray escaped(QByteArrayView utf8);
 QByteArray escaped(const QString &text);
 

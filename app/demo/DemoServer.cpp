@@ -183,7 +183,7 @@ private:
             socket->sendTextMessage(QStringLiteral("stalling for %1 s").arg(seconds));
             socket->flush();
             // Deliberately blocks this connection's thread: no pongs meanwhile.
-            const QDeadlineTimer until(seconds * 1000);
+            const QDeadlineTimer until(qint64(seconds) * 1000);
             while (!until.hasExpired() && !QThread::currentThread()->isInterruptionRequested())
                 QThread::msleep(10);
             socket->sendTextMessage(QStringLiteral("back after %1 s").arg(seconds));

@@ -102,7 +102,8 @@ ClientHandshake::Status ClientHandshake::feed(const char *data, qsizetype size, 
         if (QByteArrayView(raw).first(n) != prefix.first(n)) {
             m_prefixChecked = true;
             QString shown;
-            for (const char c : raw.left(24))
+            const QByteArray start = raw.left(24);
+            for (const char c : start)
                 shown += (uchar(c) >= 0x20 && uchar(c) < 0x7f)
                     ? QString(QLatin1Char(c))
                     : QStringLiteral("\\x%1").arg(uchar(c), 2, 16, QLatin1Char('0'));

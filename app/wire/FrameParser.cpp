@@ -11,8 +11,8 @@ namespace {
 
 QString sizeText(qint64 bytes)
 {
-    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
-        return QStringLiteral("%1 MiB").arg(bytes / (1024 * 1024));
+    if (bytes >= 1024LL * 1024 && bytes % (1024LL * 1024) == 0)
+        return QStringLiteral("%1 MiB").arg(bytes / (1024LL * 1024));
     if (bytes >= 1024 && bytes % 1024 == 0)
         return QStringLiteral("%1 KiB").arg(bytes / 1024);
     return QStringLiteral("%1 bytes").arg(bytes);
@@ -322,7 +322,7 @@ bool FrameParser::endFrame()
     m_inMessage = false;
     const bool ok = deliverMessage(m_message.constData(), m_message.size());
     // Keep the capacity for the next message unless it was a large one.
-    if (m_message.capacity() > 1024 * 1024)
+    if (m_message.capacity() > 1024LL * 1024)
         m_message = QByteArray();
     else
         m_message.truncate(0);

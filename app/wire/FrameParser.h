@@ -85,7 +85,7 @@ private:
 
     Role m_role;
     Listener *m_listener;
-    qint64 m_maxMessageSize = 64 * 1024 * 1024;
+    qint64 m_maxMessageSize = 64LL * 1024 * 1024;
     std::unique_ptr<MessageInflater> m_inflater;
 
     State m_state = State::Header;

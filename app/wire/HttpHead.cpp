@@ -6,7 +6,8 @@ namespace {
 QString sample(const QByteArray &bytes)
 {
     QString out;
-    for (const char c : bytes.left(40)) {
+    const QByteArray start = bytes.left(40);
+    for (const char c : start) {
         const auto u = uchar(c);
         if (u >= 0x20 && u < 0x7f)
             out += QLatin1Char(c);
@@ -97,7 +98,7 @@ bool HttpHead::parse()
             return false;
         }
         Field f {line.left(colon), line.mid(colon + 1).trimmed()};
-        for (const char c : f.name) {
+        for (const char c : std::as_const(f.name)) {
             if (!isTokenChar(c)) {
                 m_error = QStringLiteral("header line %1 has an invalid name: \"%2\"")
                               .arg(i + 1)
@@ -105,7 +106,7 @@ bool HttpHead::parse()
                 return false;
             }
         }
-        for (const char c : f.value) {
+        for (const char c : std::as_const(f.value)) {
             if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f) {
                 m_error = QStringLiteral("header %1 holds a control character")
                               .arg(QString::fromLatin1(f.name));

@@ -10,7 +10,7 @@
 class HttpHead
 {
 public:
-    static constexpr qsizetype MaxSize = 64 * 1024;
+    static constexpr qsizetype MaxSize = 64LL * 1024;
     static constexpr int MaxFields = 256;
 
     struct Field

@@ -8,7 +8,7 @@ namespace {
 
 constexpr char ExtensionName[] = "permessage-deflate";
 // Inflating in steps of this much output keeps the limit check ahead of the memory.
-constexpr qsizetype InflateStep = 64 * 1024;
+constexpr qsizetype InflateStep = 64LL * 1024;
 
 struct Parameter
 {

@@ -57,11 +57,13 @@ double bareClientRate(quint16 port, int messages)
         QObject::connect(
             socket, &QWebSocket::connected, socket, [start] { *start = Clock::now(); });
         QObject::connect(
-            socket, &QWebSocket::textMessageReceived, socket, [&, start, count, socket] {
+            // rate and done outlive the socket: it is deleted below before they go.
+            socket, &QWebSocket::textMessageReceived, socket,
+            [rate = &rate, done = &done, messages, start, count, socket] {
                 if (++*count == messages) {
-                    rate = messages / seconds(Clock::now() - *start);
+                    *rate = messages / seconds(Clock::now() - *start);
                     socket->abort();
-                    done = true;
+                    *done = true;
                 }
             });
         socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port)));

@@ -38,7 +38,7 @@ QList<double> lagSamplesMs(LoopLagProbe *probe, const std::function<void()> &dur
 {
     QList<double> samples;
     const auto connection = QObject::connect(probe, &LoopLagProbe::sampled, probe,
-        [&samples](qint64 lagUs) { samples << lagUs / 1000.0; });
+        [into = &samples](qint64 lagUs) { *into << lagUs / 1000.0; });
     during();
     QObject::disconnect(connection);
     return samples;
@@ -58,6 +58,7 @@ int main(int argc, char *argv[])
     for (int i = 0; i < 3; ++i)
         bare << bareClientRate(flood.port(), messages);
 
+    Clock::time_point openedAt;
     MainWindow window;
     window.resize(1280, 800);
     window.show();
@@ -75,11 +76,12 @@ int main(int argc, char *argv[])
     settings.heartbeat.enabled = false;
     ConnectionPage *page = window.newConnection(settings, false);
     MessageLogModel *model = page->logModel();
-    Clock::time_point openedAt;
-    QObject::connect(page, &ConnectionPage::stateChanged, page, [&](ConnectionState s) {
-        if (s == ConnectionState::Open)
-            openedAt = Clock::now();
-    });
+    // openedAt (declared before the window) outlives the window and its pages.
+    QObject::connect(
+        page, &ConnectionPage::stateChanged, page, [at = &openedAt](ConnectionState s) {
+            if (s == ConnectionState::Open)
+                *at = Clock::now();
+        });
     Clock::time_point doneAt;
     const QList<double> floodLag = lagSamplesMs(&probe, [&] {
         page->connectNow();

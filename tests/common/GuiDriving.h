@@ -18,13 +18,17 @@
 // dropPendingAnswers() (in each test's cleanup) drops those still waiting.
 namespace GuiDriving {
 
-inline QList<QPointer<QTimer>> pending;
+inline QList<QPointer<QTimer>> &pending()
+{
+    static QList<QPointer<QTimer>> timers;
+    return timers;
+}
 
 inline void dropPendingAnswers()
 {
-    for (const QPointer<QTimer> &timer : std::as_const(pending))
+    for (const QPointer<QTimer> &timer : std::as_const(pending()))
         delete timer.data();
-    pending.clear();
+    pending().clear();
 }
 
 } // namespace GuiDriving
@@ -34,7 +38,7 @@ inline void whenDialogOpens(const std::function<void(QWidget *)> &answer)
     auto *timer = new QTimer;
     timer->setInterval(20);
     auto deadline = std::make_shared<QDeadlineTimer>(10000);
-    QObject::connect(timer, &QTimer::timeout, [timer, answer, deadline] {
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, answer, deadline] {
         QWidget *dialog = QApplication::activeModalWidget();
         if (!dialog && !deadline->hasExpired())
             return;
@@ -43,7 +47,7 @@ inline void whenDialogOpens(const std::function<void(QWidget *)> &answer)
         if (dialog)
             answer(dialog);
     });
-    GuiDriving::pending << timer;
+    GuiDriving::pending() << timer;
     timer->start();
 }
 

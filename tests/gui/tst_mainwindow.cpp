@@ -584,7 +584,7 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
     QFile readme(QStringLiteral(SOCKSCOPE_PEERS_DIR "/../../README.md"));
     QVERIFY(readme.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(readme.readAll());
-    const QRegularExpression path(QStringLiteral(
+    static const QRegularExpression path(QStringLiteral(
         "(File|Edit|View|Connection|Proxy|Script|Tools|Help) \u2192 ([A-Z][A-Za-z /]+[a-z])"));
     int named = 0;
     for (auto it = path.globalMatch(text); it.hasNext(); ++named) {
@@ -617,8 +617,7 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
         {"interceptClient", {}}, {"interceptServer", {}}, {"forwardHeld", QKeySequence(Qt::Key_F8)},
         {"forwardEdited", QKeySequence(Qt::CTRL | Qt::Key_F8)},
         {"dropHeld", QKeySequence(Qt::SHIFT | Qt::Key_F8)}, {"injectMessage", {}}, {"cutNow", {}},
-        {"recordPair", {}},
-        {"runScript", QKeySequence(Qt::Key_F5)},
+        {"recordPair", {}}, {"runScript", QKeySequence(Qt::Key_F5)},
         {"stopScript", QKeySequence(Qt::SHIFT | Qt::Key_F5)}, {"openScript", {}},
         {"showScript", {}}, {"showTests", {}}, {"panelScript", QKeySequence(Qt::ALT | Qt::Key_5)},
         {"panelTests", QKeySequence(Qt::ALT | Qt::Key_6)}};
@@ -641,13 +640,14 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
     whenDialogOpens([&](QWidget *dialog) { chooseFile(dialog, recording); });
     QTest::keyClick(&window, Qt::Key_O, Qt::ControlModifier);
     QTRY_COMPARE(window.recordingPages().size(), 1);
-    QTRY_VERIFY(window.recordingPages().first()->isLoaded());
-    QCOMPARE(window.recordingPages().first()->logModel()->totalRows(), 3);
+    QTRY_VERIFY(window.recordingPages().constFirst()->isLoaded());
+    QCOMPARE(window.recordingPages().constFirst()->logModel()->totalRows(), 3);
     QTRY_VERIFY(window.action(QStringLiteral("exportHar"))->isEnabled());
     QVERIFY(!window.action(QStringLiteral("toggleConnection"))->isEnabled());
     QMenu *recent = window.action(QStringLiteral("recentRecordings"))->menu();
     QCOMPARE(recent->actions().size(), 1);
-    QCOMPARE(recent->actions().first()->data().toString(), QFileInfo(recording).absoluteFilePath());
+    QCOMPARE(
+        recent->actions().constFirst()->data().toString(), QFileInfo(recording).absoluteFilePath());
 
     // File → Export HAR… writes the file chosen; File → Import HAR… opens it again.
     const QString har = dir.filePath(QStringLiteral("session.har"));
@@ -659,14 +659,16 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
     for (int attempt = 0; attempt < 3 && window.recordingPages().size() < 2; ++attempt) {
         whenDialogOpens([&](QWidget *dialog) { chooseFile(dialog, har); });
         window.action(QStringLiteral("importHar"))->trigger();
-        QTest::qWaitFor([&] { return window.recordingPages().size() == 2; }, 3000);
+        if (QTest::qWaitFor([&] { return window.recordingPages().size() == 2; }, 3000))
+            break;
     }
     QCOMPARE(window.recordingPages().size(), 2);
     QTRY_COMPARE(
-        countRows(window.recordingPages().last()->logModel(), Kind::Text, Direction::Incoming), 1);
+        countRows(window.recordingPages().constLast()->logModel(), Kind::Text, Direction::Incoming),
+        1);
 
     // The recent list opens it again.
-    recent->actions().first()->trigger();
+    recent->actions().constFirst()->trigger();
     QTRY_COMPARE(window.recordingPages().size(), 3);
 }
 

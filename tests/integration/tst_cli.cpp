@@ -343,8 +343,8 @@ void TestCli::serveAnsweringClientsUntilCtrlC()
     Cli serve({QStringLiteral("serve"), sample, QStringLiteral("--mode"), QStringLiteral("reply")});
     QVERIFY(serve.waitForStdout(QRegularExpression(
         QStringLiteral("Serving .* \\(reply\\) on ws://127\\.0\\.0\\.1:\\d+/\n"))));
-    const QString url
-        = QRegularExpression(QStringLiteral("ws://\\S+")).match(serve.stdoutText()).captured(0);
+    static const QRegularExpression urlPattern(QStringLiteral("ws://\\S+"));
+    const QString url = urlPattern.match(serve.stdoutText()).captured(0);
     Cli client({QStringLiteral("connect"), url, QStringLiteral("--no-ping")});
     QVERIFY(client.waitForStderr(QStringLiteral("* connected")));
     client.process().write("hello?\n");
@@ -404,7 +404,8 @@ void TestCli::showSummarisesAndReportsBadLines()
     const QString summary = show.stdoutText();
     QVERIFY(summary.contains(QLatin1String("URL:          ws://127.0.0.1:")));
     QVERIFY(summary.contains(QLatin1String("Skipped:      1 malformed lines")));
-    QVERIFY(QRegularExpression(QStringLiteral("text\\s+2 in, 2 out")).match(summary).hasMatch());
+    static const QRegularExpression textCounts(QStringLiteral("text\\s+2 in, 2 out"));
+    QVERIFY(textCounts.match(summary).hasMatch());
     QVERIFY(summary.contains(QLatin1String("> first")));
 }
 

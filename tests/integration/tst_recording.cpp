@@ -282,7 +282,7 @@ void TestRecording::mockServerTimedServesTwoClientsAtOnce()
         QCOMPARE(texts.at(1).text, QStringLiteral("tick 1"));
         const qint64 gapUs = texts.at(1).timeUs - texts.at(0).timeUs;
         QVERIFY2(gapUs > 60'000 && gapUs < 200'000, qPrintable(QString::number(gapUs)));
-        QCOMPARE(r->ofKind(Kind::Binary).first().data, QByteArray("\x01\x02", 2));
+        QCOMPARE(r->ofKind(Kind::Binary).constFirst().data, QByteArray("\x01\x02", 2));
     }
     a.requestClose(1000);
     QTRY_COMPARE(server.clients().size(), 1);
@@ -306,15 +306,15 @@ void TestRecording::mockServerReplyModeAnswersEachMessage()
     QTRY_COMPARE(ra.count(Kind::Text, Direction::Incoming), 1); // the greeting comes unasked
     a.sendText(QStringLiteral("anything"));
     QTRY_COMPARE(ra.count(Kind::Text, Direction::Incoming), 2);
-    QCOMPARE(ra.ofKind(Kind::Text).last().text, QStringLiteral("logged in"));
+    QCOMPARE(ra.ofKind(Kind::Text).constLast().text, QStringLiteral("logged in"));
     a.sendText(QStringLiteral("more"));
     QTRY_COMPARE(ra.count(Kind::Text, Direction::Incoming), 4);
-    QCOMPARE(ra.ofKind(Kind::Text).last().text, QStringLiteral("item 2"));
+    QCOMPARE(ra.ofKind(Kind::Text).constLast().text, QStringLiteral("item 2"));
     // b is served on its own: it is still at the greeting.
     QTRY_COMPARE(rb.count(Kind::Text, Direction::Incoming), 1);
     b.sendText(QStringLiteral("x"));
     QTRY_COMPARE(rb.count(Kind::Text, Direction::Incoming), 2);
-    QCOMPARE(rb.ofKind(Kind::Text).last().text, QStringLiteral("logged in"));
+    QCOMPARE(rb.ofKind(Kind::Text).constLast().text, QStringLiteral("logged in"));
 }
 
 void TestRecording::everyConnectionCanBeRecordedIntoAFolder()

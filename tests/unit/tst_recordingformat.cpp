@@ -401,6 +401,12 @@ void TestRecordingFormat::fastScannerAgreesWithQtsParser_data()
     QTest::newRow("number as kind") << QByteArray(R"({"timeUs":3,"kind":5})");
     QTest::newRow("null payload") << QByteArray(R"({"timeUs":3,"kind":"text","payload":null})");
     QTest::newRow("nested") << QByteArray(R"({"timeUs":3,"kind":"note","x":{"y":[1]}})");
+    QTest::newRow("plain frame") << QByteArray(
+        R"({"timeUs":3,"direction":"out","kind":"text","size":1,"payload":"a"})");
+    QTest::newRow("framing unknown") << QByteArray(
+        R"({"timeUs":3,"direction":"in","kind":"text","size":1,"payload":"a","wire":[ ]})");
+    QTest::newRow("framing given") << QByteArray(
+        R"({"timeUs":3,"direction":"in","kind":"ping","payload":"","wire":[1,2,9,128]})");
 }
 
 void TestRecordingFormat::fastScannerAgreesWithQtsParser()
@@ -410,13 +416,14 @@ void TestRecordingFormat::fastScannerAgreesWithQtsParser()
     QString slowError;
     const QJsonDocument document = QJsonDocument::fromJson(line);
     QVERIFY(document.isObject());
-    const bool slowOk = RecordingFormat::parseEvent(document.object(), &slow, &slowError);
+    // As in a file whose header says plain frames are left out, so framing is derived too.
+    const bool slowOk = RecordingFormat::parseEvent(document.object(), &slow, &slowError, true);
     RecordingFormat::EventFields fields;
     if (!RecordingFormat::scanEventLine(line, &fields))
         return; // left to Qt's parser, which is what the reader then uses
     TrafficEvent fast;
     QString fastError;
-    QCOMPARE(RecordingFormat::eventFromFields(fields, &fast, &fastError), slowOk);
+    QCOMPARE(RecordingFormat::eventFromFields(fields, &fast, &fastError, true), slowOk);
     QCOMPARE(fastError, slowError);
     if (fast.kind == Kind::Text)
         fast.text = QString::fromUtf8(fields.strings[RecordingFormat::EventFields::Payload]);
@@ -430,6 +437,10 @@ void TestRecordingFormat::fastScannerAgreesWithQtsParser()
     QCOMPARE(fast.sequence, slow.sequence);
     QCOMPARE(fast.durationUs, slow.durationUs);
     QCOMPARE(fast.closedBy, slow.closedBy);
+    QCOMPARE(fast.frameFlags, slow.frameFlags);
+    QCOMPARE(fast.frames, slow.frames);
+    QCOMPARE(fast.wireSize, slow.wireSize);
+    QCOMPARE(fast.opcode, slow.opcode);
 }
 
 void TestRecordingFormat::pongTimeoutKeepsItsText()

@@ -1,6 +1,7 @@
 // What the wire-level engine adds to a recording survives a write and a read: how each message
 // was framed, close frames either way, the handshake as sent and answered, and how TCP ended.
 #include "RecordingFormat.h"
+#include "RecordingReader.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,7 +17,69 @@ private Q_SLOTS:
     void wireEventsReadBackTheSame();
     void handshakeSecretsAreRedactedUnlessKept();
     void payloadsWithSpecialsAtEveryPositionReadBack();
+    void plainFramesAreLeftOutAndDerivedOnReading();
+    void olderFilesClaimNoFraming();
 };
+
+namespace {
+
+// Messages framed every way a recording must tell apart, each with its payload set.
+TrafficBatch framedMessages()
+{
+    TrafficBatch batch;
+    auto add
+        = [&batch](Kind kind, Direction direction, const QByteArray &payload) -> TrafficEvent & {
+        TrafficEvent &e = batch.events.emplace_back();
+        e.kind = kind;
+        e.direction = direction;
+        e.timeUs = batch.events.size();
+        e.size = payload.size();
+        if (kind == Kind::Text && payload.size() > 100'000) {
+            e.text = QString::fromUtf8(payload); // a large message keeps its own string
+        } else if (kind == Kind::Text || kind == Kind::Binary) {
+            e.payloadOffset = batch.payloads.size();
+            batch.payloads += payload;
+        } else {
+            e.data = payload;
+        }
+        return e;
+    };
+    add(Kind::Text, Direction::Incoming, QByteArray(64, 'x')).setPlainWire();
+    add(Kind::Text, Direction::Outgoing, QByteArray(200, 'y')).setPlainWire(); // masked, 16-bit
+    add(Kind::Text, Direction::Incoming, QByteArray(60'000, 'z')).setPlainWire(); // 16-bit
+    add(Kind::Text, Direction::Incoming, QByteArray(200'000, 'l')).setPlainWire(); // 64-bit
+    add(Kind::Binary, Direction::Incoming, QByteArray("\x00\x01\x02", 3)).setPlainWire();
+    add(Kind::Ping, Direction::Incoming, "srv").setPlainWire();
+    add(Kind::Pong, Direction::Outgoing, "srv").setPlainWire(); // our answer, masked
+    TrafficEvent &fragmented = add(Kind::Text, Direction::Incoming, "three frames");
+    fragmented.frames = 3;
+    fragmented.wireSize = 18;
+    fragmented.opcode = 1;
+    fragmented.frameFlags = TrafficEvent::WireInfo;
+    TrafficEvent &unmasked = add(Kind::Text, Direction::Outgoing, "sent without a mask");
+    unmasked.setPlainWire();
+    unmasked.frameFlags = TrafficEvent::WireInfo;
+    unmasked.wireSize -= 4;
+    TrafficEvent &compressed = add(Kind::Binary, Direction::Incoming, "inflated");
+    compressed.setPlainWire();
+    compressed.frameFlags |= TrafficEvent::Rsv1 | TrafficEvent::Compressed;
+    compressed.wireSize = 9;
+    add(Kind::Text, Direction::Incoming, "from a HAR: framing unknown");
+    return batch;
+}
+
+QList<TrafficEvent> readBack(const QByteArray &file)
+{
+    RecordingReader reader;
+    if (!reader.readData(file, QStringLiteral("wire.jsonl")) || !reader.problems().isEmpty())
+        return {};
+    QList<TrafficEvent> events;
+    for (const TrafficBatch &batch : reader.batches())
+        events += batch.events;
+    return events;
+}
+
+} // namespace
 
 void TestRecordingWire::wireEventsReadBackTheSame()
 {
@@ -65,7 +128,9 @@ void TestRecordingWire::wireEventsReadBackTheSame()
             continue;
         TrafficEvent e;
         QString error;
-        QVERIFY2(RecordingFormat::parseEvent(QJsonDocument::fromJson(line).object(), &e, &error),
+        // As after a header written by headerLine(), which says plain frames are left out.
+        QVERIFY2(
+            RecordingFormat::parseEvent(QJsonDocument::fromJson(line).object(), &e, &error, true),
             qPrintable(error));
         read << e;
     }
@@ -155,6 +220,62 @@ void TestRecordingWire::payloadsWithSpecialsAtEveryPositionReadBack()
         const QByteArray expected = batch.payload(batch.events.at(i));
         QCOMPARE(e.kind == Kind::Text ? e.text.toUtf8() : e.data, expected);
     }
+}
+
+void TestRecordingWire::plainFramesAreLeftOutAndDerivedOnReading()
+{
+    const TrafficBatch batch = framedMessages();
+    QByteArray file = RecordingFormat::headerLine(RecordingHeader());
+    QVERIFY(file.contains("\"plainWireOmitted\":true"));
+    RecordingFormat::appendEventLines(batch, file);
+    const QList<QByteArray> lines = file.split('\n');
+    for (int i = 0; i < batch.events.size(); ++i) {
+        const TrafficEvent &e = batch.events.at(i);
+        const QByteArray &line = lines.at(i + 1);
+        // A plain frame costs no bytes; anything else is written out, unknown framing as [].
+        QCOMPARE(line.contains("\"wire\""), !e.hasPlainWire());
+        QCOMPARE(line.contains("\"wire\":[]"), !e.hasWireInfo());
+    }
+    const QList<TrafficEvent> read = readBack(file);
+    QCOMPARE(read.size(), batch.events.size());
+    for (int i = 0; i < read.size(); ++i) {
+        const TrafficEvent &e = batch.events.at(i);
+        const TrafficEvent &r = read.at(i);
+        QCOMPARE(r.kind, e.kind);
+        QCOMPARE(r.size, e.size);
+        QCOMPARE(r.hasWireInfo(), e.hasWireInfo());
+        QCOMPARE(r.frameFlags, e.frameFlags);
+        if (!e.hasWireInfo())
+            continue;
+        QCOMPARE(r.frames, e.frames);
+        QCOMPARE(r.wireSize, e.wireSize);
+        QCOMPARE(r.opcode, e.opcode);
+    }
+    // The 64-bit length and the masking key are counted.
+    QCOMPARE(read.at(1).wireSize, qint64(2 + 2 + 4 + 200));
+    QCOMPARE(read.at(3).wireSize, qint64(2 + 8 + 200'000));
+    QCOMPARE(read.at(6).frameFlags, quint8(TrafficEvent::WireInfo | TrafficEvent::Masked));
+}
+
+void TestRecordingWire::olderFilesClaimNoFraming()
+{
+    // Written before plain frames were left out: a message without "wire" was framed in a way
+    // nobody recorded, and reading must not invent it.
+    const QByteArray file
+        = R"({"format":"sockscope-recording","version":1,"app":"sockscope 0.0.9","url":"ws://h/"})"
+          "\n"
+          R"({"timeUs":5,"direction":"in","kind":"text","size":2,"payload":"hi"})"
+          "\n"
+          R"({"timeUs":6,"direction":"in","kind":"ping","size":0,"payload":""})"
+          "\n"
+          R"({"timeUs":7,"direction":"in","kind":"text","size":2,"payload":"ho","wire":[2,8,1,128]})"
+          "\n";
+    const QList<TrafficEvent> read = readBack(file);
+    QCOMPARE(read.size(), 3);
+    QVERIFY(!read.at(0).hasWireInfo());
+    QVERIFY(!read.at(1).hasWireInfo());
+    QVERIFY(read.at(2).hasWireInfo());
+    QCOMPARE(read.at(2).frames, 2u);
 }
 
 QTEST_APPLESS_MAIN(TestRecordingWire)

@@ -30,7 +30,7 @@ namespace {
 // With no traffic, the loop-lag readings still go out this often.
 constexpr qint64 IdleReportIntervalUs = 200'000;
 // One read from the transport; a flood is parsed in pieces of this size.
-constexpr qint64 ReadBufferSize = 256 * 1024;
+constexpr qint64 ReadBufferSize = 256LL * 1024;
 // Reads per wake-up before other events (timers: the heartbeat) get their turn.
 constexpr int ReadsPerWakeUp = 16;
 // Server pings whose delayed answer is still pending; older ones are answered by newer pongs.

@@ -7,8 +7,8 @@
 #include <QTimer>
 
 namespace {
-constexpr qint64 ReadSize = 64 * 1024;
-constexpr qint64 MaxTimerMs = 24 * 60 * 60 * 1000; // wake at least daily for a far-off message
+constexpr qint64 ReadSize = 64LL * 1024;
+constexpr qint64 MaxTimerMs = 24LL * 60 * 60 * 1000; // wake at least daily for a far-off message
 // Delayed rule answers waiting for one client; more are answered... not at all, and said so.
 constexpr int MaxPendingReplies = 10'000;
 } // namespace
@@ -204,7 +204,7 @@ void MockClient::messageReceived(
         m_wire->sendClose(1008, "the client is not reading what it asked for");
         flush();
         end(QStringLiteral("dropped: the client stopped reading (%1 MiB waiting)")
-                .arg(m_transport->bytesToWrite() / (1024 * 1024)));
+                .arg(m_transport->bytesToWrite() / (1024LL * 1024)));
         return;
     }
     // Skip the recorded client message this one stands for, then answer as recorded.

@@ -124,7 +124,7 @@ void Replayer::stopWaiting()
 void Replayer::reportProgress(bool force)
 {
     const qint64 now = m_clock.elapsedUs();
-    if (force || now - m_lastProgressUs >= ProgressIntervalMs * 1000) {
+    if (force || now - m_lastProgressUs >= ProgressIntervalMs * 1000LL) {
         m_lastProgressUs = now;
         Q_EMIT progress(m_next, int(m_plan.items.size()));
     }

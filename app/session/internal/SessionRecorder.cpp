@@ -141,12 +141,13 @@ void RecordingWriter::start()
     m_timer->setInterval(FlushIntervalMs);
     connect(m_timer, &QTimer::timeout, this, &RecordingWriter::flushToDisk);
     m_timer->start();
+    m_buffer.reserve(2 * FlushBytes);
 }
 
 void RecordingWriter::write(const TrafficBatch &batch)
 {
     if (!m_failed) {
-        RecordingFormat::appendEventLines(RecordingFormat::redacted(batch, m_policy), m_buffer);
+        RecordingFormat::appendEventLines(batch, m_buffer, m_policy);
         if (m_buffer.size() >= FlushBytes)
             flushToDisk();
     }
