@@ -46,6 +46,14 @@ QByteArray describeRejectedHandshake(const TrafficEvent &e)
 
 } // namespace
 
+void MessagePrinter::appendPayload(QByteArray &out, QByteArrayView payload) const
+{
+    if (m_options.raw)
+        out += payload;
+    else
+        TerminalText::appendEscaped(out, payload);
+}
+
 void MessagePrinter::appendLine(
     QByteArray &out, const TrafficBatch &batch, const TrafficEvent &e) const
 {
