@@ -218,6 +218,7 @@ private Q_SLOTS:
     void eachPairIsRecordedBothWays();
     void shutdownEndsTwentyPairsInMixedStates();
     void commandLinePrintsBothDirections();
+    void commandLineScriptRewritesDropsAndSurvivesErrors();
     void commandLineRefusesBadArguments_data();
     void commandLineRefusesBadArguments();
 };
@@ -1087,6 +1088,58 @@ void TestProxy::commandLinePrintsBothDirections()
             closed = closed || (e.kind == Kind::Close && e.code == 1001);
     }
     QVERIFY(closed);
+}
+
+void TestProxy::commandLineScriptRewritesDropsAndSurvivesErrors()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    QTemporaryDir dir;
+    const QString scriptPath = dir.filePath(QStringLiteral("rewrite.js"));
+    QFile script(scriptPath);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    // Only the client's messages are touched: the echo shows what the server received.
+    script.write("function onMessage(msg) {\n"
+                 "  if (msg.direction !== \"outgoing\") return;\n"
+                 "  if (msg.data === \"secret\") return DROP;\n"
+                 "  if (msg.data === \"throw\") throw new Error(\"boom\");\n"
+                 "  if (!msg.data.startsWith(\"{\")) return;\n"
+                 "  const m = msg.json;\n"
+                 "  m.user = \"rewritten\";\n"
+                 "  return m;\n"
+                 "}\n"
+                 "test(\"loads\", () => true);\n");
+    script.close();
+    const QString junit = dir.filePath(QStringLiteral("results.xml"));
+    QProcess cli;
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY),
+        {QStringLiteral("proxy"), QStringLiteral("--to"), upstream.url().toString(),
+            QStringLiteral("--script"), scriptPath, QStringLiteral("--junit"), junit});
+    QVERIFY(cli.waitForStarted());
+    cli.setReadChannel(QProcess::StandardError);
+    QByteArray err;
+    while (!err.contains("listening on") && cli.waitForReadyRead(10000))
+        err += cli.readAllStandardError();
+    const QRegularExpressionMatch match
+        = QRegularExpression(QStringLiteral("listening on ws://127\\.0\\.0\\.1:(\\d+)/"))
+              .match(QString::fromUtf8(err));
+    QVERIFY2(match.hasMatch(), err.constData());
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({QStringLiteral("ws://127.0.0.1:%1/").arg(match.captured(1)),
+        QStringLiteral("send-all"), QStringLiteral("{\"user\":\"alice\"}"),
+        QStringLiteral("secret"), QStringLiteral("throw"), QStringLiteral("plain")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
+    QCOMPARE(linesStarting(peer, QStringLiteral("GOT ")),
+        QStringList({QStringLiteral("GOT {\"user\":\"rewritten\"}"),
+            QStringLiteral("GOT throw"), QStringLiteral("GOT plain")}));
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QVERIFY(cli.waitForFinished(3000));
+    QCOMPARE(cli.exitCode(), 0);
+    err += cli.readAllStandardError();
+    // The error names the script and its line; the message it was given went on unchanged.
+    QVERIFY2(err.contains("rewrite.js:4") && err.contains("boom"), err.constData());
+    QVERIFY2(err.contains("1 test: 1 passed, 0 failed"), err.constData());
+    QVERIFY(QFile::exists(junit));
 }
 
 void TestProxy::commandLineRefusesBadArguments_data()
