@@ -409,7 +409,10 @@ int runProxy(const QStringList &arguments)
     QString error;
     if (!ProxyCommand::toSettings(parser, &settings, &error))
         return usageError(error, command);
-    ProxyCommand proxy(settings, parser.isSet(QStringLiteral("show-pings")));
+    if (!ScriptOptions::read(parser, &settings.script, &error))
+        return usageError(error, command);
+    ProxyCommand proxy(
+        settings, parser.isSet(QStringLiteral("show-pings")), ScriptOptions::junitPath(parser));
     return proxy.exec();
 }
 

@@ -157,7 +157,8 @@ QList<CommandSpec> makeSpecs()
                        "[--latency MS[:JITTER]] [--bandwidth KIB_PER_S] "
                        "[--drop-pings client|server] [--drop-pongs client|server] "
                        "[--stall client|server:AFTER_S:FOR_S] [--tls-cert FILE --tls-key FILE] "
-                       "[--insecure] [--ca-file FILE]"),
+                       "[--insecure] [--ca-file FILE] [--script FILE.js [--script-budget MS] "
+                       "[--junit FILE]]"),
         QStringLiteral("Relays every client to URL frame for frame, prints both directions as\n"
                        "'[N] > message' and '[N] < message', and injects faults on demand."),
         QStringLiteral(
@@ -172,9 +173,13 @@ QList<CommandSpec> makeSpecs()
             "Faults apply to every pair from its start; a side is named by who sends: "
             "'--drop-pongs\n"
             "client' drops the pongs the client sends, '--stall server:2:5' holds what the server\n"
-            "sends for 5 s, 2 s after each pair opened."),
+            "sends for 5 s, 2 s after each pair opened.\n"
+            "--script runs a JavaScript file on each pair (docs/scripting.md): onMessage sees\n"
+            "both directions and forwards the message, what it returns instead, or nothing\n"
+            "(DROP); its errors, log() lines and test() results print on stderr, --junit writes\n"
+            "the results as JUnit when the proxy ends."),
         {},
-        {
+        QList<QCommandLineOption> {
             valued(QStringLiteral("to"),
                 QStringLiteral("The server to relay to (ws:// or wss://)."), QStringLiteral("URL")),
             valued(QStringLiteral("listen"),
@@ -212,7 +217,7 @@ QList<CommandSpec> makeSpecs()
             valued(QStringLiteral("ca-file"),
                 QStringLiteral("Also trust the PEM certificates in FILE for a wss:// upstream."),
                 QStringLiteral("FILE")),
-        }});
+        } + script});
     specs.append({QStringLiteral("convert"), QStringLiteral("IN OUT [--keep-secrets]"),
         QStringLiteral("Turns a devtools HAR file into recordings, or a recording into a HAR\n"
                        "file that devtools can import (secrets redacted unless --keep-secrets)."),

@@ -140,15 +140,10 @@ int ConnectCommand::finishScript(int status)
         QCoreApplication::sendPostedEvents(m_connection);
         QCoreApplication::sendPostedEvents(this);
     }
-    if (!m_tests.summary().isEmpty())
-        writeErr(QStringLiteral("* %1").arg(m_tests.summary()));
-    if (!m_junitPath.isEmpty()) {
-        QString error;
-        if (!m_tests.writeJUnit(m_junitPath, &error)) {
-            writeErr(QStringLiteral("! %1").arg(error));
-            return ExitStatus::FileError;
-        }
-        writeErr(QStringLiteral("* test results written to %1").arg(m_junitPath));
+    QString error;
+    if (!m_tests.finish(m_junitPath, &error)) {
+        writeErr(QStringLiteral("! %1").arg(error));
+        return ExitStatus::FileError;
     }
     return status == ExitStatus::Ok && !m_tests.ok() ? int(ExitStatus::ScriptFailed) : status;
 }

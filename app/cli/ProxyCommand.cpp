@@ -154,13 +154,15 @@ bool ProxyCommand::toSettings(
     return error->isEmpty();
 }
 
-ProxyCommand::ProxyCommand(const ProxyServer::Settings &settings, bool showPings, QObject *parent)
-    : QObject(parent), m_settings(settings)
+ProxyCommand::ProxyCommand(const ProxyServer::Settings &settings, bool showPings,
+    const QString &junitPath, QObject *parent)
+    : QObject(parent), m_settings(settings), m_junitPath(junitPath), m_tests(settings.script.name)
 {
     MessagePrinter::Options options;
     options.showPings = showPings;
     options.showSent = true;
     options.relay = true;
+    options.scriptName = settings.script.name;
     m_printer = MessagePrinter(options);
 }
 
@@ -189,11 +191,25 @@ int ProxyCommand::exec()
         std::fflush(stdout);
         QCoreApplication::exit(ExitStatus::Ok);
     });
-    return QCoreApplication::exec();
+    return finishScript(QCoreApplication::exec());
+}
+
+int ProxyCommand::finishScript(int status)
+{
+    if (m_settings.script.isEmpty())
+        return status;
+    QString error;
+    if (!m_tests.finish(m_junitPath, &error)) {
+        writeErr(QStringLiteral("! %1").arg(error));
+        return ExitStatus::FileError;
+    }
+    return status == ExitStatus::Ok && !m_tests.ok() ? int(ExitStatus::ScriptFailed) : status;
 }
 
 void ProxyCommand::onEvents(int pairId, const TrafficBatch &batch)
 {
+    if (!m_settings.script.isEmpty())
+        m_tests.add(batch);
     const QByteArray prefix = '[' + QByteArray::number(pairId) + "] ";
     QByteArray out;
     out.reserve(batch.payloads.size() + batch.events.size() * 8);

@@ -2,6 +2,7 @@
 
 #include "MessagePrinter.h"
 #include "ProxyServer.h"
+#include "ScriptTestReport.h"
 
 #include <QObject>
 
@@ -19,14 +20,20 @@ public:
     static bool toSettings(
         const QCommandLineParser &parser, ProxyServer::Settings *settings, QString *error);
 
-    ProxyCommand(const ProxyServer::Settings &settings, bool showPings, QObject *parent = nullptr);
+    // With settings.script: its lines print on stderr, its test() results are summed up (and
+    // written to junitPath as JUnit when set) when the proxy ends.
+    ProxyCommand(const ProxyServer::Settings &settings, bool showPings,
+        const QString &junitPath = {}, QObject *parent = nullptr);
 
     int exec(); // runs until Ctrl+C; returns the exit status
 
 private:
     void onEvents(int pairId, const TrafficBatch &batch);
+    int finishScript(int status);
 
     ProxyServer::Settings m_settings;
     MessagePrinter m_printer;
+    QString m_junitPath;
+    ScriptTestReport m_tests;
     ProxyServer m_server;
 };

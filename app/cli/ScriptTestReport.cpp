@@ -1,5 +1,7 @@
 #include "ScriptTestReport.h"
 
+#include <cstdio>
+
 using Note = TrafficEvent::ScriptNote;
 
 ScriptTestReport::ScriptTestReport(const QString &scriptName)
@@ -73,4 +75,21 @@ bool ScriptTestReport::writeJUnit(const QString &path, QString *error) const
     suite = m_suite;
     suite.seconds = m_started.msecsTo(QDateTime::currentDateTimeUtc()) / 1000.0;
     return report.writeFile(path, error);
+}
+
+bool ScriptTestReport::finish(const QString &junitPath, QString *error) const
+{
+    const auto say = [](const QString &line) {
+        const QByteArray bytes = QStringLiteral("* %1\n").arg(line).toUtf8();
+        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+        std::fflush(stderr);
+    };
+    if (!summary().isEmpty())
+        say(summary());
+    if (junitPath.isEmpty())
+        return true;
+    if (!writeJUnit(junitPath, error))
+        return false;
+    say(QStringLiteral("test results written to %1").arg(junitPath));
+    return true;
 }

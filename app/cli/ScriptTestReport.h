@@ -22,6 +22,9 @@ public:
     // "3 tests: 2 passed, 1 failed" (empty when no test ran and the script loaded).
     QString summary() const;
     bool writeJUnit(const QString &path, QString *error) const;
+    // The end of a session: the summary on stderr, then the JUnit file when junitPath is set
+    // (false, with what is wrong, when it could not be written).
+    bool finish(const QString &junitPath, QString *error) const;
 
 private:
     QString m_scriptName;

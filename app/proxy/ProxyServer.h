@@ -4,6 +4,7 @@
 #include "OwnedThread.h"
 #include "ProxyFaults.h"
 #include "ProxyPairStatus.h"
+#include "ScriptSource.h"
 #include "TrafficBatch.h"
 
 #include <QHostAddress>
@@ -53,6 +54,9 @@ public:
         // recordPath with "-N" before the extension. Empty: no recording.
         QString recordPath;
         bool keepSecrets = false; // in recordings: Authorization, Cookie, ... kept as they are
+        // Run on every pair (its own engine, in the pair's thread): onMessage sees each message
+        // of both directions and passes, replaces or drops it. Empty: no script, no cost.
+        ScriptSource script;
 
         // What is wrong with these settings, in words a person uses; empty when valid.
         QString validate() const;

@@ -170,6 +170,20 @@ qint64 residentBytes(qint64 pid)
     return statm.readAll().split(' ').value(1).toLongLong() * sysconf(_SC_PAGESIZE);
 }
 
+// Starts `sockscope proxy ARGUMENTS` and reads its stderr up to "listening on ...": the port it
+// listens on, or 0 (*err holds what it said).
+quint16 startProxyCommand(QProcess &cli, const QStringList &arguments, QByteArray *err)
+{
+    cli.setReadChannel(QProcess::StandardError);
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY), QStringList {QStringLiteral("proxy")} + arguments);
+    while (!err->contains("listening on") && cli.waitForReadyRead(10000))
+        *err += cli.readAllStandardError();
+    const QRegularExpressionMatch match
+        = QRegularExpression(QStringLiteral("listening on ws://127\\.0\\.0\\.1:(\\d+)/"))
+              .match(QString::fromUtf8(*err));
+    return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
+}
+
 QByteArray maskedFrame(quint8 opcode, const QByteArray &payload)
 {
     QByteArray f;
@@ -218,6 +232,7 @@ private Q_SLOTS:
     void eachPairIsRecordedBothWays();
     void shutdownEndsTwentyPairsInMixedStates();
     void commandLinePrintsBothDirections();
+    void commandLineScriptRewritesDropsAndSurvivesErrors();
     void commandLineRefusesBadArguments_data();
     void commandLineRefusesBadArguments();
 };
@@ -875,19 +890,14 @@ void TestProxy::heldDirectionStopsReadingPastItsLimit()
         upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
     // The proxy in a process of its own, so that its memory alone is measured.
     QProcess cli;
-    cli.setReadChannel(QProcess::StandardError);
-    cli.start(QStringLiteral(SOCKSCOPE_BINARY),
-        {QStringLiteral("proxy"), QStringLiteral("--to"), upstream.url().toString(),
-            QStringLiteral("--stall"), QStringLiteral("client:0:60")});
     QByteArray err;
-    while (!err.contains("listening on") && cli.waitForReadyRead(10000))
-        err += cli.readAllStandardError();
-    const QRegularExpressionMatch match
-        = QRegularExpression(QStringLiteral("listening on ws://127\\.0\\.0\\.1:(\\d+)/"))
-              .match(QString::fromUtf8(err));
-    QVERIFY2(match.hasMatch(), err.constData());
+    const quint16 port = startProxyCommand(cli,
+        {QStringLiteral("--to"), upstream.url().toString(), QStringLiteral("--stall"),
+            QStringLiteral("client:0:60")},
+        &err);
+    QVERIFY2(port != 0, err.constData());
     RawClient client;
-    QVERIFY(client.open(quint16(match.captured(1).toUInt())));
+    QVERIFY(client.open(port));
     const qint64 before = residentBytes(cli.processId());
     // A 64 MiB message into a direction that is held: the proxy keeps its 8 MiB, and TCP flow
     // control keeps the rest with the sender.
@@ -1087,6 +1097,52 @@ void TestProxy::commandLinePrintsBothDirections()
             closed = closed || (e.kind == Kind::Close && e.code == 1001);
     }
     QVERIFY(closed);
+}
+
+void TestProxy::commandLineScriptRewritesDropsAndSurvivesErrors()
+{
+    PeerProcess upstream;
+    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
+    QTemporaryDir dir;
+    const QString scriptPath = dir.filePath(QStringLiteral("rewrite.js"));
+    QFile script(scriptPath);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    // Only the client's messages are touched: the echo shows what the server received.
+    script.write("function onMessage(msg) {\n"
+                 "  if (msg.direction !== \"outgoing\") return;\n"
+                 "  if (msg.data === \"secret\") return DROP;\n"
+                 "  if (msg.data === \"throw\") throw new Error(\"boom\");\n"
+                 "  if (!msg.data.startsWith(\"{\")) return;\n"
+                 "  const m = msg.json;\n"
+                 "  m.user = \"rewritten\";\n"
+                 "  return m;\n"
+                 "}\n"
+                 "test(\"loads\", () => true);\n");
+    script.close();
+    const QString junit = dir.filePath(QStringLiteral("results.xml"));
+    QProcess cli;
+    QByteArray err;
+    const quint16 port = startProxyCommand(cli,
+        {QStringLiteral("--to"), upstream.url().toString(), QStringLiteral("--script"), scriptPath,
+            QStringLiteral("--junit"), junit},
+        &err);
+    QVERIFY2(port != 0, err.constData());
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({QStringLiteral("ws://127.0.0.1:%1/").arg(port),
+        QStringLiteral("send-all"), QStringLiteral("{\"user\":\"alice\"}"),
+        QStringLiteral("secret"), QStringLiteral("throw"), QStringLiteral("plain")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
+    QCOMPARE(linesStarting(peer, QStringLiteral("GOT ")),
+        QStringList({QStringLiteral("GOT {\"user\":\"rewritten\"}"), QStringLiteral("GOT throw"),
+            QStringLiteral("GOT plain")}));
+    ::kill(pid_t(cli.processId()), SIGINT);
+    QVERIFY(cli.waitForFinished(3000));
+    QCOMPARE(cli.exitCode(), 0);
+    err += cli.readAllStandardError();
+    // The error names the script and its line; the message it was given went on unchanged.
+    QVERIFY2(err.contains("rewrite.js:4") && err.contains("boom"), err.constData());
+    QVERIFY2(err.contains("1 test: 1 passed, 0 failed"), err.constData());
+    QVERIFY(QFile::exists(junit));
 }
 
 void TestProxy::commandLineRefusesBadArguments_data()

@@ -129,6 +129,13 @@ async def main():
                 await ws.send(f"big {args[0]}")
                 message = await ws.recv()
                 say(f"RECEIVED {time.monotonic() - start:.3f} {len(message)}")
+        elif scenario == "send-all":
+            # Each argument as a text message, then "end"; every message back until "end".
+            async with websockets.connect(url, ping_interval=None) as ws:
+                for message in args + ["end"]:
+                    await ws.send(message)
+                while (message := await ws.recv()) != "end":
+                    say(f"GOT {message}")
         elif scenario == "hold":
             async with websockets.connect(url, ping_interval=None) as ws:
                 say("OPEN")

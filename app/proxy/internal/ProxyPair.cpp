@@ -384,6 +384,7 @@ void ProxyPair::openRelays(char *rest, qint64 restSize)
     open.wallMs = m_clock.wallMsAt(open.timeUs);
     open.text = QString::fromLatin1(m_response.value("Sec-WebSocket-Protocol"));
     m_batcher->append(std::move(open));
+    startScript();
     if (!m_faults.fromClient.isNone() || !m_faults.fromServer.isNone())
         note(Kind::Fault, QStringLiteral("faults: %1").arg(m_faults.describe()));
     setState(ProxyPairState::Open);
@@ -579,6 +580,54 @@ void ProxyPair::closeBoth(quint16 toClient, const QString &clientReason, quint16
     finishIfDone();
 }
 
+void ProxyPair::startScript()
+{
+    if (m_settings.script.isEmpty())
+        return;
+    auto *script = new ScriptHost(m_settings.script, this, this);
+    if (!script->load()) {
+        delete script;
+        note(Kind::Note, QStringLiteral("script %1 not loaded").arg(m_settings.script.name));
+        return;
+    }
+    m_script = script;
+    if (m_script->handlesMessages()) {
+        m_fromClient->setScript(m_script);
+        m_fromServer->setScript(m_script);
+    }
+    m_script->opened();
+}
+
+void ProxyPair::scriptSend(bool binary, const QByteArray &payload)
+{
+    // Not from inside a relay's parser or the script: sent once both have returned.
+    QMetaObject::invokeMethod(
+        this, [this, binary, payload] { inject(ProxySide::Client, binary, payload); },
+        Qt::QueuedConnection);
+}
+
+void ProxyPair::scriptClose(quint16 code, const QString &reason)
+{
+    QMetaObject::invokeMethod(
+        this, [this, code, reason] { closeSide(ProxySide::Server, code, reason); },
+        Qt::QueuedConnection);
+}
+
+void ProxyPair::scriptOutput(
+    TrafficEvent::ScriptNote note, const QString &text, int line, const QString &detail)
+{
+    TrafficEvent e;
+    e.kind = Kind::Script;
+    e.direction = Direction::Local;
+    e.timeUs = m_clock.elapsedUs();
+    e.wallMs = m_clock.wallMsAt(e.timeUs);
+    e.code = quint16(note);
+    e.text = text;
+    e.sequence = quint32(qMax(0, line));
+    e.data = detail.toUtf8();
+    m_batcher->append(std::move(e));
+}
+
 void ProxyPair::finishIfDone()
 {
     if (m_stage == Stage::Done)
@@ -645,6 +694,15 @@ void ProxyPair::finish()
         = QStringLiteral("%1; %2, %3")
               .arg(who, sideSummary(ProxySide::Client), sideSummary(ProxySide::Server));
     note(Kind::Note, summary);
+    if (m_script) {
+        m_script->closed(e.code, e.text); // its last words before the pair's end
+        if (m_fromClient)
+            m_fromClient->setScript(nullptr);
+        if (m_fromServer)
+            m_fromServer->setScript(nullptr);
+        delete m_script; // its timers go with it
+        m_script = nullptr;
+    }
     m_batcher->append(std::move(e));
     m_state = ProxyPairState::Closed;
     stopRecording();

@@ -7,6 +7,7 @@
 #include "ProxyPairStatus.h"
 #include "ProxyRelay.h"
 #include "ProxyServer.h"
+#include "ScriptHost.h"
 #include "ServerHandshake.h"
 #include "TrafficBatch.h"
 
@@ -26,7 +27,7 @@ class Transport;
 // sends it upstream with Host rewritten, relays the answer as it came, then relays frames both ways
 // through a ProxyRelay per direction. Everything it sees leaves as batches of events, recorded when
 // asked. Requests from ProxyServer arrive as queued calls.
-class ProxyPair : public QObject
+class ProxyPair : public QObject, private ScriptHost::Connection
 {
     Q_OBJECT
 public:
@@ -96,6 +97,13 @@ private:
     void closeBoth(quint16 toClient, const QString &clientReason, quint16 toServer,
         const QString &serverReason, TrafficEvent::CloseCause cause);
     void finishIfDone();
+    void startScript();
+    // ScriptHost::Connection: ctx.send goes to the server as if the client had sent it;
+    // ctx.close closes the server with the code, then the client with 1001.
+    void scriptSend(bool binary, const QByteArray &payload) override;
+    void scriptClose(quint16 code, const QString &reason) override;
+    void scriptOutput(TrafficEvent::ScriptNote note, const QString &text, int line,
+        const QString &detail) override;
     void finish();
     QString sideSummary(ProxySide side) const;
 
@@ -116,6 +124,7 @@ private:
     EventBatcher *m_batcher = nullptr;
     LoopLagProbe *m_lagProbe = nullptr;
     SessionRecorder *m_recorder = nullptr;
+    ScriptHost *m_script = nullptr; // none without a script: no cost per message
     QTimer *m_upstreamTimer = nullptr;
     std::unique_ptr<char[]> m_buffer;
     QString m_clientAddress;

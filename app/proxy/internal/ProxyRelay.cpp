@@ -77,7 +77,7 @@ bool ProxyRelay::receive(const char *data, qint64 size, qint64 nowUs)
     const qint64 base = m_parser.bytesParsed();
     m_copy.resize(size);
     std::memcpy(m_copy.data(), data, size_t(size));
-    m_holdContinuing = m_inMessage ? m_holdingMessage : m_faults.intercept;
+    m_holdContinuing = m_inMessage ? m_holdingMessage : holdsMessages();
     m_firstParsed = true;
     const bool ok = m_parser.feed(m_copy.data(), size);
     // Only the frames before the one that broke the rules are forwarded.
@@ -91,18 +91,29 @@ bool ProxyRelay::receive(const char *data, qint64 size, qint64 nowUs)
 void ProxyRelay::messageReceived(
     quint8 opcode, const char *data, qint64 size, const WireFrameInfo &info)
 {
-    const bool held = m_firstParsed ? m_holdContinuing : m_faults.intercept;
+    const bool held = m_firstParsed ? m_holdContinuing : holdsMessages();
     m_firstParsed = false;
     ++m_messages;
     m_wireBytes += info.wireSize;
     EventBatcher *batcher = m_pair->batcher();
+    const qint64 wallMs = m_pair->clock().wallMsAt(m_nowUs);
     TrafficEvent &e = batcher->appendRaw(opcode == WireOpcode::Text ? Kind::Text : Kind::Binary,
-        direction(), m_nowUs, m_pair->clock().wallMsAt(m_nowUs), data, size);
+        direction(), m_nowUs, wallMs, data, size);
     info.applyTo(e);
     batcher->commit();
-    if (held)
-        m_heldDecoded.push_back(
-            {opcode == WireOpcode::Binary, info.compressed, QByteArray(data, size)});
+    if (!held)
+        return;
+    Decoded d;
+    d.binary = opcode == WireOpcode::Binary;
+    d.compressed = info.compressed;
+    if (m_script) {
+        d.scripted = true;
+        d.verdict = m_script->message(direction(), d.binary, data, size, wallMs);
+    }
+    // Only a message the user decides on needs its decoded payload kept.
+    if (m_faults.intercept && d.verdict.kind == ScriptHost::Verdict::Kind::Pass)
+        d.payload = QByteArray(data, size);
+    m_heldDecoded.push_back(std::move(d));
 }
 
 void ProxyRelay::controlReceived(
@@ -182,7 +193,7 @@ ProxyRelay::Route ProxyRelay::decide(const FrameHeader &frame)
             m_cutLeft = qMax<qint64>(1, frame.length / 2);
             return Route::Cut;
         }
-        m_holdingMessage = m_faults.intercept;
+        m_holdingMessage = holdsMessages();
     }
     return m_holdingMessage ? Route::Hold : Route::Forward;
 }
@@ -440,6 +451,19 @@ void ProxyRelay::completeHeld()
     h.binary = d.binary;
     h.compressed = d.compressed;
     m_heldBytes += h.raw.size();
+    if (d.scripted && (d.verdict.kind != ScriptHost::Verdict::Kind::Pass || !m_faults.intercept)) {
+        // The script decided (a message it passed under intercept still waits for the user).
+        using VerdictKind = ScriptHost::Verdict::Kind;
+        h.decision = d.verdict.kind == VerdictKind::Pass ? Decision::Forward
+            : d.verdict.kind == VerdictKind::Replace     ? Decision::Replace
+                                                         : Decision::Drop;
+        h.replacement = std::move(d.verdict.payload);
+        h.replacementBinary = d.verdict.binary;
+        warnIfCompressed(h);
+        m_held.push_back(std::move(h));
+        releaseDecided();
+        return;
+    }
     m_held.push_back(h);
     m_pair->announceHeld(m_from, h.id, d.binary, d.payload);
     checkBackpressure();
@@ -461,14 +485,19 @@ void ProxyRelay::decideHeld(
                           : decision == Decision::Replace
                           ? QStringLiteral("replaced (%1 bytes)").arg(payload.size())
                           : QStringLiteral("dropped")));
-        if (decision != Decision::Forward && h.compressed)
-            fault(QStringLiteral("the message was compressed: with context takeover, the %1's "
-                                 "later messages may no longer inflate")
-                      .arg(proxySideName(
-                          m_from == ProxySide::Client ? ProxySide::Server : ProxySide::Client)));
+        warnIfCompressed(h);
         releaseDecided();
         return;
     }
+}
+
+void ProxyRelay::warnIfCompressed(const Held &held)
+{
+    if (held.decision != Decision::Forward && held.compressed)
+        fault(QStringLiteral("the message was compressed: with context takeover, the %1's "
+                             "later messages may no longer inflate")
+                  .arg(proxySideName(
+                      m_from == ProxySide::Client ? ProxySide::Server : ProxySide::Client)));
 }
 
 void ProxyRelay::releaseDecided()

@@ -3,6 +3,7 @@
 #include "FrameParser.h"
 #include "FrameSplitter.h"
 #include "ProxyFaults.h"
+#include "ScriptHost.h"
 #include "TrafficEvent.h"
 
 #include <QByteArray>
@@ -45,6 +46,9 @@ public:
         m_parser.enableInflate(resetAfterEachMessage);
     }
     void setFaults(const DirectionFaults &faults);
+    // Every data message is held until decoded and given to script's onMessage, which passes,
+    // replaces or drops it (null: no script).
+    void setScript(ScriptHost *script) { m_script = script; }
     const DirectionFaults &faults() const { return m_faults; }
 
     // Bytes from the source, received at nowUs. False once the source broke the protocol (the
@@ -101,9 +105,11 @@ private:
     };
     struct Decoded
     {
-        bool binary;
-        bool compressed;
+        bool binary = false;
+        bool compressed = false;
         QByteArray payload;
+        bool scripted = false; // the script decided: verdict applies
+        ScriptHost::Verdict verdict;
     };
     struct PendingPing
     {
@@ -117,6 +123,8 @@ private:
     void controlReceived(
         quint8 opcode, const char *data, qint64 size, const WireFrameInfo &info) override;
 
+    bool holdsMessages() const { return m_faults.intercept || m_script; }
+    void warnIfCompressed(const Held &held);
     void route(const char *data, qint64 size);
     Route decide(const FrameHeader &frame);
     void frameEnded(const FrameHeader &frame);
@@ -140,6 +148,7 @@ private:
     FrameParser m_parser;
     FrameSplitter m_splitter;
     DirectionFaults m_faults;
+    ScriptHost *m_script = nullptr;
     QTimer *m_timer;
     QByteArray m_copy; // what the parser unmasks and inflates
     qint64 m_nowUs = 0;
