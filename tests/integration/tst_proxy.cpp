@@ -914,7 +914,15 @@ void TestProxy::heldDirectionStopsReadingPastItsLimit()
     const qint64 waiting = client.socket().bytesToWrite();
     QVERIFY2(waiting > 32 * 1024 * 1024, qPrintable(QString::number(waiting)));
     const qint64 grown = residentBytes(cli.processId()) - before;
-    QVERIFY2(grown < 24 * 1024 * 1024, qPrintable(QString::number(grown)));
+    // Bounded by the held buffer, far below the 64 MiB sent. Under AddressSanitizer the freed
+    // read buffers stay in its quarantine and every allocation carries shadow memory: a looser
+    // bound that still fails if the message were buffered whole.
+#if defined(__SANITIZE_ADDRESS__)
+    const qint64 bound = 56LL * 1024 * 1024;
+#else
+    const qint64 bound = 24LL * 1024 * 1024;
+#endif
+    QVERIFY2(grown < bound, qPrintable(QString::number(grown)));
     cli.terminate();
     QVERIFY(cli.waitForFinished(3000));
 }
