@@ -239,6 +239,7 @@ void TestRecordingWindow::testARecordingAgainstAServer()
     QVERIFY2(page->testDetailText().contains(QStringLiteral("reply 1  recorded: bye  live: hello")),
         qPrintable(page->testDetailText()));
     QVERIFY(page->detailView()->displayedText().contains(QLatin1String("bye")));
+    saveScreenshot(&window, QStringLiteral("screenshot-test.png"));
     const QRect passed = view->visualRect(model->index(4, MessageLogModel::PreviewColumn));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, passed.center());
     QVERIFY2(page->testDetailText().startsWith(QStringLiteral("\u2713 step 2")),
