@@ -24,11 +24,11 @@ using TransportEnd = TrafficEvent::TransportEnd;
 
 namespace {
 
-constexpr qint64 ReadBufferSize = 256 * 1024;
+constexpr qint64 ReadBufferSize = 256LL * 1024;
 // Reads per wake-up before the pair's timers (latency, stall) and the other side get their turn.
 constexpr int ReadsPerWakeUp = 16;
 // Frames a client sends before the upstream answered are kept up to this, then reading waits.
-constexpr qint64 MaxEarlyBytes = 1024 * 1024;
+constexpr qint64 MaxEarlyBytes = 1024LL * 1024;
 
 ProxySide otherSide(ProxySide side)
 {

@@ -19,7 +19,7 @@ constexpr qint64 SliceUs = 10'000;
 // Pings forwarded and not answered yet that are remembered for timing their pongs.
 constexpr int MaxPendingPings = 64;
 // Consecutive forwarded bytes with the same release time share one queued segment up to this.
-constexpr qsizetype MaxSegmentBytes = 256 * 1024;
+constexpr qsizetype MaxSegmentBytes = 256LL * 1024;
 } // namespace
 
 ProxyRelay::ProxyRelay(ProxySide from, Transport *source, Transport *destination, ProxyPair *pair,
@@ -73,11 +73,18 @@ bool ProxyRelay::receive(const char *data, qint64 size, qint64 nowUs)
 {
     m_nowUs = nowUs;
     const qint64 base = m_parser.bytesParsed();
-    m_copy.resize(size);
-    std::memcpy(m_copy.data(), data, size_t(size));
+    // The parser unmasks in place: a client's frames are parsed in a copy, as they must be
+    // forwarded masked. A server's are read where they are: the parser refuses a masked server
+    // frame before it writes a byte of it.
+    char *parsed = const_cast<char *>(data);
+    if (m_from == ProxySide::Client) {
+        m_copy.resize(size);
+        std::memcpy(m_copy.data(), data, size_t(size));
+        parsed = m_copy.data();
+    }
     m_holdContinuing = m_inMessage ? m_holdingMessage : holdsMessages();
     m_firstParsed = true;
-    const bool ok = m_parser.feed(m_copy.data(), size);
+    const bool ok = m_parser.feed(parsed, size);
     // Only the frames before the one that broke the rules are forwarded.
     route(data, ok ? size : qBound<qint64>(0, m_parser.errorOffset() - base, size));
     if (!ok)
@@ -497,8 +504,8 @@ void ProxyRelay::decideHeld(
         h.replacementBinary = binary;
         fault(QStringLiteral("held message #%1 from the %2 %3")
                   .arg(heldId)
-                  .arg(proxySideName(m_from))
-                  .arg(decision == Decision::Forward ? QStringLiteral("forwarded")
+                  .arg(proxySideName(m_from),
+                      decision == Decision::Forward ? QStringLiteral("forwarded")
                           : decision == Decision::Replace
                           ? QStringLiteral("replaced (%1 bytes)").arg(payload.size())
                           : QStringLiteral("dropped")));

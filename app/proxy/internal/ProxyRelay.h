@@ -154,7 +154,7 @@ private:
     DirectionFaults m_faults;
     ScriptHost *m_script = nullptr;
     QTimer *m_timer;
-    QByteArray m_copy; // what the parser unmasks and inflates
+    QByteArray m_copy; // what the parser unmasks (frames from the client)
     qint64 m_nowUs = 0;
 
     Route m_route = Route::Forward;
