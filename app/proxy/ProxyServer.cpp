@@ -159,19 +159,19 @@ QString ProxyServer::Settings::validate() const
         for (const auto &[path, what] :
             {std::pair(tlsCertFile, QStringLiteral("the TLS certificate")),
                 std::pair(tlsKeyFile, QStringLiteral("the TLS key"))}) {
-            const QString problem = readableFileProblem(path, what);
+            QString problem = readableFileProblem(path, what);
             if (!problem.isEmpty())
                 return problem;
         }
     }
     if (!caFile.isEmpty()) {
-        const QString problem = readableFileProblem(caFile, QStringLiteral("the CA file"));
+        QString problem = readableFileProblem(caFile, QStringLiteral("the CA file"));
         if (!problem.isEmpty())
             return problem;
         if (QSslCertificate::fromPath(caFile).isEmpty())
             return QStringLiteral("the CA file '%1' holds no PEM certificate").arg(caFile);
     }
-    const QString faultProblem = faults.validate();
+    QString faultProblem = faults.validate();
     if (!faultProblem.isEmpty())
         return faultProblem;
     if (stallAfterMs < 0 || stallForMs < 0 || stallForMs > ProxyFaults::MaxLatencyMs)
@@ -265,12 +265,9 @@ QUrl ProxyServer::url() const
 
 void ProxyServer::clearEnded()
 {
-    for (auto it = m_status.begin(); it != m_status.end();) {
-        if (it->state == ProxyPairState::Closed)
-            it = m_status.erase(it);
-        else
-            ++it;
-    }
+    m_status.removeIf([](QMap<int, ProxyPairStatus>::iterator it) {
+        return it->state == ProxyPairState::Closed;
+    });
 }
 
 template<typename F> void ProxyServer::forPairs(int pairId, F &&call)

@@ -21,6 +21,7 @@
 #include <QtEndian>
 
 #include <csignal>
+#include <functional>
 #include <unistd.h>
 
 using Kind = TrafficEvent::Kind;
@@ -59,6 +60,14 @@ public:
         }
         return out;
     }
+    // The texts of one kind of event (notes, faults), one a line, in order.
+    QString textsOf(int pairId, Kind kind) const
+    {
+        QStringList out;
+        for (const TrafficEvent &e : of(pairId, kind))
+            out << e.text;
+        return out.join(QLatin1Char('\n'));
+    }
 
     QHash<int, QList<TrafficEvent>> events;
     QHash<int, QString> ended;
@@ -75,6 +84,36 @@ QString proxyUrl(const ProxyServer &proxy, const QString &path = QStringLiteral(
 {
     return QStringLiteral("ws://127.0.0.1:%1%2").arg(proxy.port()).arg(path);
 }
+
+// What most cases start from: a python peer (py_peer.py) as the upstream, a ProxyServer in
+// front of it, and everything the proxy reports.
+class ProxyFixture
+{
+public:
+    // Starts the peer with peerArgs (node_peer.js when node), then the proxy to it with its
+    // settings first given to adjust; false if either did not start (error() says why).
+    bool start(const QStringList &peerArgs,
+        const std::function<void(ProxyServer::Settings &)> &adjust = {}, bool node = false)
+    {
+        if (!(node ? upstream.startNode(peerArgs) : upstream.startPython(peerArgs))) {
+            m_error = upstream.errorText();
+            return false;
+        }
+        ProxyServer::Settings settings = settingsFor(upstream.url());
+        if (adjust)
+            adjust(settings);
+        return proxy.listen(settings, &m_error);
+    }
+    QString url(const QString &path = QStringLiteral("/")) const { return proxyUrl(proxy, path); }
+    const QString &error() const { return m_error; }
+
+    PeerProcess upstream;
+    ProxyServer proxy;
+    ProxyLog log {&proxy};
+
+private:
+    QString m_error;
+};
 
 // The lines of a finished client that start with prefix.
 QStringList linesStarting(PeerProcess &peer, const QString &prefix)
@@ -214,11 +253,13 @@ private Q_SLOTS:
     void closeCodesGoBothWays();
     void serverPingsAreAnsweredByTheRealClient();
     void latencyIsAddedEachWay();
+    void jitterIsDrawnForEachFrameOfARead();
     void stallHoldsADirectionThenReleasesIt();
     void droppedPongsMakeTheServerClose1011_data();
     void droppedPongsMakeTheServerClose1011();
     void faultsChangeLiveOnAnOpenPair();
     void cutInTheMiddleOfAMessageIs1006AtOnce();
+    void cutCountsAFragmentedMessageOverItsFrames();
     void malformedFrameClosesBothSidesWith1002();
     void malformedFrameFromTheServerClosesBothSides();
     void overLimitLengthClosesWith1009();
@@ -226,6 +267,7 @@ private Q_SLOTS:
     void interceptHoldsEachMessageUntilDecided();
     void injectSendsEitherWay();
     void closeSideClosesOneSideWithItsCode();
+    void closeSideEndsTcpAtTheBoundWithoutAnAnswer();
     void listensWithTlsAndRelaysToWss();
     void heldDirectionStopsReadingPastItsLimit();
     void aHundredClientsAtOnceAreEachServed();
@@ -280,17 +322,11 @@ void TestProxy::relaysEveryKindOfMessage()
     QFETCH(QStringList, clientArgs);
     QFETCH(QStringList, serverArgs);
     QFETCH(bool, compressed);
-    PeerProcess upstream;
-    QVERIFY2(server == QLatin1String("python") ? upstream.startPython(serverArgs)
-                                               : upstream.startNode(serverArgs),
-        qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QString error;
-    QVERIFY2(proxy.listen(settingsFor(upstream.url()), &error), qPrintable(error));
+    ProxyFixture f;
+    QVERIFY2(f.start(serverArgs, {}, server == QLatin1String("node")), qPrintable(f.error()));
 
     PeerProcess peer;
-    const QStringList args = QStringList {proxyUrl(proxy), QStringLiteral("suite")} + clientArgs;
+    const QStringList args = QStringList {f.url(), QStringLiteral("suite")} + clientArgs;
     QVERIFY(client == QLatin1String("python") ? peer.startPythonClient(args)
                                               : peer.startNodeClient(args));
     QVERIFY2(!peer.waitForLine(QStringLiteral("DONE"), 60000).isEmpty(),
@@ -305,9 +341,9 @@ void TestProxy::relaysEveryKindOfMessage()
 
     // The log holds each message both ways, decoded (inflated when compressed), on-wire sizes
     // kept.
-    QTRY_VERIFY_WITH_TIMEOUT(log.of(1, Kind::Binary, Direction::Incoming).size() >= 2, 10000);
-    const QList<TrafficEvent> up = log.of(1, Kind::Binary, Direction::Outgoing);
-    const QList<TrafficEvent> down = log.of(1, Kind::Binary, Direction::Incoming);
+    QTRY_VERIFY_WITH_TIMEOUT(f.log.of(1, Kind::Binary, Direction::Incoming).size() >= 2, 10000);
+    const QList<TrafficEvent> up = f.log.of(1, Kind::Binary, Direction::Outgoing);
+    const QList<TrafficEvent> down = f.log.of(1, Kind::Binary, Direction::Incoming);
     QVERIFY(up.size() >= 2 && down.size() >= 2);
     QCOMPARE(down.last().size, qint64(16 * 1024 * 1024));
     QCOMPARE(down.last().data, QByteArray(16 * 1024 * 1024, '\0'));
@@ -318,14 +354,14 @@ void TestProxy::relaysEveryKindOfMessage()
                 && down.last().wireSize < down.last().size,
             qPrintable(QString::number(down.last().wireSize)));
     bool sawUnicode = false;
-    for (const TrafficEvent &e : log.of(1, Kind::Text, Direction::Incoming))
+    for (const TrafficEvent &e : f.log.of(1, Kind::Text, Direction::Incoming))
         sawUnicode = sawUnicode || e.text.contains(QChar(0x2603));
     QVERIFY(sawUnicode);
     if (client == QLatin1String("python")) {
         // Sent in pieces (python-websockets adds an empty final frame), logged with its frames.
         bool fragmented = false;
         QString seen;
-        for (const TrafficEvent &e : log.of(1, Kind::Text, Direction::Outgoing)) {
+        for (const TrafficEvent &e : f.log.of(1, Kind::Text, Direction::Outgoing)) {
             fragmented = fragmented || (e.text == QLatin1String("frag-mented") && e.frames >= 3);
             seen += QStringLiteral("%1 (%2 frames); ").arg(e.text.left(20)).arg(e.frames);
         }
@@ -335,35 +371,29 @@ void TestProxy::relaysEveryKindOfMessage()
 
 void TestProxy::subprotocolIsNegotiatedEndToEnd()
 {
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("echo"), QStringLiteral("--subprotocols"),
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo"), QStringLiteral("--subprotocols"),
                  QStringLiteral("chat,superchat")}),
-        qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+        qPrintable(f.error()));
     PeerProcess peer;
     QVERIFY(peer.startPythonClient(
-        {proxyUrl(proxy), QStringLiteral("subprotocol"), QStringLiteral("superchat")}));
+        {f.url(), QStringLiteral("subprotocol"), QStringLiteral("superchat")}));
     QCOMPARE(
         peer.waitForLine(QStringLiteral("SUBPROTOCOL")), QStringLiteral("SUBPROTOCOL superchat"));
-    QTRY_COMPARE(log.of(1, Kind::Open).size(), 1);
-    QCOMPARE(log.of(1, Kind::Open).first().text, QStringLiteral("superchat"));
+    QTRY_COMPARE(f.log.of(1, Kind::Open).size(), 1);
+    QCOMPARE(f.log.of(1, Kind::Open).first().text, QStringLiteral("superchat"));
 }
 
 void TestProxy::upstreamSeesTheClientsHeadersAndPath()
 {
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("echo"), QStringLiteral("--subprotocols"),
-                 QStringLiteral("chat")}),
-        qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    QUrl to = upstream.url();
-    to.setPath(QStringLiteral("/base"));
-    QVERIFY(proxy.listen(settingsFor(to)));
+    ProxyFixture f;
+    QVERIFY2(
+        f.start({QStringLiteral("echo"), QStringLiteral("--subprotocols"), QStringLiteral("chat")},
+            [](ProxyServer::Settings &s) { s.upstream.setPath(QStringLiteral("/base")); }),
+        qPrintable(f.error()));
     PeerProcess peer;
     QVERIFY(peer.startPythonClient(
-        {proxyUrl(proxy, QStringLiteral("/room/7?user=ann")), QStringLiteral("headers")}));
+        {f.url(QStringLiteral("/room/7?user=ann")), QStringLiteral("headers")}));
     const QString seen = peer.waitForLine(QStringLiteral("SEEN "));
     QVERIFY2(!seen.isEmpty(), qPrintable(peer.lines().join(QLatin1Char('\n'))));
     const QJsonObject json = QJsonDocument::fromJson(seen.mid(5).toUtf8()).object();
@@ -372,7 +402,7 @@ void TestProxy::upstreamSeesTheClientsHeadersAndPath()
     for (const QJsonValue &h : json.value(QLatin1String("headers")).toArray())
         headers[h.toArray().at(0).toString().toLower()] << h.toArray().at(1).toString();
     QCOMPARE(headers.value(QStringLiteral("host")),
-        QStringList {QStringLiteral("127.0.0.1:%1").arg(upstream.port())});
+        QStringList {QStringLiteral("127.0.0.1:%1").arg(f.upstream.port())});
     QCOMPARE(headers.value(QStringLiteral("authorization")),
         QStringList {QStringLiteral("Bearer t0ken")});
     QCOMPARE(headers.value(QStringLiteral("cookie")), QStringList {QStringLiteral("session=abc")});
@@ -401,14 +431,11 @@ void TestProxy::refusedUpgradesAreRelayedAsSent()
 {
     QFETCH(QString, mode);
     QFETCH(QString, status);
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({mode}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f;
+    QVERIFY2(f.start({mode}), qPrintable(f.error()));
     // python-websockets follows a redirect by itself: the answer is read as it reaches a client.
     QTcpSocket client;
-    client.connectToHost(QHostAddress::LocalHost, proxy.port());
+    client.connectToHost(QHostAddress::LocalHost, f.proxy.port());
     QVERIFY(client.waitForConnected(5000));
     client.write(
         "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -420,8 +447,8 @@ void TestProxy::refusedUpgradesAreRelayedAsSent()
     QVERIFY(answer.contains(mode == QLatin1String("redirect")
             ? QByteArrayLiteral("Location: ws://127.0.0.1:9/elsewhere\r\n")
             : QByteArrayLiteral("WWW-Authenticate: Bearer\r\n")));
-    QTRY_COMPARE(log.of(1, Kind::Handshake).size(), 1);
-    QCOMPARE(QString::number(log.of(1, Kind::Handshake).first().code), status);
+    QTRY_COMPARE(f.log.of(1, Kind::Handshake).size(), 1);
+    QCOMPARE(QString::number(f.log.of(1, Kind::Handshake).first().code), status);
 }
 
 void TestProxy::upstreamRefusedGives502()
@@ -452,87 +479,78 @@ void TestProxy::upstreamRefusedGives502()
 
 void TestProxy::upstreamSilenceGives502AfterTheTimeout()
 {
-    PeerProcess upstream; // accepts TCP, never answers the upgrade
-    QVERIFY2(upstream.startPython({QStringLiteral("silent")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.upstreamTimeoutMs = 400;
-    QVERIFY(proxy.listen(settings));
+    ProxyFixture f; // accepts TCP, never answers the upgrade
+    QVERIFY2(f.start({QStringLiteral("silent")},
+                 [](ProxyServer::Settings &s) { s.upstreamTimeoutMs = 400; }),
+        qPrintable(f.error()));
     QElapsedTimer t;
     t.start();
     PeerProcess peer;
-    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("status")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("status")}));
     QCOMPARE(peer.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 502"));
     QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
-    QTRY_VERIFY(!log.of(1, Kind::Error).isEmpty());
-    QVERIFY(log.of(1, Kind::Error).first().text.contains(QLatin1String("within 400 ms")));
-    QCOMPARE(upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
+    QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
+    QVERIFY(f.log.of(1, Kind::Error).first().text.contains(QLatin1String("within 400 ms")));
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
 }
 
 void TestProxy::closeCodesGoBothWays()
 {
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo")}), qPrintable(f.error()));
 
     PeerProcess byClient;
-    QVERIFY(byClient.startPythonClient({proxyUrl(proxy), QStringLiteral("close"),
-        QStringLiteral("4001"), QStringLiteral("done")}));
+    QVERIFY(byClient.startPythonClient(
+        {f.url(), QStringLiteral("close"), QStringLiteral("4001"), QStringLiteral("done")}));
     QCOMPARE(byClient.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4001"));
-    QCOMPARE(upstream.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4001 done"));
-    QTRY_COMPARE(log.of(1, Kind::Close).size(), 1);
-    QCOMPARE(log.of(1, Kind::Close).first().closedBy, Closer::Local);
-    QCOMPARE(log.of(1, Kind::Close).first().code, quint16(4001));
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4001 done"));
+    QTRY_COMPARE(f.log.of(1, Kind::Close).size(), 1);
+    QCOMPARE(f.log.of(1, Kind::Close).first().closedBy, Closer::Local);
+    QCOMPARE(f.log.of(1, Kind::Close).first().code, quint16(4001));
 
     PeerProcess byServer;
-    QVERIFY(byServer.startPythonClient({proxyUrl(proxy), QStringLiteral("server-close")}));
+    QVERIFY(byServer.startPythonClient({f.url(), QStringLiteral("server-close")}));
     QCOMPARE(byServer.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4002 bye"));
-    QTRY_COMPARE(log.of(2, Kind::Close).size(), 1);
-    QCOMPARE(log.of(2, Kind::Close).first().closedBy, Closer::Peer);
-    QCOMPARE(log.of(2, Kind::Close).first().code, quint16(4002));
-    QCOMPARE(log.of(2, Kind::CloseFrame, Direction::Incoming).value(0).text, QStringLiteral("bye"));
+    QTRY_COMPARE(f.log.of(2, Kind::Close).size(), 1);
+    QCOMPARE(f.log.of(2, Kind::Close).first().closedBy, Closer::Peer);
+    QCOMPARE(f.log.of(2, Kind::Close).first().code, quint16(4002));
+    QCOMPARE(
+        f.log.of(2, Kind::CloseFrame, Direction::Incoming).value(0).text, QStringLiteral("bye"));
 }
 
 void TestProxy::serverPingsAreAnsweredByTheRealClient()
 {
-    PeerProcess upstream; // pings every 0.2 s, closes with 1011 when a pong is 0.5 s late
-    QVERIFY2(upstream.startPython({QStringLiteral("keepalive")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f; // pings every 0.2 s, closes with 1011 when a pong is 0.5 s late
+    QVERIFY2(f.start({QStringLiteral("keepalive")}), qPrintable(f.error()));
     PeerProcess peer;
-    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("wait-closed")}));
     QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
-    QTRY_VERIFY_WITH_TIMEOUT(log.of(1, Kind::Pong, Direction::Outgoing).size() >= 4, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(f.log.of(1, Kind::Pong, Direction::Outgoing).size() >= 4, 5000);
     // Each of the server's pings reached the client, and the client's own answer came back with
     // the time it took; the proxy answered none (the server is still happy).
-    QVERIFY(log.of(1, Kind::Ping, Direction::Incoming).size() >= 4);
-    for (const TrafficEvent &pong : log.of(1, Kind::Pong, Direction::Outgoing))
+    QVERIFY(f.log.of(1, Kind::Ping, Direction::Incoming).size() >= 4);
+    for (const TrafficEvent &pong : f.log.of(1, Kind::Pong, Direction::Outgoing))
         QVERIFY(pong.durationUs >= 0 && pong.durationUs < 500'000);
-    QVERIFY(log.of(1, Kind::Close).isEmpty());
+    QVERIFY(f.log.of(1, Kind::Close).isEmpty());
     QVERIFY(linesStarting(peer, QStringLiteral("CLOSED")).isEmpty());
 }
 
 void TestProxy::latencyIsAddedEachWay()
 {
-    PeerProcess upstream; // prints ARRIVAL <monotonic ns> for each message
-    QVERIFY2(upstream.startPython({QStringLiteral("stamp")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.faults.fromClient.latencyMs = 60;
-    settings.faults.fromServer.latencyMs = 60;
-    QVERIFY(proxy.listen(settings));
+    ProxyFixture f; // prints ARRIVAL <monotonic ns> for each message
+    QVERIFY2(f.start({QStringLiteral("stamp")},
+                 [](ProxyServer::Settings &s) {
+                     s.faults.fromClient.latencyMs = 60;
+                     s.faults.fromServer.latencyMs = 60;
+                 }),
+        qPrintable(f.error()));
     PeerProcess peer;
-    QVERIFY(
-        peer.startPythonClient({proxyUrl(proxy), QStringLiteral("stamp"), QStringLiteral("5")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("stamp"), QStringLiteral("5")}));
     QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
     const QStringList sent = linesStarting(peer, QStringLiteral("SENT "));
     QCOMPARE(sent.size(), 5);
     for (int i = 0; i < 5; ++i) {
-        const QString arrival = upstream.waitForLine(QStringLiteral("ARRIVAL "));
+        const QString arrival = f.upstream.waitForLine(QStringLiteral("ARRIVAL "));
         QVERIFY(arrival.endsWith(QStringLiteral(" m%1").arg(i)));
         const double ms = (arrival.split(QLatin1Char(' ')).at(1).toLongLong()
                               - sent.at(i).split(QLatin1Char(' ')).at(1).toLongLong())
@@ -541,29 +559,73 @@ void TestProxy::latencyIsAddedEachWay()
     }
     // The round trip gains the latency twice.
     PeerProcess rtt;
-    QVERIFY(rtt.startPythonClient({proxyUrl(proxy), QStringLiteral("rtt"), QStringLiteral("3")}));
+    QVERIFY(rtt.startPythonClient({f.url(), QStringLiteral("rtt"), QStringLiteral("3")}));
     const QString line = rtt.waitForLine(QStringLiteral("RTT "), 20000);
     QVERIFY2(line.mid(4).toDouble() >= 119.0 && line.mid(4).toDouble() < 150.0, qPrintable(line));
 }
 
+void TestProxy::jitterIsDrawnForEachFrameOfARead()
+{
+    const int latencyMs = 40;
+    const int jitterMs = 20;
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("stamp")},
+                 [](ProxyServer::Settings &s) {
+                     s.faults.fromClient.latencyMs = latencyMs;
+                     s.faults.fromClient.jitterMs = jitterMs;
+                 }),
+        qPrintable(f.error()));
+    // Bursts of frames written at once by a raw client: the proxy reads each burst whole.
+    const int frames = 50;
+    const int bursts = 5;
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient(
+        {f.url(), QStringLiteral("burst"), QString::number(frames), QString::number(bursts)}));
+    QVERIFY2(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty(),
+        qPrintable(peer.lines().join(QLatin1Char('\n'))));
+    const QStringList sent = linesStarting(peer, QStringLiteral("SENT "));
+    QCOMPARE(sent.size(), bursts);
+    int lateLastFrames = 0;
+    for (int k = 0; k < bursts; ++k) {
+        const qint64 sentNs = sent.at(k).split(QLatin1Char(' ')).at(1).toLongLong();
+        double previousMs = 0;
+        for (int i = 0; i < frames; ++i) {
+            const QString arrival = f.upstream.waitForLine(QStringLiteral("ARRIVAL "));
+            // Order kept: no frame overtakes an earlier one.
+            QVERIFY2(
+                arrival.endsWith(QStringLiteral(" b%1-%2").arg(k).arg(i)), qPrintable(arrival));
+            const double ms = (arrival.split(QLatin1Char(' ')).at(1).toLongLong() - sentNs) / 1e6;
+            // Each within the latency and its jitter (a frame never leaves before the one before
+            // it, so never earlier than its own draw either).
+            QVERIFY2(ms >= latencyMs - jitterMs - 1.0 && ms < latencyMs + jitterMs + 15.0,
+                qPrintable(QStringLiteral("%1: %2 ms").arg(arrival).arg(ms)));
+            QVERIFY(ms >= previousMs);
+            previousMs = ms;
+        }
+        // Drawn per frame, the burst's last frame leaves with the latest of 50 draws: in the
+        // top quarter of the jitter, all but never otherwise (one draw for the whole read: 1 in 4).
+        lateLastFrames += previousMs >= latencyMs + jitterMs / 2.0;
+    }
+    QVERIFY2(lateLastFrames >= bursts - 1, qPrintable(QString::number(lateLastFrames)));
+}
+
 void TestProxy::stallHoldsADirectionThenReleasesIt()
 {
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("stamp")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.stallSide = ProxySide::Client; // what the client sends is held from the open on
-    settings.stallAfterMs = 0;
-    settings.stallForMs = 700;
-    QVERIFY(proxy.listen(settings));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("stamp")},
+                 [](ProxyServer::Settings &s) {
+                     s.stallSide
+                         = ProxySide::Client; // what the client sends is held from the open on
+                     s.stallAfterMs = 0;
+                     s.stallForMs = 700;
+                 }),
+        qPrintable(f.error()));
     PeerProcess peer;
-    QVERIFY(
-        peer.startPythonClient({proxyUrl(proxy), QStringLiteral("stamp"), QStringLiteral("2")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("stamp"), QStringLiteral("2")}));
     QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
     const QStringList sent = linesStarting(peer, QStringLiteral("SENT "));
-    const QString first = upstream.waitForLine(QStringLiteral("ARRIVAL "));
-    const QString second = upstream.waitForLine(QStringLiteral("ARRIVAL "));
+    const QString first = f.upstream.waitForLine(QStringLiteral("ARRIVAL "));
+    const QString second = f.upstream.waitForLine(QStringLiteral("ARRIVAL "));
     const double heldMs = (first.split(QLatin1Char(' ')).at(1).toLongLong()
                               - sent.at(0).split(QLatin1Char(' ')).at(1).toLongLong())
         / 1e6;
@@ -573,7 +635,7 @@ void TestProxy::stallHoldsADirectionThenReleasesIt()
                                - sent.at(1).split(QLatin1Char(' ')).at(1).toLongLong())
         / 1e6;
     QVERIFY2(afterMs < 20, qPrintable(QString::number(afterMs)));
-    QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2); // stalled, released
+    QTRY_VERIFY(f.log.of(1, Kind::Fault).size() >= 2); // stalled, released
 }
 
 void TestProxy::droppedPongsMakeTheServerClose1011_data()
@@ -586,16 +648,15 @@ void TestProxy::droppedPongsMakeTheServerClose1011_data()
 void TestProxy::droppedPongsMakeTheServerClose1011()
 {
     QFETCH(bool, dropPings);
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("keepalive")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.faults.fromClient.dropPongs = !dropPings;
-    settings.faults.fromServer.dropPings = dropPings;
-    QVERIFY(proxy.listen(settings));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("keepalive")},
+                 [dropPings](ProxyServer::Settings &s) {
+                     s.faults.fromClient.dropPongs = !dropPings;
+                     s.faults.fromServer.dropPings = dropPings;
+                 }),
+        qPrintable(f.error()));
     PeerProcess peer;
-    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("wait-closed")}));
     QElapsedTimer t;
     t.start();
     QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
@@ -604,24 +665,20 @@ void TestProxy::droppedPongsMakeTheServerClose1011()
     QVERIFY2(t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
     // The server sent that close frame (its own close_code reads 1006 when it cuts TCP before
     // the client's answer is back, as it does to a client it considers dead).
-    QTRY_VERIFY(!log.of(1, Kind::CloseFrame, Direction::Incoming).isEmpty());
-    QCOMPARE(log.of(1, Kind::CloseFrame, Direction::Incoming).first().code, quint16(1011));
+    QTRY_VERIFY(!f.log.of(1, Kind::CloseFrame, Direction::Incoming).isEmpty());
+    QCOMPARE(f.log.of(1, Kind::CloseFrame, Direction::Incoming).first().code, quint16(1011));
     // "pong from the client dropped" or "ping from the server dropped"
     QVERIFY(
-        !log.of(1, Kind::Fault, dropPings ? Direction::Incoming : Direction::Outgoing).isEmpty());
-    QCOMPARE(log.of(1, Kind::Pong, Direction::Outgoing).isEmpty(), dropPings);
+        !f.log.of(1, Kind::Fault, dropPings ? Direction::Incoming : Direction::Outgoing).isEmpty());
+    QCOMPARE(f.log.of(1, Kind::Pong, Direction::Outgoing).isEmpty(), dropPings);
 }
 
 void TestProxy::faultsChangeLiveOnAnOpenPair()
 {
-    PeerProcess upstream;
-    QVERIFY2(
-        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo-plain")}), qPrintable(f.error()));
     RawClient client;
-    QVERIFY(client.open(proxy.port()));
+    QVERIFY(client.open(f.proxy.port()));
     const auto echoMs = [&client](const QByteArray &text) {
         QElapsedTimer t;
         t.start();
@@ -632,91 +689,113 @@ void TestProxy::faultsChangeLiveOnAnOpenPair()
     QVERIFY(before >= 0 && before < 40);
     ProxyFaults faults;
     faults.fromServer.latencyMs = 80;
-    proxy.setFaults(ProxyServer::AllPairs, faults);
-    QTRY_VERIFY(!log.of(1, Kind::Fault).isEmpty()); // "faults now: ..." in the pair's log
+    f.proxy.setFaults(ProxyServer::AllPairs, faults);
+    QTRY_VERIFY(!f.log.of(1, Kind::Fault).isEmpty()); // "faults now: ..." in the pair's log
     const qint64 slowed = echoMs("slowed");
     QVERIFY2(slowed >= 79 && slowed < 120, qPrintable(QString::number(slowed)));
-    proxy.setFaults(1, ProxyFaults());
-    QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2);
+    f.proxy.setFaults(1, ProxyFaults());
+    QTRY_VERIFY(f.log.of(1, Kind::Fault).size() >= 2);
     QVERIFY(echoMs("after") < 40);
 }
 
 void TestProxy::cutInTheMiddleOfAMessageIs1006AtOnce()
 {
-    PeerProcess upstream;
-    QVERIFY2(
-        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
-    QSignalSpy status(&proxy, &ProxyServer::pairStatusChanged);
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo-plain")}), qPrintable(f.error()));
+    QSignalSpy status(&f.proxy, &ProxyServer::pairStatusChanged);
     PeerProcess peer;
-    QVERIFY(peer.startPythonClient(
-        {proxyUrl(proxy), QStringLiteral("cut"), QStringLiteral("2000000")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("cut"), QStringLiteral("2000000")}));
     QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
-    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
-    proxy.cutInNextMessageOver(ProxyServer::AllPairs, 100000);
-    QTRY_VERIFY(!log.of(1, Kind::Fault).isEmpty()); // armed
+    QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
+    f.proxy.cutInNextMessageOver(ProxyServer::AllPairs, 100000);
+    QTRY_VERIFY(!f.log.of(1, Kind::Fault).isEmpty()); // armed
     peer.write("go\n");
     const QString closed = peer.waitForLine(QStringLiteral("CLOSED"), 5000);
     QVERIFY2(closed.startsWith(QLatin1String("CLOSED 1006")), qPrintable(closed));
     QVERIFY2(closed.split(QLatin1Char(' ')).at(2).toDouble() < 0.5, qPrintable(closed));
-    QTRY_COMPARE(log.ended.size(), 1);
-    QVERIFY(log.ended.value(1).contains(QLatin1String("reset by the proxy")));
+    QTRY_COMPARE(f.log.ended.size(), 1);
+    QVERIFY(f.log.ended.value(1).contains(QLatin1String("reset by the proxy")));
+}
+
+void TestProxy::cutCountsAFragmentedMessageOverItsFrames()
+{
+    ProxyFixture f; // counts the bytes it receives, never answers
+    QVERIFY2(f.start({QStringLiteral("count")}), qPrintable(f.error()));
+    RawClient client;
+    QVERIFY(client.open(f.proxy.port()));
+    QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
+    f.proxy.cutInNextMessageOver(1, 70000);
+    QTRY_VERIFY(!f.log.of(1, Kind::Fault).isEmpty()); // armed
+    // A binary message in four frames of 30,000 bytes, each below the limit; the third takes
+    // the message over it.
+    QByteArray message;
+    for (int i = 0; i < 4; ++i) {
+        message += char((i == 3 ? 0x80 : 0x00) | (i == 0 ? 0x2 : 0x0));
+        message += char(0x80 | 126);
+        message += char(30000 >> 8);
+        message += char(30000 & 0xff);
+        message += QByteArray(4, '\0'); // a zero mask: the payload goes as it is
+        message += QByteArray(30000, 'z');
+    }
+    client.write(message);
+    // The first two frames whole, then the third's header and its payload up to the limit.
+    const int frameHeader = 8;
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("RECEIVED-BYTES")),
+        QStringLiteral("RECEIVED-BYTES %1").arg(2 * (frameHeader + 30000) + frameHeader + 10000));
+    QVERIFY(client.socket().state() == QAbstractSocket::UnconnectedState
+        || client.socket().waitForDisconnected(5000));
+    QCOMPARE(client.socket().error(), QAbstractSocket::RemoteHostClosedError);
+    QTRY_COMPARE(f.log.ended.size(), 1);
+    QVERIFY(f.log.ended.value(1).contains(QLatin1String("client TCP: reset by the proxy")));
+    const QString faults = f.log.textsOf(1, Kind::Fault);
+    QVERIFY2(faults.contains(QLatin1String("70000 bytes of it forwarded, 10000 of its 30000-byte "
+                                           "frame")),
+        qPrintable(faults));
 }
 
 void TestProxy::malformedFrameClosesBothSidesWith1002()
 {
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo")}), qPrintable(f.error()));
     RawClient client;
-    QVERIFY(client.open(proxy.port()));
+    QVERIFY(client.open(f.proxy.port()));
     client.write(maskedFrame(0x1, "fine"));
     client.write(QByteArray("\x81\x03"
                             "bad",
         5)); // a client frame without a mask
     QCOMPARE(client.waitForCloseCode(), 1002);
     QCOMPARE(
-        upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1002"));
-    QTRY_VERIFY(!log.of(1, Kind::Error).isEmpty());
+        f.upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1002"));
+    QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
     // The offending frame's offset: after the 10-byte masked "fine".
-    QVERIFY2(log.of(1, Kind::Error).first().text.contains(QLatin1String("byte 10 ")),
-        qPrintable(log.of(1, Kind::Error).first().text));
-    QCOMPARE(log.of(1, Kind::Text, Direction::Outgoing).size(), 1);
+    QVERIFY2(f.log.of(1, Kind::Error).first().text.contains(QLatin1String("byte 10 ")),
+        qPrintable(f.log.of(1, Kind::Error).first().text));
+    QCOMPARE(f.log.of(1, Kind::Text, Direction::Outgoing).size(), 1);
 }
 
 void TestProxy::malformedFrameFromTheServerClosesBothSides()
 {
-    PeerProcess upstream; // completes the upgrade, then sends a masked frame
-    QVERIFY2(upstream.startPython({QStringLiteral("masking")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f; // completes the upgrade, then sends a masked frame
+    QVERIFY2(f.start({QStringLiteral("masking")}), qPrintable(f.error()));
     PeerProcess peer;
-    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("wait-closed")}));
     const QString closed = peer.waitForLine(QStringLiteral("CLOSED"));
     QVERIFY2(closed.startsWith(QLatin1String("CLOSED 1002")), qPrintable(closed));
-    QCOMPARE(upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
-    QTRY_VERIFY(!log.of(1, Kind::Error).isEmpty());
-    QVERIFY2(log.of(1, Kind::Error).first().text.contains(QLatin1String("the server broke")),
-        qPrintable(log.of(1, Kind::Error).first().text));
-    QVERIFY(log.of(1, Kind::Text, Direction::Incoming).isEmpty()); // never forwarded as a message
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
+    QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
+    QVERIFY2(f.log.of(1, Kind::Error).first().text.contains(QLatin1String("the server broke")),
+        qPrintable(f.log.of(1, Kind::Error).first().text));
+    QVERIFY(f.log.of(1, Kind::Text, Direction::Incoming).isEmpty()); // never forwarded as a message
 }
 
 void TestProxy::overLimitLengthClosesWith1009()
 {
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.maxMessageSize = 1024 * 1024;
-    QVERIFY(proxy.listen(settings));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo")},
+                 [](ProxyServer::Settings &s) { s.maxMessageSize = 1024 * 1024; }),
+        qPrintable(f.error()));
     RawClient client;
-    QVERIFY(client.open(proxy.port()));
+    QVERIFY(client.open(f.proxy.port()));
     // A header claiming a 1 TiB binary message, masked, and no payload at all.
     QByteArray header("\x82\xff", 2);
     for (int shift = 56; shift >= 0; shift -= 8)
@@ -725,21 +804,17 @@ void TestProxy::overLimitLengthClosesWith1009()
     client.write(header);
     QCOMPARE(client.waitForCloseCode(), 1009);
     QCOMPARE(
-        upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1009"));
+        f.upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1009"));
 }
 
 void TestProxy::bandwidthLimitsADirection()
 {
-    PeerProcess upstream;
-    QVERIFY2(
-        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.faults.fromServer.bandwidthKiBps = 200;
-    QVERIFY(proxy.listen(settings));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo-plain")},
+                 [](ProxyServer::Settings &s) { s.faults.fromServer.bandwidthKiBps = 200; }),
+        qPrintable(f.error()));
     PeerProcess peer; // 200 KiB at 200 KiB/s: about a second
-    QVERIFY(
-        peer.startPythonClient({proxyUrl(proxy), QStringLiteral("big"), QStringLiteral("204800")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("big"), QStringLiteral("204800")}));
     const QString line = peer.waitForLine(QStringLiteral("RECEIVED"), 10000);
     QVERIFY2(!line.isEmpty(), qPrintable(peer.lines().join(QLatin1Char('\n'))));
     const double seconds = line.split(QLatin1Char(' ')).at(1).toDouble();
@@ -749,19 +824,15 @@ void TestProxy::bandwidthLimitsADirection()
 
 void TestProxy::interceptHoldsEachMessageUntilDecided()
 {
-    PeerProcess upstream;
-    QVERIFY2(
-        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.faults.fromClient.intercept = true;
-    QVERIFY(proxy.listen(settings));
-    QSignalSpy held(&proxy, &ProxyServer::messageHeld);
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo-plain")},
+                 [](ProxyServer::Settings &s) { s.faults.fromClient.intercept = true; }),
+        qPrintable(f.error()));
+    QSignalSpy held(&f.proxy, &ProxyServer::messageHeld);
     RawClient client;
-    QVERIFY(client.open(proxy.port()));
+    QVERIFY(client.open(f.proxy.port()));
     const auto heldId = [&held](int index, const QByteArray &payload) -> quint64 {
-        QTest::qWaitFor([&held, index] { return held.size() > index; }, 5000);
-        if (held.size() <= index)
+        if (!QTest::qWaitFor([&held, index] { return held.size() > index; }, 5000))
             return 0;
         const QList<QVariant> args = held.at(index);
         if (args.at(0).toInt() != 1 || args.at(1).value<ProxySide>() != ProxySide::Client
@@ -777,53 +848,87 @@ void TestProxy::interceptHoldsEachMessageUntilDecided()
     const quint64 two = heldId(1, "two");
     QVERIFY(two != 0);
     QVERIFY(client.nextMessage(300).isEmpty()); // nothing reached the server yet
-    proxy.replaceHeld(1, ProxySide::Client, two, false, "TWO, edited");
+    f.proxy.replaceHeld(1, ProxySide::Client, two, false, "TWO, edited");
     QVERIFY(client.nextMessage(300).isEmpty()); // "two" waits for "one" before it
-    proxy.forwardHeld(1, ProxySide::Client, one);
+    f.proxy.forwardHeld(1, ProxySide::Client, one);
     QCOMPARE(client.nextMessage(), QByteArray("one"));
     QCOMPARE(client.nextMessage(), QByteArray("TWO, edited"));
     client.write(maskedFrame(0x1, "three"));
-    proxy.dropHeld(1, ProxySide::Client, heldId(2, "three"));
+    f.proxy.dropHeld(1, ProxySide::Client, heldId(2, "three"));
     client.write(maskedFrame(0x1, "four"));
-    proxy.forwardHeld(1, ProxySide::Client, heldId(3, "four"));
+    f.proxy.forwardHeld(1, ProxySide::Client, heldId(3, "four"));
     QCOMPARE(client.nextMessage(), QByteArray("four"));
 }
 
 void TestProxy::injectSendsEitherWay()
 {
-    PeerProcess upstream;
-    QVERIFY2(
-        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo-plain")}), qPrintable(f.error()));
     RawClient client;
-    QVERIFY(client.open(proxy.port()));
-    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
-    proxy.inject(1, ProxySide::Server, false, "as if from the server");
+    QVERIFY(client.open(f.proxy.port()));
+    QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
+    f.proxy.inject(1, ProxySide::Server, false, "as if from the server");
     QCOMPARE(client.nextMessage(), QByteArray("as if from the server"));
-    proxy.inject(1, ProxySide::Client, false, "as if from the client"); // the server echoes it
+    f.proxy.inject(1, ProxySide::Client, false, "as if from the client"); // the server echoes it
     QCOMPARE(client.nextMessage(), QByteArray("as if from the client"));
-    QTRY_VERIFY(log.of(1, Kind::Fault).size() >= 2);
+    QTRY_VERIFY(f.log.of(1, Kind::Fault).size() >= 2);
 }
 
 void TestProxy::closeSideClosesOneSideWithItsCode()
 {
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo")}), qPrintable(f.error()));
     PeerProcess peer;
-    QVERIFY(peer.startPythonClient({proxyUrl(proxy), QStringLiteral("wait-closed")}));
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("wait-closed")}));
     QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
-    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
-    proxy.closeSide(1, ProxySide::Client, 4000, QStringLiteral("proxy says bye"));
+    QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
+    f.proxy.closeSide(1, ProxySide::Client, 4000, QStringLiteral("proxy says bye"));
     QCOMPARE(
         peer.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4000 proxy says bye"));
     QCOMPARE(
-        upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1001"));
-    QTRY_COMPARE(log.ended.size(), 1);
+        f.upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1001"));
+    QTRY_COMPARE(f.log.ended.size(), 1);
+    // A close handshake with each side, the named one first: the proxy's close frame, the
+    // side's answer (logged as it came), then TCP ended by the proxy.
+    const QString notes = f.log.textsOf(1, Kind::Note);
+    const qsizetype client = notes.indexOf(
+        QLatin1String("the client answered the proxy's close: 4000 \"proxy says bye\""));
+    const qsizetype server
+        = notes.indexOf(QLatin1String("the server answered the proxy's close: 1001"));
+    QVERIFY2(client >= 0 && server > client, qPrintable(notes));
+    QCOMPARE(f.log.of(1, Kind::CloseFrame, Direction::Outgoing).value(0).code, quint16(4000));
+    QVERIFY2(f.log.ended.value(1).contains(QLatin1String("client TCP: closed by the proxy")),
+        qPrintable(f.log.ended.value(1)));
+}
+
+void TestProxy::closeSideEndsTcpAtTheBoundWithoutAnAnswer()
+{
+    ProxyFixture f; // completes the upgrade, then ignores everything, close frames included
+    QVERIFY2(f.start({QStringLiteral("deaf")}), qPrintable(f.error()));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("wait-closed")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
+    QElapsedTimer t;
+    t.start();
+    f.proxy.closeSide(1, ProxySide::Server, 4003, QStringLiteral("server, go"));
+    // The server never answers: its TCP is ended at the bound (1 s), then the client is closed.
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
+    QVERIFY2(t.elapsed() >= 900 && t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+    QCOMPARE(peer.waitForLine(QStringLiteral("CLOSED")),
+        QStringLiteral("CLOSED 1001 the server was closed by the proxy"));
+    QTRY_COMPARE(f.log.ended.size(), 1);
+    const QString notes = f.log.textsOf(1, Kind::Note);
+    QVERIFY2(
+        notes.contains(QLatin1String(
+            "the server did not answer the proxy's close within 1000 ms: TCP ended (timeout)")),
+        qPrintable(notes));
+    QVERIFY2(notes.contains(QLatin1String("the client answered the proxy's close: 1001")),
+        qPrintable(notes));
+    QVERIFY2(
+        f.log.ended.value(1).contains(QLatin1String("server TCP: closed (timeout) by the proxy")),
+        qPrintable(f.log.ended.value(1)));
+    QCOMPARE(f.log.of(1, Kind::Close).value(0).code, quint16(4003));
 }
 
 void TestProxy::listensWithTlsAndRelaysToWss()
@@ -929,39 +1034,34 @@ void TestProxy::heldDirectionStopsReadingPastItsLimit()
 
 void TestProxy::aHundredClientsAtOnceAreEachServed()
 {
-    PeerProcess upstream;
-    QVERIFY2(
-        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
-    ProxyServer proxy;
-    QVERIFY(proxy.listen(settingsFor(upstream.url())));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo-plain")}), qPrintable(f.error()));
     std::vector<std::unique_ptr<RawClient>> clients;
     for (int i = 0; i < 100; ++i) {
         clients.push_back(std::make_unique<RawClient>());
-        QVERIFY2(clients.back()->open(proxy.port()), qPrintable(QString::number(i)));
+        QVERIFY2(clients.back()->open(f.proxy.port()), qPrintable(QString::number(i)));
     }
     for (int i = 0; i < 100; ++i)
         clients.at(i)->write(maskedFrame(0x1, "client " + QByteArray::number(i)));
     for (int i = 0; i < 100; ++i)
         QCOMPARE(clients.at(i)->nextMessage(), "client " + QByteArray::number(i));
-    QTRY_COMPARE(proxy.pairs().size(), 100);
+    QTRY_COMPARE(f.proxy.pairs().size(), 100);
 }
 
 void TestProxy::eachPairIsRecordedBothWays()
 {
-    PeerProcess upstream;
-    QVERIFY2(upstream.startPython({QStringLiteral("echo")}), qPrintable(upstream.errorText()));
     QTemporaryDir dir;
-    ProxyServer proxy;
-    ProxyLog log(&proxy);
-    ProxyServer::Settings settings = settingsFor(upstream.url());
-    settings.recordPath = dir.filePath(QStringLiteral("pairs.sockscope.jsonl"));
-    QVERIFY(proxy.listen(settings));
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo")},
+                 [&dir](ProxyServer::Settings &s) {
+                     s.recordPath = dir.filePath(QStringLiteral("pairs.sockscope.jsonl"));
+                 }),
+        qPrintable(f.error()));
     for (int i = 0; i < 2; ++i) {
         PeerProcess peer;
-        QVERIFY(
-            peer.startPythonClient({proxyUrl(proxy), QStringLiteral("rtt"), QStringLiteral("3")}));
+        QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("rtt"), QStringLiteral("3")}));
         QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
-        QTRY_COMPARE(log.ended.size(), i + 1);
+        QTRY_COMPARE(f.log.ended.size(), i + 1);
     }
     for (const QString &name :
         {QStringLiteral("pairs.sockscope.jsonl"), QStringLiteral("pairs-2.sockscope.jsonl")}) {
@@ -978,7 +1078,7 @@ void TestProxy::eachPairIsRecordedBothWays()
         QCOMPARE(sent, 3);
         QCOMPARE(received, 3);
         QCOMPARE(ReplayPlan::fromRecording(reader).items.size(), 3); // replay sends these
-        QCOMPARE(reader.header().url.port(), int(upstream.port()));
+        QCOMPARE(reader.header().url.port(), int(f.upstream.port()));
     }
 }
 

@@ -19,12 +19,21 @@ Prints one line per thing a test checks, then "DONE" (or "ERROR <what>"):
                        bytes: "CLOSED <code> <seconds>"
   hold                 "OPEN", then stays connected until killed
   big SIZE             asks for a binary message of SIZE bytes: "RECEIVED <seconds>"
+  burst N K            a raw socket, not python-websockets: K bursts of N masked text frames
+                       "b<k>-<i>", each burst in one sendall (one TCP write), printed as
+                       "SENT <monotonic ns> b<k>" just before; the next burst once the N echoes
+                       are back
 wss:// URLs trust the certificates in $SSL_CERT_FILE.
 """
 import asyncio
+import base64
 import json
+import os
+import socket
+import struct
 import sys
 import time
+from urllib.parse import urlparse
 
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatusCode
@@ -55,6 +64,45 @@ async def suite(url, plain):
         echoed = await ws.recv()
         say(("OK " if echoed == "frag-mented" else "MISMATCH ") + "fragmented")
         say(f"EXTENSIONS {ws.response_headers.get('Sec-WebSocket-Extensions', '')}")
+
+
+def masked_text(text):
+    payload = text.encode()
+    key = os.urandom(4)
+    assert len(payload) < 126
+    return (bytes([0x81, 0x80 | len(payload)]) + key
+            + bytes(b ^ key[i % 4] for i, b in enumerate(payload)))
+
+
+def burst(url, frames, bursts):
+    """Frames written together reach the proxy in one read: it must still delay each on its own."""
+    parsed = urlparse(url)
+    sock = socket.create_connection((parsed.hostname, parsed.port))
+    key = base64.b64encode(os.urandom(16))
+    sock.sendall(b"GET / HTTP/1.1\r\nHost: " + parsed.netloc.encode()
+                 + b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                 + b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    buffer = b""
+    while b"\r\n\r\n" not in buffer:
+        buffer += sock.recv(65536)
+    head, buffer = buffer.split(b"\r\n\r\n", 1)
+    if not head.startswith(b"HTTP/1.1 101"):
+        raise RuntimeError(head.split(b"\r\n")[0].decode())
+    for k in range(bursts):
+        data = b"".join(masked_text(f"b{k}-{i}") for i in range(frames))
+        say(f"SENT {time.monotonic_ns()} b{k}")
+        sock.sendall(data)
+        echoed = 0
+        while echoed < frames:  # the server's frames: unmasked, short
+            while len(buffer) >= 2 and len(buffer) >= 2 + (buffer[1] & 0x7F):
+                buffer = buffer[2 + (buffer[1] & 0x7F):]
+                echoed += 1
+            if echoed < frames:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    raise RuntimeError("the proxy closed the connection")
+                buffer += chunk
+    sock.close()
 
 
 async def main():
@@ -136,6 +184,8 @@ async def main():
                     await ws.send(message)
                 while (message := await ws.recv()) != "end":
                     say(f"GOT {message}")
+        elif scenario == "burst":
+            burst(url, int(args[0]), int(args[1]))
         elif scenario == "hold":
             async with websockets.connect(url, ping_interval=None) as ws:
                 say("OPEN")

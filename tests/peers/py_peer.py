@@ -23,6 +23,8 @@ Prints "PORT <n>" on stdout once listening, then one line per thing a test may w
   deaf      completes the upgrade, then ignores everything, close frames included
   dropmid   completes the upgrade, sends half of a large binary frame, drops TCP
   masking   completes the upgrade, sends a masked frame (a server must not mask), then waits
+  count     completes the upgrade, reads everything until the client is gone, never answers, then
+            prints "RECEIVED-BYTES <n>" (the bytes after the upgrade request) and "CLIENT-GONE"
   api       a JSON API whose replies carry a fresh timestamp ("ts") and fresh ids on every run,
             for `sockscope test`: a welcome on connect, then for {"op": ...}
               get KEY      {"op":"get","key":KEY,"value":...,"ts":...,"id":...}
@@ -180,6 +182,15 @@ async def raw_handler(mode, reader, writer):
         writer.write(bytes([0x81, 0x83, 1, 2, 3, 4]) + bytes(b ^ k for b, k in zip(b"bad", b"\x01\x02\x03")))
         await writer.drain()
         await drain_until_gone(reader)
+    elif mode == "count":
+        received = len(request) - request.index(b"\r\n\r\n") - 4
+        try:
+            while chunk := await reader.read(65536):
+                received += len(chunk)
+        except ConnectionError:
+            pass  # a reset ends the count; what arrived before it is counted
+        say(f"RECEIVED-BYTES {received}")
+        say("CLIENT-GONE")
     elif mode == "dropmid":
         await asyncio.sleep(0.2)
         writer.write(bytes([0x82, 127]) + (1_000_000).to_bytes(8, "big") + b"x" * 4096)

@@ -24,11 +24,11 @@ using TransportEnd = TrafficEvent::TransportEnd;
 
 namespace {
 
-constexpr qint64 ReadBufferSize = 256 * 1024;
+constexpr qint64 ReadBufferSize = 256LL * 1024;
 // Reads per wake-up before the pair's timers (latency, stall) and the other side get their turn.
 constexpr int ReadsPerWakeUp = 16;
 // Frames a client sends before the upstream answered are kept up to this, then reading waits.
-constexpr qint64 MaxEarlyBytes = 1024 * 1024;
+constexpr qint64 MaxEarlyBytes = 1024LL * 1024;
 
 ProxySide otherSide(ProxySide side)
 {
@@ -215,8 +215,11 @@ void ProxyPair::readFrom(ProxySide side)
             transportOf(otherSide(side))->write(buffer, n);
             break;
         case Stage::Ending:
-        case Stage::Done:
+            if (m_awaitingCloseAnswer && side == m_closingSide)
+                relay->receive(buffer, n, m_clock.elapsedUs()); // logged, not relayed
             break; // nothing more is relayed
+        case Stage::Done:
+            break;
         }
     }
     // More may be waiting (TLS buffers it without telling again): read on after other events.
@@ -458,6 +461,12 @@ void ProxyPair::onSideEnded(ProxySide side)
                         ? QString()
                         : QStringLiteral(" (%1)").arg(transport->endError())));
     }
+    if (m_awaitingCloseAnswer && side == m_closingSide) {
+        closeAnswerEnded(QStringLiteral("the %1 ended TCP without answering the proxy's close")
+                             .arg(proxySideName(side)),
+            false);
+        return;
+    }
     const ProxySide other = otherSide(side);
     switch (m_stage) {
     case Stage::Request:
@@ -508,6 +517,15 @@ qint64 ProxyPair::pingAnswered(ProxySide pongFrom, QByteArrayView payload, qint6
 
 void ProxyPair::closeFrameSeen(ProxySide from, quint16 code, const QString &reason)
 {
+    if (m_awaitingCloseAnswer && from == m_closingSide) {
+        closeAnswerEnded(
+            QStringLiteral("the %1 answered the proxy's close: %2%3")
+                .arg(proxySideName(from))
+                .arg(code)
+                .arg(reason.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(reason)),
+            false);
+        return;
+    }
     if (m_hasCloser || m_proxyClosed)
         return;
     m_hasCloser = true;
@@ -557,26 +575,73 @@ void ProxyPair::closeBoth(quint16 toClient, const QString &clientReason, quint16
     m_proxyReason = clientReason;
     setState(ProxyPairState::Closing);
     // Each side gets the proxy's close frame where its stream is between frames; TCP ends after.
-    const auto closeOne = [&](ProxySide side, quint16 code, const QString &reason) {
-        const SideEnd &end = side == ProxySide::Client ? m_clientEnd : m_serverEnd;
-        if (end.ended)
-            return;
-        ProxyRelay *towards = relayFrom(otherSide(side));
-        if (towards->stopRelaying()) {
-            transportOf(side)->write(closeFrame(code, reason, side == ProxySide::Server));
-            TrafficEvent e;
-            e.kind = Kind::CloseFrame;
-            e.direction = side == ProxySide::Server ? Direction::Outgoing : Direction::Incoming;
-            e.timeUs = m_clock.elapsedUs();
-            e.wallMs = m_clock.wallMsAt(e.timeUs);
-            e.code = code;
-            e.text = QStringLiteral("(sent by the proxy) %1").arg(reason);
-            m_batcher->append(std::move(e));
-        }
+    if (!m_clientEnd.ended) {
+        sendCloseFrame(ProxySide::Client, toClient, clientReason);
+        endSide(ProxySide::Client, false);
+    }
+    if (!m_serverEnd.ended) {
+        sendCloseFrame(ProxySide::Server, toServer, serverReason);
+        endSide(ProxySide::Server, false);
+    }
+    finishIfDone();
+}
+
+bool ProxyPair::sendCloseFrame(ProxySide side, quint16 code, const QString &reason)
+{
+    if (!relayFrom(otherSide(side))->stopRelaying())
+        return false; // the side's stream ends in the middle of a frame: no frame can follow
+    transportOf(side)->write(closeFrame(code, reason, side == ProxySide::Server));
+    TrafficEvent e;
+    e.kind = Kind::CloseFrame;
+    e.direction = side == ProxySide::Server ? Direction::Outgoing : Direction::Incoming;
+    e.timeUs = m_clock.elapsedUs();
+    e.wallMs = m_clock.wallMsAt(e.timeUs);
+    e.code = code;
+    e.text = QStringLiteral("(sent by the proxy) %1").arg(reason);
+    m_batcher->append(std::move(e));
+    return true;
+}
+
+void ProxyPair::startCloseHandshake(ProxySide side, quint16 code, const QString &reason)
+{
+    const SideEnd &end = side == ProxySide::Client ? m_clientEnd : m_serverEnd;
+    if (end.ended)
+        return;
+    if (!sendCloseFrame(side, code, reason)) {
         endSide(side, false);
-    };
-    closeOne(ProxySide::Client, toClient, clientReason);
-    closeOne(ProxySide::Server, toServer, serverReason);
+        return;
+    }
+    // The side answers with its own close frame, then TCP ends; a side that does not answer
+    // has TCP ended at the bound.
+    m_awaitingCloseAnswer = true;
+    m_closingSide = side;
+    if (!m_closeTimer) {
+        m_closeTimer = new QTimer(this);
+        m_closeTimer->setSingleShot(true);
+        connect(m_closeTimer, &QTimer::timeout, this, [this] {
+            closeAnswerEnded(QStringLiteral("the %1 did not answer the proxy's close within %2 ms: "
+                                            "TCP ended (timeout)")
+                                 .arg(proxySideName(m_closingSide))
+                                 .arg(ConnectionSettings::DefaultCloseTimeoutMs),
+                true);
+        });
+    }
+    m_closeTimer->start(ConnectionSettings::DefaultCloseTimeoutMs);
+}
+
+void ProxyPair::closeAnswerEnded(const QString &how, bool timedOut)
+{
+    const ProxySide side = m_closingSide;
+    m_awaitingCloseAnswer = false;
+    m_closeTimer->stop();
+    note(Kind::Note, how);
+    endSide(side, false);
+    if (timedOut)
+        (side == ProxySide::Client ? m_clientEnd : m_serverEnd).how = TransportEnd::Timeout;
+    // Then the side that was not named, with 1001, the same way.
+    if (side == m_proxyClosedSide)
+        startCloseHandshake(otherSide(side), CloseCode::GoingAway,
+            QStringLiteral("the %1 was closed by the proxy").arg(proxySideName(side)));
     finishIfDone();
 }
 
@@ -644,8 +709,9 @@ QString ProxyPair::sideSummary(ProxySide side) const
     if (end.byProxy)
         return QStringLiteral("%1 TCP: %2 by the proxy")
             .arg(proxySideName(side),
-                end.how == TransportEnd::Reset ? QStringLiteral("reset")
-                                               : QStringLiteral("closed"));
+                end.how == TransportEnd::Reset         ? QStringLiteral("reset")
+                    : end.how == TransportEnd::Timeout ? QStringLiteral("closed (timeout)")
+                                                       : QStringLiteral("closed"));
     return QStringLiteral("%1 TCP: %2")
         .arg(proxySideName(side), TrafficEvent::transportEndName(end.how));
 }
@@ -656,6 +722,8 @@ void ProxyPair::finish()
         return;
     m_stage = Stage::Done;
     m_upstreamTimer->stop();
+    if (m_closeTimer)
+        m_closeTimer->stop();
     if (m_fromClient)
         m_fromClient->stopRelaying();
     if (m_fromServer)
@@ -765,11 +833,21 @@ void ProxyPair::closeSide(ProxySide side, quint16 code, const QString &reason)
             .arg(proxySideName(side))
             .arg(code)
             .arg(reason));
-    const QString other = QStringLiteral("the %1 was closed by the proxy").arg(proxySideName(side));
-    if (side == ProxySide::Client)
-        closeBoth(code, reason, CloseCode::GoingAway, other, CloseCause::Requested);
-    else
-        closeBoth(CloseCode::GoingAway, other, code, reason, CloseCause::Requested);
+    m_stage = Stage::Ending;
+    m_proxyClosed = true;
+    m_proxyClosedSide = side;
+    m_proxyCause = CloseCause::Requested;
+    m_proxyCode = code;
+    m_proxyReason = reason;
+    setState(ProxyPairState::Closing);
+    // Nothing more is relayed either way: the other side is closed (1001) once this one answered.
+    m_fromClient->stopRelaying();
+    m_fromServer->stopRelaying();
+    startCloseHandshake(side, code, reason);
+    if (!m_awaitingCloseAnswer)
+        startCloseHandshake(otherSide(side), CloseCode::GoingAway,
+            QStringLiteral("the %1 was closed by the proxy").arg(proxySideName(side)));
+    finishIfDone();
 }
 
 void ProxyPair::inject(ProxySide from, bool binary, const QByteArray &payload)

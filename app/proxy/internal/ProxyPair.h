@@ -96,6 +96,12 @@ private:
     void onRelayDrained(ProxySide from);
     void closeBoth(quint16 toClient, const QString &clientReason, quint16 toServer,
         const QString &serverReason, TrafficEvent::CloseCause cause);
+    // The proxy's close frame to side, where its stream is between frames (then relaying
+    // towards it stops); false when it could not be sent.
+    bool sendCloseFrame(ProxySide side, quint16 code, const QString &reason);
+    // closeSide's handshake with one side: the close frame, then its answer awaited (bounded).
+    void startCloseHandshake(ProxySide side, quint16 code, const QString &reason);
+    void closeAnswerEnded(const QString &how, bool timedOut);
     void finishIfDone();
     void startScript();
     // ScriptHost::Connection: ctx.send goes to the server as if the client had sent it;
@@ -126,6 +132,7 @@ private:
     SessionRecorder *m_recorder = nullptr;
     ScriptHost *m_script = nullptr; // none without a script: no cost per message
     QTimer *m_upstreamTimer = nullptr;
+    QTimer *m_closeTimer = nullptr; // the bound on a close answer (made on the first closeSide)
     std::unique_ptr<char[]> m_buffer;
     QString m_clientAddress;
     QUrl m_upstreamUrl;
@@ -142,6 +149,9 @@ private:
     quint16 m_closeCode = 0;
     QString m_closeReason;
     bool m_proxyClosed = false; // the proxy itself closed both sides
+    ProxySide m_proxyClosedSide = ProxySide::Client; // closeSide's side
+    bool m_awaitingCloseAnswer = false; // the proxy's close frame went to m_closingSide
+    ProxySide m_closingSide = ProxySide::Client;
     TrafficEvent::CloseCause m_proxyCause = TrafficEvent::CloseCause::None;
     QString m_proxyReason;
     quint16 m_proxyCode = 0;

@@ -19,7 +19,7 @@ constexpr qint64 SliceUs = 10'000;
 // Pings forwarded and not answered yet that are remembered for timing their pongs.
 constexpr int MaxPendingPings = 64;
 // Consecutive forwarded bytes with the same release time share one queued segment up to this.
-constexpr qsizetype MaxSegmentBytes = 256 * 1024;
+constexpr qsizetype MaxSegmentBytes = 256LL * 1024;
 } // namespace
 
 ProxyRelay::ProxyRelay(ProxySide from, Transport *source, Transport *destination, ProxyPair *pair,
@@ -72,14 +72,19 @@ void ProxyRelay::setFaults(const DirectionFaults &faults)
 bool ProxyRelay::receive(const char *data, qint64 size, qint64 nowUs)
 {
     m_nowUs = nowUs;
-    if (m_stopped)
-        return true;
     const qint64 base = m_parser.bytesParsed();
-    m_copy.resize(size);
-    std::memcpy(m_copy.data(), data, size_t(size));
+    // The parser unmasks in place: a client's frames are parsed in a copy, as they must be
+    // forwarded masked. A server's are read where they are: the parser refuses a masked server
+    // frame before it writes a byte of it.
+    char *parsed = const_cast<char *>(data);
+    if (m_from == ProxySide::Client) {
+        m_copy.resize(size);
+        std::memcpy(m_copy.data(), data, size_t(size));
+        parsed = m_copy.data();
+    }
     m_holdContinuing = m_inMessage ? m_holdingMessage : holdsMessages();
     m_firstParsed = true;
-    const bool ok = m_parser.feed(m_copy.data(), size);
+    const bool ok = m_parser.feed(parsed, size);
     // Only the frames before the one that broke the rules are forwarded.
     route(data, ok ? size : qBound<qint64>(0, m_parser.errorOffset() - base, size));
     if (!ok)
@@ -101,7 +106,7 @@ void ProxyRelay::messageReceived(
         direction(), m_nowUs, wallMs, data, size);
     info.applyTo(e);
     batcher->commit();
-    if (!held)
+    if (!held || m_stopped)
         return;
     Decoded d;
     d.binary = opcode == WireOpcode::Binary;
@@ -189,24 +194,44 @@ ProxyRelay::Route ProxyRelay::decide(const FrameHeader &frame)
         return Route::Forward;
     }
     if (frame.opcode != WireOpcode::Continuation) {
-        if (m_cutOver >= 0 && frame.length > m_cutOver) {
-            m_cutLeft = qMax<qint64>(1, frame.length / 2);
-            return Route::Cut;
-        }
+        m_messageBytes = 0;
         m_holdingMessage = holdsMessages();
     }
-    return m_holdingMessage ? Route::Hold : Route::Forward;
+    if (m_holdingMessage)
+        return Route::Hold;
+    if (m_cutOver >= 0 && m_messageBytes + frame.length > m_cutOver) {
+        // This frame takes the message over the limit: its header and the payload bytes up to
+        // the limit go on (never its last byte), then both connections are reset.
+        m_cutLeft = qBound<qint64>(0, m_cutOver - m_messageBytes, frame.length - 1);
+        m_cutInFrame = m_cutLeft;
+        return Route::Cut;
+    }
+    m_messageBytes += frame.length;
+    return Route::Forward;
+}
+
+void ProxyRelay::cutHere()
+{
+    m_pair->cutNow(QStringLiteral("cut in the middle of a message from the %1 over %2 bytes: "
+                                  "%3 bytes of it forwarded, %4 of its %5-byte frame")
+                       .arg(proxySideName(m_from))
+                       .arg(m_cutOver)
+                       .arg(m_messageBytes + m_cutInFrame)
+                       .arg(m_cutInFrame)
+                       .arg(m_splitter.frame().length));
 }
 
 void ProxyRelay::route(const char *data, qint64 size)
 {
-    // Consecutive forwarded pieces go out as one run: no per-frame write on a flood.
+    // Consecutive forwarded pieces with the same delay go out as one run: no per-frame write on
+    // a flood (without jitter, every frame of a read has the same delay).
     const char *runStart = nullptr;
     qint64 runSize = 0;
     bool runEndsFrame = true;
+    qint64 runDelayUs = m_frameDelayUs;
     const auto flushRun = [&] {
         if (runSize > 0)
-            forward(runStart, runSize, runEndsFrame);
+            forward(runStart, runSize, runEndsFrame, runDelayUs);
         runSize = 0;
     };
     qint64 at = 0;
@@ -215,8 +240,15 @@ void ProxyRelay::route(const char *data, qint64 size)
         at += m_splitter.next(data + at, size - at, &piece);
         if (piece.size == 0)
             continue;
-        if (piece.isHeader)
+        if (piece.isHeader) {
             m_route = decide(m_splitter.frame());
+            // Each frame draws its own delay; the pieces of a frame split across reads keep it.
+            m_frameDelayUs = delayUs();
+            if (m_frameDelayUs != runDelayUs) {
+                flushRun();
+                runDelayUs = m_frameDelayUs;
+            }
+        }
         switch (m_route) {
         case Route::Forward:
             if (runSize > 0 && piece.data == runStart + runSize) {
@@ -237,19 +269,12 @@ void ProxyRelay::route(const char *data, qint64 size)
             break;
         case Route::Cut: {
             flushRun();
-            if (piece.isHeader) {
-                forward(piece.data, piece.size, false);
-                break;
-            }
-            const qint64 n = qMin(piece.size, m_cutLeft);
-            forward(piece.data, n, false);
-            m_cutLeft -= n;
+            const qint64 n = piece.isHeader ? piece.size : qMin(piece.size, m_cutLeft);
+            forward(piece.data, n, false, m_frameDelayUs);
+            if (!piece.isHeader)
+                m_cutLeft -= n;
             if (m_cutLeft <= 0) {
-                m_pair->cutNow(QStringLiteral(
-                    "cut in the middle of a %1-byte message from the %2 (%3 bytes forwarded)")
-                                   .arg(m_splitter.frame().length)
-                                   .arg(proxySideName(m_from))
-                                   .arg(m_splitter.frame().length / 2));
+                cutHere();
                 return;
             }
             break;
@@ -291,11 +316,10 @@ qint64 ProxyRelay::delayUs() const
     return qMax<qint64>(0, us);
 }
 
-void ProxyRelay::forward(const char *data, qint64 size, bool endsFrame)
+void ProxyRelay::forward(const char *data, qint64 size, bool endsFrame, qint64 delay)
 {
     if (m_stopped || size <= 0)
         return;
-    const qint64 delay = delayUs();
     if (m_queue.empty() && delay == 0 && m_stalledUntilUs <= m_nowUs
         && m_faults.bandwidthKiBps == 0) {
         m_destination->write(data, size);
@@ -422,7 +446,7 @@ void ProxyRelay::sendOwnFrame(const QByteArray &frame, bool isData)
         m_pendingOwn.append({frame, isData});
         return;
     }
-    forward(frame.constData(), frame.size(), true);
+    forward(frame.constData(), frame.size(), true, delayUs());
 }
 
 void ProxyRelay::sendPendingOwn()
@@ -431,7 +455,7 @@ void ProxyRelay::sendPendingOwn()
         const auto &[frame, isData] = m_pendingOwn.first();
         if (destinationMidFrame() || (isData && m_forwardedInMessage))
             return;
-        forward(frame.constData(), frame.size(), true);
+        forward(frame.constData(), frame.size(), true, delayUs());
         m_pendingOwn.removeFirst();
     }
 }
@@ -443,7 +467,7 @@ void ProxyRelay::completeHeld()
     h.raw = std::exchange(m_heldRaw, {});
     if (m_heldDecoded.empty()) {
         // Not decoded as held (intercept changed in the middle of it): it goes on as it came.
-        forward(h.raw.constData(), h.raw.size(), true);
+        forward(h.raw.constData(), h.raw.size(), true, delayUs());
         return;
     }
     Decoded d = std::move(m_heldDecoded.front());
@@ -480,8 +504,8 @@ void ProxyRelay::decideHeld(
         h.replacementBinary = binary;
         fault(QStringLiteral("held message #%1 from the %2 %3")
                   .arg(heldId)
-                  .arg(proxySideName(m_from))
-                  .arg(decision == Decision::Forward ? QStringLiteral("forwarded")
+                  .arg(proxySideName(m_from),
+                      decision == Decision::Forward ? QStringLiteral("forwarded")
                           : decision == Decision::Replace
                           ? QStringLiteral("replaced (%1 bytes)").arg(payload.size())
                           : QStringLiteral("dropped")));
@@ -530,5 +554,10 @@ bool ProxyRelay::stopRelaying()
     m_held.clear();
     m_heldBytes = 0;
     m_pendingOwn.clear();
+    // Nothing waits any more: the source is read again (what it sends now is only logged).
+    if (m_sourcePaused) {
+        m_sourcePaused = false;
+        m_source->setReadingPaused(false);
+    }
     return m_destinationAtBoundary;
 }

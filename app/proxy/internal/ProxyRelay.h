@@ -51,15 +51,16 @@ public:
     void setScript(ScriptHost *script) { m_script = script; }
     const DirectionFaults &faults() const { return m_faults; }
 
-    // Bytes from the source, received at nowUs. False once the source broke the protocol (the
-    // pair was told).
+    // Bytes from the source, received at nowUs: decoded for the log, and relayed unless
+    // stopped. False once the source broke the protocol (the pair was told).
     bool receive(const char *data, qint64 size, qint64 nowUs);
     bool isSourcePaused() const { return m_sourcePaused; }
 
     // Holds everything from the source for forMs, then releases it in order.
     void stall(int forMs);
-    // Cuts both TCP connections in the middle of the next message from the source whose first
-    // frame is larger than bytes (-1: disarmed).
+    // Cuts both TCP connections in the middle of the next message from the source larger than
+    // bytes (on-wire payload, counted over its frames as they pass; -1: disarmed): the frame
+    // that takes it over goes on up to the limit, never whole. A held message is not cut.
     void armCut(qint64 bytes) { m_cutOver = bytes; }
     // A whole frame of the proxy's own, sent between frames (a data frame between messages).
     void sendOwnFrame(const QByteArray &frame, bool isData);
@@ -68,8 +69,9 @@ public:
     void decideHeld(quint64 heldId, Decision decision, bool binary, const QByteArray &payload);
     int heldCount() const { return int(m_held.size()); }
 
-    // Ending: nothing more is relayed; what waits is dropped. Returns whether the destination's
-    // stream ended at a frame boundary (a close frame of the proxy's own may follow).
+    // Ending: nothing more is relayed; what waits is dropped, and the source is read again (for
+    // a close answer). Returns whether the destination's stream ended at a frame boundary (a
+    // close frame of the proxy's own may follow).
     bool stopRelaying();
     bool isStopped() const { return m_stopped; }
     bool hasQueued() const { return !m_queue.empty(); }
@@ -128,7 +130,9 @@ private:
     void route(const char *data, qint64 size);
     Route decide(const FrameHeader &frame);
     void frameEnded(const FrameHeader &frame);
-    void forward(const char *data, qint64 size, bool endsFrame);
+    void cutHere();
+    // Sends now, or queues until delayUs from now and never before what is already queued.
+    void forward(const char *data, qint64 size, bool endsFrame, qint64 delayUs);
     qint64 delayUs() const;
     void release();
     void arm(qint64 dueUs);
@@ -150,7 +154,7 @@ private:
     DirectionFaults m_faults;
     ScriptHost *m_script = nullptr;
     QTimer *m_timer;
-    QByteArray m_copy; // what the parser unmasks and inflates
+    QByteArray m_copy; // what the parser unmasks (frames from the client)
     qint64 m_nowUs = 0;
 
     Route m_route = Route::Forward;
@@ -161,7 +165,10 @@ private:
     bool m_holdContinuing = false; // the first message parsed from the current read is held
     bool m_firstParsed = true;
     qint64 m_cutOver = -1;
-    qint64 m_cutLeft = 0;
+    qint64 m_messageBytes = 0; // payload of the forwarded message so far (frames passed)
+    qint64 m_cutLeft = 0; // payload bytes of the cut frame still to go before the reset
+    qint64 m_cutInFrame = 0; // ... and all of them
+    qint64 m_frameDelayUs = 0; // the latency (with its jitter) drawn for the current frame
 
     std::deque<Segment> m_queue;
     qint64 m_queuedBytes = 0;
