@@ -20,6 +20,7 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <algorithm>
 #include <csignal>
 #include <functional>
 #include <unistd.h>
@@ -549,14 +550,20 @@ void TestProxy::latencyIsAddedEachWay()
     QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
     const QStringList sent = linesStarting(peer, QStringLiteral("SENT "));
     QCOMPARE(sent.size(), 5);
+    // Never early; the median within a few ms of the setting. One late message is the machine's
+    // scheduling (a loaded CI runner, the sanitizer build), not the proxy's latency.
+    QList<double> delays;
     for (int i = 0; i < 5; ++i) {
         const QString arrival = f.upstream.waitForLine(QStringLiteral("ARRIVAL "));
         QVERIFY(arrival.endsWith(QStringLiteral(" m%1").arg(i)));
         const double ms = (arrival.split(QLatin1Char(' ')).at(1).toLongLong()
                               - sent.at(i).split(QLatin1Char(' ')).at(1).toLongLong())
             / 1e6;
-        QVERIFY2(ms >= 59.0 && ms < 60.0 + 15.0, qPrintable(QString::number(ms)));
+        QVERIFY2(ms >= 59.0 && ms < 60.0 + 100.0, qPrintable(QString::number(ms)));
+        delays.append(ms);
     }
+    std::sort(delays.begin(), delays.end());
+    QVERIFY2(delays.at(2) < 60.0 + 10.0, qPrintable(QString::number(delays.at(2))));
     // The round trip gains the latency twice.
     PeerProcess rtt;
     QVERIFY(rtt.startPythonClient({f.url(), QStringLiteral("rtt"), QStringLiteral("3")}));
