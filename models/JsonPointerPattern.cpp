@@ -2,7 +2,7 @@
 
 namespace {
 
-const QString Wildcard = QStringLiteral("*");
+constexpr QLatin1String Wildcard("*");
 
 } // namespace
 

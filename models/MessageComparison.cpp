@@ -10,7 +10,7 @@
 
 namespace {
 
-const QString Absent = QStringLiteral("(absent)");
+constexpr QLatin1String Absent("(absent)");
 
 QString shortened(const QString &text)
 {

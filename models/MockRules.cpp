@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cmath>
+
 namespace {
 
 // RFC 6901: "/a/0/b~1c" in doc; false when a step is missing.
@@ -99,7 +101,8 @@ QJsonValue fillJson(const QJsonValue &pattern, const Request &request)
     }
     if (pattern.isArray()) {
         QJsonArray out;
-        for (const QJsonValue &v : pattern.toArray())
+        const QJsonArray in = pattern.toArray();
+        for (const auto &v : in)
             out.append(fillJson(v, request));
         return out;
     }
@@ -247,14 +250,18 @@ bool MockRules::parseRule(const QJsonValue &value, int index, QString *error)
         } else if (close.isObject()) {
             rule.close = true;
             const QJsonObject c = close.toObject();
-            const double code = c.value(QLatin1String("code")).toDouble(1000);
-            if (code != int(code) || !CloseCode::isSendable(quint16(code)) || code < 1000
-                || code > 4999)
+            const QJsonValue codeValue = c.value(QLatin1String("code"));
+            const double code = codeValue.toDouble(1000);
+            // Range first: converting a double outside int's range is undefined behaviour.
+            if ((!codeValue.isUndefined() && !codeValue.isDouble()) || code < 1000 || code > 4999
+                || code != std::floor(code) || !CloseCode::isSendable(int(code)))
                 return fail(QStringLiteral("'close' code must be a code a close frame may carry "
                                            "(1000, 1001, 1003, ..., 3000-4999)"));
+            const QJsonValue reason = c.value(QLatin1String("reason"));
+            if (!reason.isUndefined() && !reason.isString())
+                return fail(QStringLiteral("'close' reason must be a text"));
             rule.closeCode = quint16(code);
-            rule.closeReason
-                = CloseCode::truncateReason(c.value(QLatin1String("reason")).toString());
+            rule.closeReason = CloseCode::truncateReason(reason.toString());
         } else {
             return fail(
                 QStringLiteral("'close' must be true or {\"code\": N, \"reason\": \"...\"}"));

@@ -17,7 +17,7 @@
 class MockRules
 {
 public:
-    static constexpr qint64 MaxFileBytes = 1024 * 1024;
+    static constexpr qint64 MaxFileBytes = 1024LL * 1024;
     static constexpr int MaxRules = 1000;
     static constexpr int MaxDelayMs = 600'000;
 

@@ -202,7 +202,7 @@ RecordingTest::StepResult RecordingTest::compareStep(int number, const Step &liv
 
 QList<RecordingTest::StepResult> RecordingTest::takeNewResults()
 {
-    const QList<StepResult> fresh = m_results.mid(m_reported);
+    QList<StepResult> fresh = m_results.mid(m_reported);
     m_reported = m_results.size();
     return fresh;
 }

@@ -12,7 +12,8 @@ struct ScriptSource
     static constexpr int MinBudgetMs = 10;
     static constexpr int MaxBudgetMs = 60'000;
     // Larger files are refused before anything is evaluated.
-    static constexpr qint64 MaxCodeBytes = 4LL * 1024 * 1024;
+    static constexpr qint64 MaxCodeMiB = 4;
+    static constexpr qint64 MaxCodeBytes = MaxCodeMiB * 1024 * 1024;
 
     QString name;
     QString code;

@@ -225,10 +225,9 @@ bool ConnectionPage::openScript(const QString &given)
         return false;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly) || file.size() > ScriptSource::MaxCodeBytes) {
-        showError(file.isOpen() ? tr("%1 is larger than %2 MiB")
-                                      .arg(path)
-                                      .arg(ScriptSource::MaxCodeBytes / (1024 * 1024))
-                                : tr("cannot read %1: %2").arg(path, file.errorString()));
+        showError(file.isOpen()
+                ? tr("%1 is larger than %2 MiB").arg(path).arg(ScriptSource::MaxCodeMiB)
+                : tr("cannot read %1: %2").arg(path, file.errorString()));
         return false;
     }
     m_script->setFile(path, QString::fromUtf8(file.readAll()));

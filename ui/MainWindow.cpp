@@ -361,7 +361,7 @@ void MainWindow::createMenus()
     QMenu *proxyMenu = menuBar()->addMenu(tr("&Proxy"));
     // Each item acts on the selected pair, or on every pair with All Pairs on.
     auto onProxy = [this, proxyMenu, add, proxy](const char *name, const QString &text,
-                       const QKeySequence &keys, std::function<void(ProxyPage *)> call) {
+                       const QKeySequence &keys, const std::function<void(ProxyPage *)> &call) {
         return add(
             proxyMenu, name, text, keys,
             [proxy, call] {
@@ -393,7 +393,7 @@ void MainWindow::createMenus()
     onProxy("closeServerSide", tr("Close the Se&rver Side\u2026"), {},
         [](ProxyPage *p) { p->askCloseSide(ProxySide::Server); });
     proxyMenu->addSeparator();
-    for (auto [name, text, side] :
+    for (const auto &[name, text, side] :
         {std::tuple {"interceptClient", tr("&Intercept Client \u2192 Server"), ProxySide::Client},
             std::tuple {
                 "interceptServer", tr("Intercept Server \u2192 Client"), ProxySide::Server}}) {

@@ -141,7 +141,7 @@ void RequestPanel::setSettings(const ConnectionSettings &s)
     m_deflate->setChecked(s.deflate);
     m_ignoreTls->setChecked(s.tls.ignoreCertificateErrors);
     m_caFile->setText(s.tls.caFile);
-    m_maxSizeMiB->setValue(int(qMax<qint64>(1, s.maxIncomingMessageSize / (1024 * 1024))));
+    m_maxSizeMiB->setValue(int(qMax<qint64>(1, s.maxIncomingMessageSize / (1024LL * 1024))));
     m_reconnect->setChecked(s.reconnect.enabled);
     m_recordFolder->setText(s.recording.directory);
     m_keepSecrets->setChecked(s.recording.keepSecrets);

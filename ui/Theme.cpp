@@ -10,9 +10,20 @@ namespace Theme {
 
 namespace {
 Mode g_mode = Mode::System;
-bool g_captured = false;
-QPalette g_system;
-QString g_systemStyle;
+
+// What the desktop gave before any theme was applied, captured on first use (a function-local
+// static: built after QApplication, not at load time).
+struct SystemLook
+{
+    QPalette palette;
+    QString style;
+};
+
+const SystemLook &systemLook()
+{
+    static const SystemLook look {QApplication::palette(), QApplication::style()->name()};
+    return look;
+}
 
 QPalette darkPalette()
 {
@@ -54,12 +65,7 @@ QPalette lightPalette()
 
 QPalette systemPalette()
 {
-    if (!g_captured) {
-        g_system = QApplication::palette();
-        g_systemStyle = QApplication::style()->name();
-        g_captured = true;
-    }
-    return g_system;
+    return systemLook().palette;
 }
 
 bool isDark(const QPalette &palette)
@@ -77,8 +83,8 @@ void apply(Mode mode)
     case Mode::System:
         // The desktop's style and an unset palette: Qt then follows the desktop's light or dark
         // preference, also when it changes while the app runs.
-        if (QApplication::style()->name() != g_systemStyle)
-            QApplication::setStyle(QStyleFactory::create(g_systemStyle));
+        if (QApplication::style()->name() != systemLook().style)
+            QApplication::setStyle(QStyleFactory::create(systemLook().style));
         QApplication::setPalette(QPalette());
         break;
     case Mode::Light:

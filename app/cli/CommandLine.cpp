@@ -240,7 +240,7 @@ int runTest(const QStringList &arguments)
         if (!file.open(QIODevice::ReadOnly))
             return usageError(
                 QStringLiteral("--ignore-file %1: %2").arg(path, file.errorString()), command);
-        constexpr qint64 MaxIgnoreFileBytes = 1024 * 1024;
+        constexpr qint64 MaxIgnoreFileBytes = 1024LL * 1024;
         if (file.size() > MaxIgnoreFileBytes)
             return usageError(
                 QStringLiteral("--ignore-file %1: larger than 1 MiB, not a list of pointers")
@@ -268,7 +268,7 @@ int runTest(const QStringList &arguments)
             probe.remove();
     }
 
-    const QString file = parser.positionalArguments().first();
+    const QString file = parser.positionalArguments().constFirst();
     RecordingReader reader;
     if (!RecordingInput::read(file, &reader))
         return ExitStatus::Test::Usage;

@@ -63,7 +63,7 @@ bool read(const QCommandLineParser &parser, ScriptSource *source, QString *error
     if (file.size() > ScriptSource::MaxCodeBytes) {
         *error = QStringLiteral("the script %1 is larger than %2 MiB")
                      .arg(path)
-                     .arg(ScriptSource::MaxCodeBytes / (1024 * 1024));
+                     .arg(ScriptSource::MaxCodeMiB);
         return false;
     }
     const QByteArray bytes = file.read(ScriptSource::MaxCodeBytes + 1);

@@ -55,7 +55,7 @@ bool ScriptHost::load()
     if (m_source.code.size() > ScriptSource::MaxCodeBytes) {
         report(Note::LoadFailed,
             QStringLiteral("the script is larger than %1 MiB: not loaded")
-                .arg(ScriptSource::MaxCodeBytes / (1024 * 1024)),
+                .arg(ScriptSource::MaxCodeMiB),
             0);
         return false;
     }
@@ -203,8 +203,8 @@ int ScriptHost::addTimer(double ms, const QJSValue &function, bool repeat)
 
 void ScriptHost::cancelTimer(int id)
 {
-    const auto it = m_timers.find(id);
-    if (it == m_timers.end())
+    const auto it = m_timers.constFind(id);
+    if (it == m_timers.cend())
         return;
     it->timer->deleteLater();
     m_timers.erase(it);

@@ -7,6 +7,7 @@
 #include "FrameParser.h"
 #include "FrameSplitter.h"
 #include "FuzzCheck.h"
+#include "SplitInput.h"
 #include "Utf8Validator.h"
 
 #include <QList>
@@ -82,11 +83,12 @@ QByteArray splitterBytes(const QByteArray &stream, qsizetype at, int *headers)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 2 || size > 1024 * 1024)
+    SplitInput input;
+    if (!SplitInput::read(data, size, 1024 * 1024, &input))
         return 0;
-    const quint8 setup = data[0];
-    const QByteArray stream(reinterpret_cast<const char *>(data) + 2, qsizetype(size - 2));
-    const qsizetype split = qsizetype(data[1]) * qsizetype(stream.size()) / 255;
+    const quint8 setup = input.setup;
+    const QByteArray &stream = input.bytes;
+    const qsizetype split = input.split;
     const Outcome whole = parse(setup, stream, stream.size());
     const Outcome twoReads = parse(setup, stream, split);
     FUZZ_CHECK(whole.code == twoReads.code);

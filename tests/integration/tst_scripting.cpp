@@ -14,6 +14,7 @@
 #include <QXmlStreamReader>
 
 #include <csignal>
+#include <memory>
 
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
@@ -78,6 +79,53 @@ struct ScriptedPeer
     PeerProcess peer;
     ConnectionHandle connection {ConnectionSettings()}; // opened with the peer's URL
     EventRecorder recorder {&connection};
+    bool open = false;
+};
+
+// `sockscope connect URL --no-ping --script FILE [extra...]` against a python-websockets echo
+// peer, the script written from code into a temporary folder.
+struct ScriptedCli
+{
+    ScriptedCli(const QString &name, const QByteArray &code, const QStringList &extra = {})
+    {
+        if (!peer.startPython({QStringLiteral("echo-plain")}))
+            return;
+        script = writeFile(dir, name, code);
+        cli = std::make_unique<CliProcess>(
+            QStringList {QStringLiteral("connect"), peer.url().toString(),
+                QStringLiteral("--no-ping"), QStringLiteral("--script"), script}
+            + extra);
+    }
+
+    QTemporaryDir dir;
+    PeerProcess peer;
+    QString script;
+    std::unique_ptr<CliProcess> cli; // null when the peer did not start
+};
+
+// `sockscope serve --OPTION FILE` (the file written from content) and a connection opened to the
+// URL it prints.
+struct ServedConnection
+{
+    ServedConnection(const QString &option, const QString &name, const QByteArray &content)
+    {
+        file = writeFile(dir, name, content);
+        serve = std::make_unique<CliProcess>(QStringList {QStringLiteral("serve"), option, file});
+        const QRegularExpression listening(QStringLiteral("on (ws://\\S+)"));
+        if (!serve->waitForStdout(listening))
+            return;
+        connection = std::make_unique<ConnectionHandle>(
+            quietSettings(QUrl(listening.match(serve->stdoutText()).captured(1))));
+        recorder = std::make_unique<EventRecorder>(connection.get());
+        connection->open();
+        open = recorder->waitForState(ConnectionState::Open);
+    }
+
+    QTemporaryDir dir;
+    QString file;
+    std::unique_ptr<CliProcess> serve;
+    std::unique_ptr<ConnectionHandle> connection;
+    std::unique_ptr<EventRecorder> recorder;
     bool open = false;
 };
 
@@ -158,21 +206,20 @@ private Q_SLOTS:
 
     void connectWritesTestResultsAsJUnit()
     {
-        PeerProcess peer;
-        QVERIFY2(peer.startPython({QStringLiteral("echo-plain")}), qPrintable(peer.errorText()));
         QTemporaryDir dir;
-        const QString script = writeFile(dir, QStringLiteral("check.js"),
+        const QString junit = dir.filePath(QStringLiteral("results.xml"));
+        ScriptedCli run(QStringLiteral("check.js"),
             "function onOpen(ctx) { ctx.send(JSON.stringify({op: 'hello', n: 3})); }\n"
             "function onMessage(msg, ctx) {\n"
             "  log('got \\x1b[31m' + msg.data);\n"
             "  test('echo keeps op', () => expect(msg.json.op).toBe('hello'));\n"
             "  test('echo doubles n', () => expect(msg.json.n).toBe(6));\n"
             "  ctx.close(1000, 'done');\n"
-            "}\n");
-        const QString junit = dir.filePath(QStringLiteral("results.xml"));
-        CliProcess cli(
-            {QStringLiteral("connect"), peer.url().toString(), QStringLiteral("--no-ping"),
-                QStringLiteral("--script"), script, QStringLiteral("--junit"), junit});
+            "}\n",
+            {QStringLiteral("--junit"), junit});
+        QVERIFY2(run.cli, qPrintable(run.peer.errorText()));
+        CliProcess &cli = *run.cli;
+        const QString &script = run.script;
         cli.process().closeWriteChannel(); // EOF on stdin does not end a scripted session
         QCOMPARE(cli.waitForExit(), 8);
         const QString err = cli.stderrText();
@@ -214,15 +261,12 @@ private Q_SLOTS:
 
     void connectPassingTestsExitZero()
     {
-        PeerProcess peer;
-        QVERIFY2(peer.startPython({QStringLiteral("echo-plain")}), qPrintable(peer.errorText()));
-        QTemporaryDir dir;
-        const QString script = writeFile(dir, QStringLiteral("ok.js"),
+        ScriptedCli run(QStringLiteral("ok.js"),
             "function onOpen(ctx) { ctx.send('x'); }\n"
             "function onMessage(msg, ctx) { test('echo', () => expect(msg.data).toBe('x')); "
             "ctx.close(); }\n");
-        CliProcess cli({QStringLiteral("connect"), peer.url().toString(),
-            QStringLiteral("--no-ping"), QStringLiteral("--script"), script});
+        QVERIFY2(run.cli, qPrintable(run.peer.errorText()));
+        CliProcess &cli = *run.cli;
         QCOMPARE(cli.waitForExit(), 0);
         QVERIFY2(cli.stderrText().contains(QStringLiteral("1 test: 1 passed, 0 failed")),
             qPrintable(cli.stderrText()));
@@ -239,12 +283,10 @@ private Q_SLOTS:
             QStringLiteral("--script-budget"), QStringLiteral("5")});
         QCOMPARE(budget.waitForExit(), 2);
 
-        PeerProcess peer;
-        QVERIFY2(peer.startPython({QStringLiteral("echo-plain")}), qPrintable(peer.errorText()));
-        const QString script
-            = writeFile(dir, QStringLiteral("broken.js"), "let a = 1;\nfunction (\n");
-        CliProcess broken({QStringLiteral("connect"), peer.url().toString(),
-            QStringLiteral("--no-ping"), QStringLiteral("--script"), script});
+        ScriptedCli run(QStringLiteral("broken.js"), "let a = 1;\nfunction (\n");
+        QVERIFY2(run.cli, qPrintable(run.peer.errorText()));
+        CliProcess &broken = *run.cli;
+        const QString &script = run.script;
         QVERIFY(broken.waitForStderr(QStringLiteral("* connected")));
         QVERIFY2(broken.waitForStderr(script + QStringLiteral(":2: SyntaxError")),
             qPrintable(broken.stderrText()));
@@ -254,8 +296,7 @@ private Q_SLOTS:
 
     void serveAnswersByScriptWithoutARecording()
     {
-        QTemporaryDir dir;
-        const QString script = writeFile(dir, QStringLiteral("server.js"),
+        ServedConnection served(QStringLiteral("--script"), QStringLiteral("server.js"),
             "function onOpen(ctx) { ctx.send({op: 'ready'}); }\n"
             "function onMessage(msg, ctx) {\n"
             "  ctx.vars.count = (ctx.vars.count || 0) + 1;\n"
@@ -263,15 +304,11 @@ private Q_SLOTS:
             "  if (msg.data === 'quiet') return DROP;\n"
             "  return {op: 'answer', to: msg.json.id, count: ctx.vars.count};\n"
             "}\n");
-        CliProcess serve({QStringLiteral("serve"), QStringLiteral("--script"), script});
-        QVERIFY(serve.waitForStdout(QRegularExpression(QStringLiteral("on (ws://\\S+)"))));
-        const QUrl url(QRegularExpression(QStringLiteral("on (ws://\\S+)"))
-                           .match(serve.stdoutText())
-                           .captured(1));
-        ConnectionHandle connection(quietSettings(url));
-        EventRecorder recorder(&connection);
-        connection.open();
-        QVERIFY(recorder.waitForState(ConnectionState::Open));
+        QVERIFY2(served.open, qPrintable(served.serve->stderrText()));
+        CliProcess &serve = *served.serve;
+        ConnectionHandle &connection = *served.connection;
+        const EventRecorder &recorder = *served.recorder;
+        const QString &script = served.file;
         QTRY_COMPARE(incomingTexts(recorder), QStringList {QStringLiteral(R"({"op":"ready"})")});
         connection.sendText(QStringLiteral(R"({"id":41})"));
         connection.sendText(QStringLiteral("quiet"));
@@ -288,22 +325,17 @@ private Q_SLOTS:
 
     void serveAnswersByRules()
     {
-        QTemporaryDir dir;
-        const QString rules = writeFile(dir, QStringLiteral("rules.json"), R"([
+        ServedConnection served(QStringLiteral("--rules"), QStringLiteral("rules.json"), R"([
             {"match": {"pointer": "/op", "equals": "ping"}, "reply": {"op": "pong", "id": "{{request:/id}}"}},
             {"match": {"pointer": "/op", "regex": "^slow"}, "reply": "late", "delay": 150},
             {"match": {"pointer": "/op", "equals": "bye"}, "reply": "bye", "close": {"code": 4001, "reason": "asked"}}
         ])");
-        CliProcess serve({QStringLiteral("serve"), QStringLiteral("--rules"), rules});
-        QVERIFY(serve.waitForStdout(
-            QRegularExpression(QStringLiteral("3 rules from .* on (ws://\\S+)"))));
-        const QUrl url(QRegularExpression(QStringLiteral("on (ws://\\S+)"))
-                           .match(serve.stdoutText())
-                           .captured(1));
-        ConnectionHandle connection(quietSettings(url));
-        EventRecorder recorder(&connection);
-        connection.open();
-        QVERIFY(recorder.waitForState(ConnectionState::Open));
+        QVERIFY2(served.open, qPrintable(served.serve->stderrText()));
+        CliProcess &serve = *served.serve;
+        ConnectionHandle &connection = *served.connection;
+        EventRecorder &recorder = *served.recorder;
+        QVERIFY(serve.stdoutText().contains(
+            QRegularExpression(QStringLiteral("3 rules from .* on ws://"))));
         connection.sendText(QStringLiteral(R"({"op":"slow-one"})"));
         connection.sendText(QStringLiteral(R"({"op":"ping","id":"a1"})"));
         connection.sendText(QStringLiteral(R"({"op":"unknown"})"));
@@ -318,7 +350,7 @@ private Q_SLOTS:
         serve.signal(SIGINT);
         QCOMPARE(serve.waitForExit(), 0);
 
-        const QString bad = writeFile(dir, QStringLiteral("bad.json"), R"([{"reply": 1}])");
+        const QString bad = writeFile(served.dir, QStringLiteral("bad.json"), R"([{"reply": 1}])");
         CliProcess badServe({QStringLiteral("serve"), QStringLiteral("--rules"), bad});
         QCOMPARE(badServe.waitForExit(), 2);
         QVERIFY2(badServe.stderrText().contains(bad + QStringLiteral(": rule 1: 'reply' must be")),

@@ -111,6 +111,16 @@ private Q_SLOTS:
                                     << QStringLiteral("'delay' must be a number of ms");
         QTest::newRow("reserved close code")
             << QByteArray(R"([{"close":{"code":1006}}])") << QStringLiteral("'close' code");
+        // Found by fuzz_mockrules: a code past int's range was converted before being checked.
+        QTest::newRow("huge close code")
+            << QByteArray(R"([{"close":{"code":2e128}}])") << QStringLiteral("'close' code");
+        QTest::newRow("close code as text")
+            << QByteArray(R"([{"close":{"code":"4000"}}])") << QStringLiteral("'close' code");
+        QTest::newRow("fractional close code")
+            << QByteArray(R"([{"close":{"code":4000.5}}])") << QStringLiteral("'close' code");
+        QTest::newRow("close reason not text")
+            << QByteArray(R"([{"close":{"code":4000,"reason":5}}])")
+            << QStringLiteral("'close' reason must be a text");
         QTest::newRow("numeric reply")
             << QByteArray(R"([{"reply":5}])") << QStringLiteral("'reply' must be a text");
     }

@@ -130,14 +130,14 @@ void TestProxyPresenter::heldMessagesWaitInOrderUntilDecided()
     QCOMPARE(changed.count(), 3);
     QCOMPARE(presenter.heldCount(), 3);
     QCOMPARE(presenter.held(1).size(), 2);
-    QCOMPARE(presenter.held(1).first().payload, QByteArray("first"));
+    QCOMPARE(presenter.held(1).constFirst().payload, QByteArray("first"));
     QCOMPARE(presenter.held(ProxyServer::AllPairs).at(1).pairId, 2);
     QVERIFY(presenter.held(ProxyServer::AllPairs).at(1).binary);
 
-    presenter.forwardHeld(presenter.held(1).first());
+    presenter.forwardHeld(presenter.held(1).constFirst());
     QCOMPARE(presenter.held(1).size(), 1);
-    QCOMPARE(presenter.held(1).first().payload, QByteArray("second"));
-    presenter.replaceHeld(presenter.held(1).first(), false, "edited");
+    QCOMPARE(presenter.held(1).constFirst().payload, QByteArray("second"));
+    presenter.replaceHeld(presenter.held(1).constFirst(), false, "edited");
     QVERIFY(presenter.held(1).isEmpty());
     // A decision on a message already decided changes nothing.
     const int before = int(changed.count());

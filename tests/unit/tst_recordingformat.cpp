@@ -279,7 +279,10 @@ void TestRecordingFormat::harExportThenImportIsEqual()
 }
 
 namespace {
-const QByteArray HeaderLine = "{\"format\":\"sockscope-recording\",\"version\":1}\n";
+QByteArray minimalHeaderLine()
+{
+    return QByteArrayLiteral("{\"format\":\"sockscope-recording\",\"version\":1}\n");
+}
 
 RecordingReader readOk(const QByteArray &file)
 {
@@ -346,7 +349,7 @@ void TestRecordingFormat::timesOutOfRangeAreRejected_data()
 void TestRecordingFormat::timesOutOfRangeAreRejected()
 {
     QFETCH(QByteArray, time);
-    const RecordingReader reader = readOk(HeaderLine + "{\"timeUs\":" + time
+    const RecordingReader reader = readOk(minimalHeaderLine() + "{\"timeUs\":" + time
         + ",\"direction\":\"out\",\"kind\":\"text\",\"payload\":\"x\"}\n"
           "{\"timeUs\":2147483648000,\"direction\":\"out\",\"kind\":\"text\",\"payload\":\"y\"}\n");
     QCOMPARE(reader.eventCount(), 1); // 2^31 ms is a valid, if long, offset
@@ -365,8 +368,8 @@ void TestRecordingFormat::aTooLongLineIsReportedAndSkipped()
         + QByteArray(5000, 'x') + "\"}\n";
     RecordingReader reader;
     reader.setMaxLineBytes(1024);
-    QVERIFY(reader.readData(
-        HeaderLine + good + longLine + good + longLine.chopped(1), QStringLiteral("long.jsonl")));
+    QVERIFY(reader.readData(minimalHeaderLine() + good + longLine + good + longLine.chopped(1),
+        QStringLiteral("long.jsonl")));
     QCOMPARE(reader.eventCount(), 2);
     QCOMPARE(reader.problems().size(), 2);
     QCOMPARE(reader.problems().at(0).line, 3);
@@ -451,7 +454,7 @@ void TestRecordingFormat::pongTimeoutKeepsItsText()
     e.sequence = 4;
     e.durationUs = 2'000'000;
     e.text = QStringLiteral("no pong for ping #4 after 2 s");
-    QByteArray file = HeaderLine;
+    QByteArray file = minimalHeaderLine();
     RecordingFormat::appendEventLines(batch, file);
     QVERIFY(file.contains("\"text\":\"no pong for ping #4 after 2 s\""));
     const RecordingReader reader = readOk(file);

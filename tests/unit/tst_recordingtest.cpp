@@ -46,8 +46,11 @@ QList<bool> verdicts(const RecordingTest &test)
     return out;
 }
 
-const QStringList Recorded {"< {\"hello\":1}", "> {\"op\":\"get\"}",
-    "< {\"id\":1,\"ts\":100,\"v\":\"a\"}", "< {\"id\":2,\"ts\":100,\"v\":\"b\"}", "> bye", "< ok"};
+QStringList recorded()
+{
+    return {"< {\"hello\":1}", "> {\"op\":\"get\"}", "< {\"id\":1,\"ts\":100,\"v\":\"a\"}",
+        "< {\"id\":2,\"ts\":100,\"v\":\"b\"}", "> bye", "< ok"};
+}
 
 } // namespace
 
@@ -66,7 +69,7 @@ private Q_SLOTS:
 
 void TestRecordingTest::planWaitsForTheRecordedReplies()
 {
-    const RecordingTest test({conversation(Recorded)}, options());
+    const RecordingTest test({conversation(recorded())}, options());
     QCOMPARE(test.clientMessages(), 2);
     const ReplayPlan plan = test.plan(0, 2500);
     QCOMPARE(plan.items.size(), 2);
@@ -89,7 +92,7 @@ void TestRecordingTest::steps_data()
     QTest::addColumn<QString>("summary"); // of the first failing step
 
     const QList<bool> allPass {true, true, true};
-    QTest::newRow("the same conversation") << Recorded << false << QStringList() << allPass << "";
+    QTest::newRow("the same conversation") << recorded() << false << QStringList() << allPass << "";
     QTest::newRow("timestamps and ids changed, ignored")
         << QStringList {"< {\"hello\":1}", "> {\"op\":\"get\"}",
                "< {\"id\":8,\"ts\":555,\"v\":\"a\"}", "< {\"ts\":556,\"v\":\"b\",\"id\":9}",
@@ -117,7 +120,7 @@ void TestRecordingTest::steps_data()
                "< {\"id\":1,\"ts\":100,\"v\":\"a\"}", "< {\"id\":2,\"ts\":100,\"v\":\"b\"}",
                "> bye", "< ok", "< surprise"}
         << false << QStringList() << QList<bool> {true, true, false} << "1 extra reply";
-    QTest::newRow("no greeting") << Recorded.mid(1) << false << QStringList()
+    QTest::newRow("no greeting") << recorded().mid(1) << false << QStringList()
                                  << QList<bool> {false, true, true} << "1 reply missing";
     QTest::newRow("text changed") << QStringList {"< {\"hello\":1}", "> {\"op\":\"get\"}",
         "< {\"id\":1,\"ts\":100,\"v\":\"a\"}", "< {\"id\":2,\"ts\":100,\"v\":\"b\"}", "> bye",
@@ -125,7 +128,7 @@ void TestRecordingTest::steps_data()
                                   << QList<bool> {true, true, false}
                                   << "reply 1 differs at the message";
     QTest::newRow("ended before the last step")
-        << Recorded.mid(0, 4) << false << QStringList() << QList<bool> {true, true, false}
+        << recorded().mid(0, 4) << false << QStringList() << QList<bool> {true, true, false}
         << "not sent: the connection ended before this step";
 }
 
@@ -137,7 +140,7 @@ void TestRecordingTest::steps()
     QFETCH(QList<bool>, passed);
     QFETCH(QString, summary);
 
-    RecordingTest test({conversation(Recorded)}, options(unordered, ignore));
+    RecordingTest test({conversation(recorded())}, options(unordered, ignore));
     test.addLive(conversation(live));
     test.finish(1'000'000);
     QCOMPARE(verdicts(test), passed);
@@ -153,8 +156,8 @@ void TestRecordingTest::steps()
 
 void TestRecordingTest::resultsComeAsStepsEnd()
 {
-    RecordingTest test({conversation(Recorded)}, options());
-    const TrafficBatch live = conversation(Recorded);
+    RecordingTest test({conversation(recorded())}, options());
+    const TrafficBatch live = conversation(recorded());
     // Open, greeting, first message sent: step 0 is over.
     test.addLive({live.events.mid(0, 3), {}});
     QList<RecordingTest::StepResult> fresh = test.takeNewResults();
@@ -180,7 +183,7 @@ void TestRecordingTest::resultsComeAsStepsEnd()
 
 void TestRecordingTest::linesShowDifferencesSideBySide()
 {
-    RecordingTest test({conversation(Recorded)}, options());
+    RecordingTest test({conversation(recorded())}, options());
     test.addLive(conversation(
         {"< {\"hello\":1}", "> {\"op\":\"get\"}", "< {\"id\":1,\"ts\":100,\"v\":\"a\"}",
             "< {\"id\":2,\"ts\":12345,\"v\":null}", "> bye", "< ok", "< more"}));
@@ -196,7 +199,7 @@ void TestRecordingTest::linesShowDifferencesSideBySide()
         (QStringList {QStringLiteral("\u2717 step 2  bye  (1 reply)"),
             QStringLiteral("    extra  live: more")}));
 
-    RecordingTest early({conversation(Recorded)}, options());
+    RecordingTest early({conversation(recorded())}, options());
     early.addLive(conversation({"< {\"hello\":1}", "> {\"op\":\"get\"}"}));
     early.finish(1'000'000);
     QCOMPARE(early.results().at(1).lines(),
@@ -225,8 +228,8 @@ void TestRecordingTest::floodingServerIsBounded()
 
 void TestRecordingTest::junitHasOneCasePerStep()
 {
-    RecordingTest test({conversation(Recorded)}, options(false, {"/ts"}));
-    test.addLive(conversation(Recorded.mid(0, 3)));
+    RecordingTest test({conversation(recorded())}, options(false, {"/ts"}));
+    test.addLive(conversation(recorded().mid(0, 3)));
     test.finish(1'000'000);
     const JUnitReport report = test.junit(QStringLiteral("chat.jsonl"), QStringLiteral("ws://h/"));
     QCOMPARE(report.suites().size(), 1);

@@ -124,8 +124,8 @@ private Q_SLOTS:
         QVERIFY(host.load());
         text(host, "héllo");
         QCOMPARE(c.of(Note::Log).size(), 1);
-        QCOMPARE(c.of(Note::Log).first().text, QStringLiteral("incoming 6 number true"));
-        QCOMPARE(c.of(Note::Log).first().line, 2);
+        QCOMPARE(c.of(Note::Log).constFirst().text, QStringLiteral("incoming 6 number true"));
+        QCOMPARE(c.of(Note::Log).constFirst().line, 2);
     }
 
     void jsonIsParsedOnlyWhenRead()
@@ -144,9 +144,9 @@ private Q_SLOTS:
         // Read: the parse error is the script's, reported with the line that read it.
         QCOMPARE(text(host, "read").kind, Verdict::Kind::Pass);
         QCOMPARE(c.of(Note::Error).size(), 1);
-        QVERIFY2(c.of(Note::Error).first().text.contains(QLatin1String("SyntaxError")),
-            qPrintable(c.of(Note::Error).first().text));
-        QCOMPARE(c.of(Note::Error).first().line, 2);
+        QVERIFY2(c.of(Note::Error).constFirst().text.contains(QLatin1String("SyntaxError")),
+            qPrintable(c.of(Note::Error).constFirst().text));
+        QCOMPARE(c.of(Note::Error).constFirst().line, 2);
     }
 
     void throwingHandlerPassesTheMessageAndGoesOn()
@@ -195,7 +195,7 @@ private Q_SLOTS:
         QVERIFY2(
             t.elapsed() >= 100 && t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
         QCOMPARE(c.of(Note::Error).size(), 1);
-        QCOMPARE(c.of(Note::Error).first().text,
+        QCOMPARE(c.of(Note::Error).constFirst().text,
             QStringLiteral("onMessage ran longer than 100 ms and was interrupted"));
         QCOMPARE(text(host, "next").payload, QByteArray("still here"));
     }
@@ -206,7 +206,7 @@ private Q_SLOTS:
         ScriptHost host(source(QStringLiteral("while (true) {}\n"), 50), &c);
         QVERIFY(!host.load());
         QCOMPARE(c.of(Note::LoadFailed).size(), 1);
-        QVERIFY(c.of(Note::LoadFailed).first().text.contains(QLatin1String("interrupted")));
+        QVERIFY(c.of(Note::LoadFailed).constFirst().text.contains(QLatin1String("interrupted")));
     }
 
     void syntaxErrorNamesItsLine()
@@ -215,8 +215,8 @@ private Q_SLOTS:
         ScriptHost host(source(QStringLiteral("// fine\nfunction onMessage(msg {\n}\n")), &c);
         QVERIFY(!host.load());
         QCOMPARE(c.of(Note::LoadFailed).size(), 1);
-        QCOMPARE(c.of(Note::LoadFailed).first().line, 2);
-        QVERIFY(c.of(Note::LoadFailed).first().text.startsWith(QLatin1String("SyntaxError")));
+        QCOMPARE(c.of(Note::LoadFailed).constFirst().line, 2);
+        QVERIFY(c.of(Note::LoadFailed).constFirst().text.startsWith(QLatin1String("SyntaxError")));
     }
 
     void testsAndExpectations()
@@ -272,7 +272,7 @@ private Q_SLOTS:
         QCOMPARE(c.closedWith, 4000);
         QCOMPARE(c.closeReason, QStringLiteral("done"));
         host.closed(4000, QStringLiteral("done"));
-        QCOMPARE(c.of(Note::Log).last().text, QStringLiteral("closed 4000 done 2"));
+        QCOMPARE(c.of(Note::Log).constLast().text, QStringLiteral("closed 4000 done 2"));
     }
 
     void timersRunAndStopAtClose()
@@ -307,8 +307,8 @@ private Q_SLOTS:
         QVERIFY(host.load());
         host.opened();
         QCOMPARE(c.of(Note::Error).size(), 1);
-        QVERIFY(c.of(Note::Error).first().text.contains(QLatin1String("RangeError")));
-        QCOMPARE(c.of(Note::Error).first().line, 2);
+        QVERIFY(c.of(Note::Error).constFirst().text.contains(QLatin1String("RangeError")));
+        QCOMPARE(c.of(Note::Error).constFirst().line, 2);
     }
 
     void nothingBeyondTheApiIsReachable()

@@ -467,10 +467,10 @@ void TestWireCodec::deflateBombIsRefusedAtTheLimit()
     WireConnection client(WireConnection::Role::Client, &clientSide);
     server.enableDeflate(agreed);
     client.enableDeflate(agreed);
-    client.setMaxMessageSize(1024 * 1024);
+    client.setMaxMessageSize(1024LL * 1024);
     // 64 MiB of zeros compress to about 64 KiB: within the limit on the wire, far past it inflated.
-    const WireFrameInfo sent = server.sendBinary(QByteArray(64 * 1024 * 1024, '\0'));
-    QVERIFY(sent.wireSize < 1024 * 1024);
+    const WireFrameInfo sent = server.sendBinary(QByteArray(64LL * 1024 * 1024, '\0'));
+    QVERIFY(sent.wireSize < 1024LL * 1024);
     client.receiveData(server.output().data(), server.output().size());
     QCOMPARE(clientSide.messages.size(), 0);
     QCOMPARE(clientSide.violations, QList<quint16>({1009}));
@@ -663,7 +663,7 @@ void TestWireCodec::clientHandshakeRequest()
     r.userAgent = "Sockscope/test";
     ClientHandshake client(r);
     QVERIFY(client.requestProblem().isEmpty());
-    const QByteArray head = client.requestHead();
+    const QByteArray &head = client.requestHead();
     QVERIFY2(head.startsWith("GET /a%20b?x=%0D%0A HTTP/1.1\r\n"), head.constData());
     QVERIFY(head.contains("\r\nHost: [::1]:9443\r\n"));
     QVERIFY(head.contains("\r\nOrigin: https://example.test\r\n"));
