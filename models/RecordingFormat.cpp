@@ -6,9 +6,14 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QtAlgorithms>
 
 #include <array>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
@@ -48,27 +53,41 @@ template<qsizetype N> char *put(char *p, const char (&text)[N])
     return p + N - 1;
 }
 
+// Decimal digits of u: 1 to 20. From the bit length, without a loop (log10(2) ~ 1233 / 4096).
+int digitCount(quint64 u)
+{
+    static constexpr std::array<quint64, 20> powersOfTen = [] {
+        std::array<quint64, 20> powers = {};
+        quint64 power = 1;
+        for (quint64 &p : powers) {
+            p = power;
+            power *= 10;
+        }
+        return powers;
+    }();
+    const int bits = 64 - int(qCountLeadingZeroBits(u | 1));
+    const int log10 = ((bits * 1233) >> 12) - int(u < powersOfTen[size_t((bits * 1233) >> 12)]);
+    return qMax(log10, 0) + 1;
+}
+
+// Written in place from the last digit back, two at a time: no scratch buffer, no copy.
 char *putInt(char *p, qint64 value)
 {
-    char digits[24];
-    char *const end = digits + sizeof(digits);
-    char *d = end;
+    if (value < 0)
+        *p++ = '-';
     quint64 u = value < 0 ? 0 - quint64(value) : quint64(value);
+    char *const end = p + digitCount(u);
+    char *d = end;
     while (u >= 100) {
         d -= 2;
         std::memcpy(d, digitPairs.text + 2 * (u % 100), 2);
         u /= 100;
     }
-    if (u >= 10) {
-        d -= 2;
-        std::memcpy(d, digitPairs.text + 2 * u, 2);
-    } else {
-        *--d = char('0' + u);
-    }
-    if (value < 0)
-        *--d = '-';
-    std::memcpy(p, d, size_t(end - d));
-    return p + (end - d);
+    if (u >= 10)
+        std::memcpy(d - 2, digitPairs.text + 2 * u, 2);
+    else
+        d[-1] = char('0' + u);
+    return end;
 }
 
 void appendInt(QByteArray &out, qint64 value)
@@ -91,30 +110,61 @@ struct JsonSpecials
 };
 constexpr JsonSpecials jsonSpecials;
 
+// The high bit of each byte of word that may need escaping in a JSON string: a control, '"' or
+// '\\' (one test for the three; a set bit can be a false alarm after a real one, never a miss).
+constexpr quint64 jsonSpecialBits(quint64 word)
+{
+    using namespace ByteScan;
+    const quint64 quote = word ^ (Ones * '"');
+    const quint64 backslash = word ^ (Ones * '\\');
+    return (((word - Ones * 0x20) & ~word) | ((quote - Ones) & ~quote)
+               | ((backslash - Ones) & ~backslash))
+        & Highs;
+}
+
 // Writes utf8 as a JSON string literal; needs room for 6 bytes per input byte plus 2.
 char *putJsonString(char *p, QByteArrayView utf8)
 {
     static const char hex[] = "0123456789abcdef";
     *p++ = '"';
-    const char *run = utf8.data();
-    const char *end = run + utf8.size();
-    for (const char *c = run; c < end; ++c) {
-        // Eight plain bytes at a time.
+    const char *c = utf8.data();
+    const char *const end = c + utf8.size();
+    for (;;) {
+        // Plain text is copied a block at a time as it is checked. A block is stored whole even
+        // when it holds a byte to escape: the room for escaping the rest covers it.
+#if defined(__SSE2__)
+        while (end - c >= 16) {
+            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(c));
+            const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1f)), block);
+            const __m128i quoteOrBackslash = _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')),
+                _mm_cmpeq_epi8(block, _mm_set1_epi8('\\')));
+            const int special = _mm_movemask_epi8(_mm_or_si128(control, quoteOrBackslash));
+            _mm_storeu_si128(reinterpret_cast<__m128i *>(p), block);
+            if (special != 0) {
+                const int plain = int(qCountTrailingZeroBits(uint(special)));
+                p += plain;
+                c += plain;
+                break;
+            }
+            p += 16;
+            c += 16;
+        }
+#endif
         while (end - c >= 8) {
             const quint64 w = ByteScan::load(c);
-            if (ByteScan::hasLess(w, 0x20) || ByteScan::hasByte(w, '"')
-                || ByteScan::hasByte(w, '\\'))
+            if (jsonSpecialBits(w) != 0)
                 break;
+            std::memcpy(p, &w, 8);
+            p += 8;
             c += 8;
         }
         if (c == end)
             break;
-        const uchar u = uchar(*c);
-        if (!jsonSpecials.byte[u])
+        const uchar u = uchar(*c++);
+        if (!jsonSpecials.byte[u]) {
+            *p++ = char(u);
             continue;
-        std::memcpy(p, run, size_t(c - run));
-        p += c - run;
-        run = c + 1;
+        }
         *p++ = '\\';
         switch (u) {
         case '"':
@@ -136,8 +186,6 @@ char *putJsonString(char *p, QByteArrayView utf8)
             *p++ = hex[u & 15];
         }
     }
-    std::memcpy(p, run, size_t(end - run));
-    p += end - run;
     *p++ = '"';
     return p;
 }
@@ -206,18 +254,16 @@ char *putMessageLine(char *p, QByteArrayView payload, const TrafficEvent &e)
     const bool text = e.kind == Kind::Text;
     p = put(p, "{\"timeUs\":");
     p = putInt(p, e.timeUs);
+    // No "size": it is the payload's length, which readers take from the payload.
     if (e.direction == Direction::Incoming)
-        p = text ? put(p, ",\"direction\":\"in\",\"kind\":\"text\",\"size\":")
-                 : put(p, ",\"direction\":\"in\",\"kind\":\"binary\",\"size\":");
+        p = text ? put(p, ",\"direction\":\"in\",\"kind\":\"text\",\"payload\":")
+                 : put(p, ",\"direction\":\"in\",\"kind\":\"binary\",\"payload\":\"");
     else
-        p = text ? put(p, ",\"direction\":\"out\",\"kind\":\"text\",\"size\":")
-                 : put(p, ",\"direction\":\"out\",\"kind\":\"binary\",\"size\":");
-    p = putInt(p, e.size);
-    p = put(p, ",\"payload\":");
+        p = text ? put(p, ",\"direction\":\"out\",\"kind\":\"text\",\"payload\":")
+                 : put(p, ",\"direction\":\"out\",\"kind\":\"binary\",\"payload\":\"");
     if (text) {
         p = putJsonString(p, payload);
     } else {
-        *p++ = '"';
         p = putBase64(p, payload);
         *p++ = '"';
     }
@@ -435,8 +481,6 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out, SecretRedactio
         out.append(kind, qsizetype(std::strlen(kind)));
         out.append('"');
         if (e.hasPayload()) {
-            appendLiteral(out, ",\"size\":");
-            appendInt(out, e.size);
             appendLiteral(out, ",\"payload\":");
             if (e.kind == Kind::Text) {
                 if (e.payloadOffset >= 0)

@@ -98,40 +98,6 @@ qint64 utf8Size(QStringView text)
     return bytes;
 }
 
-namespace {
-
-// RFC 6455 opcodes of the kinds that are single data or control frames.
-quint8 plainOpcode(TrafficEvent::Kind kind)
-{
-    switch (kind) {
-    case TrafficEvent::Kind::Text:
-        return 0x1;
-    case TrafficEvent::Kind::Binary:
-        return 0x2;
-    case TrafficEvent::Kind::Ping:
-        return 0x9;
-    case TrafficEvent::Kind::Pong:
-        return 0xa;
-    default:
-        return 0;
-    }
-}
-
-} // namespace
-
-qint64 TrafficEvent::frameHeaderSize(qint64 payloadSize, bool masked)
-{
-    return 2 + (payloadSize < 126 ? 0 : payloadSize <= 0xffff ? 2 : 8) + (masked ? 4 : 0);
-}
-
-bool TrafficEvent::hasPlainWire() const
-{
-    const bool masked = direction == Direction::Outgoing;
-    return hasPayload() && direction != Direction::Local && frames == 1
-        && frameFlags == (WireInfo | (masked ? Masked : 0)) && opcode == plainOpcode(kind)
-        && wireSize == frameHeaderSize(size, masked) + size;
-}
-
 void TrafficEvent::setPlainWire()
 {
     const bool masked = direction == Direction::Outgoing;

@@ -104,12 +104,38 @@ struct TrafficEvent
 
     // A message, ping or pong that went as one frame the ordinary way: FIN, no RSV bit, not
     // compressed, masked exactly when we sent it. Its wire info follows from kind, direction and
-    // size, so recordings leave it out (docs/recording-format.md, "plainWireOmitted").
-    bool hasPlainWire() const;
+    // size, so recordings leave it out (docs/recording-format.md, "plainWireOmitted"). Inline:
+    // the recorder asks it of every message of a flood.
+    bool hasPlainWire() const
+    {
+        const bool masked = direction == Direction::Outgoing;
+        return hasPayload() && direction != Direction::Local && frames == 1
+            && frameFlags == (WireInfo | (masked ? Masked : 0)) && opcode == plainOpcode(kind)
+            && wireSize == frameHeaderSize(size, masked) + size;
+    }
     // Sets that wire info (for a message, ping or pong whose size is set).
     void setPlainWire();
     // Bytes of a frame header: 2, plus the 16- or 64-bit length, plus the masking key.
-    static qint64 frameHeaderSize(qint64 payloadSize, bool masked);
+    static constexpr qint64 frameHeaderSize(qint64 payloadSize, bool masked)
+    {
+        return 2 + (payloadSize < 126 ? 0 : payloadSize <= 0xffff ? 2 : 8) + (masked ? 4 : 0);
+    }
+    // The RFC 6455 opcode of a kind that is one data or control frame (0 for the others).
+    static constexpr quint8 plainOpcode(Kind kind)
+    {
+        switch (kind) {
+        case Kind::Text:
+            return 0x1;
+        case Kind::Binary:
+            return 0x2;
+        case Kind::Ping:
+            return 0x9;
+        case Kind::Pong:
+            return 0xa;
+        default:
+            return 0;
+        }
+    }
 };
 
 using TrafficEventList = QList<TrafficEvent>;

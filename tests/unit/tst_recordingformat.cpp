@@ -2,6 +2,7 @@
 // every kind of bad file gets a clear message while good lines still load.
 #include "HarFormat.h"
 #include "RecordingReader.h"
+#include "TrafficBatchBuilder.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -92,6 +93,8 @@ private Q_SLOTS:
     void aTooLongLineIsReportedAndSkipped();
     void fastScannerAgreesWithQtsParser_data();
     void fastScannerAgreesWithQtsParser();
+    void floodMessagesKeepEveryByteWhereverItNeedsEscaping_data();
+    void floodMessagesKeepEveryByteWhereverItNeedsEscaping();
     void pongTimeoutKeepsItsText();
     void oneRedactionPolicy();
     void redactionAppliesToEventsAndHeader();
@@ -444,6 +447,58 @@ void TestRecordingFormat::fastScannerAgreesWithQtsParser()
     QCOMPARE(fast.frames, slow.frames);
     QCOMPARE(fast.wireSize, slow.wireSize);
     QCOMPARE(fast.opcode, slow.opcode);
+}
+
+void TestRecordingFormat::floodMessagesKeepEveryByteWhereverItNeedsEscaping_data()
+{
+    QTest::addColumn<QByteArray>("special");
+    QTest::newRow("quote") << QByteArray("\"");
+    QTest::newRow("backslash") << QByteArray("\\");
+    QTest::newRow("newline") << QByteArray("\n");
+    QTest::newRow("control") << QByteArray("\x01");
+    QTest::newRow("delete") << QByteArray("\x7f");
+    QTest::newRow("two-byte UTF-8") << QByteArray("\xc3\xa9");
+    QTest::newRow("four-byte UTF-8") << QByteArray("\xf0\x9f\x98\x80");
+}
+
+void TestRecordingFormat::floodMessagesKeepEveryByteWhereverItNeedsEscaping()
+{
+    // Messages as the engine packs them into a batch's buffer (the recorder's fast path, which
+    // copies plain text in blocks): the byte that needs care at every position of every length
+    // around the block sizes, and twice in a row.
+    QFETCH(QByteArray, special);
+    TrafficBatchBuilder builder;
+    QList<QByteArray> payloads;
+    for (int length = 0; length <= 40; ++length) {
+        for (int at = 0; at <= length; ++at) {
+            const QByteArray plain(length, 'a');
+            for (const QByteArray &inserted : {special, special + special}) {
+                const QByteArray payload = plain.left(at) + inserted + plain.mid(at);
+                TrafficEvent &e
+                    = builder.append(Kind::Text, Direction::Incoming, payloads.size(), 0);
+                builder.setRaw(e, payload.constData(), payload.size());
+                e.setPlainWire();
+                payloads << payload;
+            }
+        }
+    }
+    QVERIFY(!builder.isFull());
+    QByteArray file = RecordingFormat::headerLine(sampleHeader());
+    RecordingFormat::appendEventLines(builder.take(), file);
+    // The size is the payload's length: no line says it again.
+    QVERIFY(!file.contains("\"size\""));
+    RecordingReader reader;
+    QVERIFY2(reader.readData(file, QStringLiteral("flood")), qPrintable(reader.error()));
+    QVERIFY(reader.problems().isEmpty());
+    TrafficEventList read;
+    for (const TrafficBatch &b : reader.batches())
+        read += b.materialized();
+    QCOMPARE(read.size(), payloads.size());
+    for (int i = 0; i < read.size(); ++i) {
+        QCOMPARE(read.at(i).text.toUtf8(), payloads.at(i));
+        QCOMPARE(read.at(i).size, payloads.at(i).size());
+        QVERIFY(read.at(i).hasPlainWire());
+    }
 }
 
 void TestRecordingFormat::pongTimeoutKeepsItsText()
