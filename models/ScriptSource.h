@@ -12,7 +12,7 @@ struct ScriptSource
     static constexpr int MinBudgetMs = 10;
     static constexpr int MaxBudgetMs = 60'000;
     // Larger files are refused before anything is evaluated.
-    static constexpr qint64 MaxCodeBytes = 4 * 1024 * 1024;
+    static constexpr qint64 MaxCodeBytes = qint64(4) * 1024 * 1024;
 
     QString name;
     QString code;

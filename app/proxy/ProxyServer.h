@@ -49,7 +49,8 @@ public:
         ProxySide stallSide = ProxySide::Client;
         int stallAfterMs = 0;
         int stallForMs = 0;
-        qint64 maxMessageSize = 64 * 1024 * 1024; // over it: 1009 to both sides, nothing stored
+        // Over it: 1009 to both sides, nothing stored.
+        qint64 maxMessageSize = qint64(64) * 1024 * 1024;
         int upstreamTimeoutMs = 10000; // TCP + TLS + upgrade to the upstream, then 502
         // Records every pair from its start: the first pair to recordPath, pair N > 1 to
         // recordPath with "-N" before the extension. Empty: no recording.
