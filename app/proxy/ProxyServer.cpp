@@ -161,19 +161,19 @@ QString ProxyServer::Settings::validate() const
         for (const auto &[path, what] :
             {std::pair(tlsCertFile, QStringLiteral("the TLS certificate")),
                 std::pair(tlsKeyFile, QStringLiteral("the TLS key"))}) {
-            const QString problem = readableFileProblem(path, what);
+            QString problem = readableFileProblem(path, what);
             if (!problem.isEmpty())
                 return problem;
         }
     }
     if (!caFile.isEmpty()) {
-        const QString problem = readableFileProblem(caFile, QStringLiteral("the CA file"));
+        QString problem = readableFileProblem(caFile, QStringLiteral("the CA file"));
         if (!problem.isEmpty())
             return problem;
         if (QSslCertificate::fromPath(caFile).isEmpty())
             return QStringLiteral("the CA file '%1' holds no PEM certificate").arg(caFile);
     }
-    const QString faultProblem = faults.validate();
+    QString faultProblem = faults.validate();
     if (!faultProblem.isEmpty())
         return faultProblem;
     if (stallAfterMs < 0 || stallForMs < 0 || stallForMs > ProxyFaults::MaxLatencyMs)
@@ -277,14 +277,13 @@ QUrl ProxyServer::url() const
 
 void ProxyServer::clearEnded()
 {
-    for (auto it = m_status.begin(); it != m_status.end();) {
-        if (it->state == ProxyPairState::Closed) {
-            m_pairFaults.remove(it.key());
-            m_recordings.remove(it.key());
-            it = m_status.erase(it);
-        } else {
-            ++it;
-        }
+    const QList<int> ids = m_status.keys();
+    for (int id : ids) {
+        if (m_status.value(id).state != ProxyPairState::Closed)
+            continue;
+        m_status.remove(id);
+        m_pairFaults.remove(id);
+        m_recordings.remove(id);
     }
 }
 
