@@ -128,8 +128,10 @@ void MessageLogModel::commitPending()
         for (const TrafficEvent &e : batch.events) {
             const qint64 id = firstId + added();
             quint32 flags = 0;
+            // A message the proxy injected or edited (rare) keeps its origin among the details.
             const bool packed = e.isMessage() && e.payloadOffset >= 0
-                && e.payloadOffset < (1 << OffsetBits) && e.size < (1 << SizeBits);
+                && e.payloadOffset < (1 << OffsetBits) && e.size < (1 << SizeBits)
+                && e.origin == TrafficEvent::Origin::Peer;
             if (packed) {
                 if (!chunkAdded) {
                     m_chunks.append(batch.payloads);
@@ -662,6 +664,9 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
                 : direction == Direction::Outgoing  ? QStringLiteral("\u2191 out")
                                                     : QString();
         case TypeColumn:
+            if ((r.mixed & InDetails) && detail(r).origin != TrafficEvent::Origin::Peer)
+                return QStringLiteral("%1 (%2)").arg(
+                    TrafficEvent::kindName(kind), TrafficEvent::originName(detail(r).origin));
             return TrafficEvent::kindName(kind);
         case SizeColumn:
             if (kind != Kind::Text && kind != Kind::Binary)
@@ -692,6 +697,11 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ToolTipRole:
+        if (index.column() == TypeColumn && (r.mixed & InDetails)
+            && detail(r).origin != TrafficEvent::Origin::Peer)
+            return detail(r).origin == TrafficEvent::Origin::Injected
+                ? QStringLiteral("Sent by the proxy: no peer sent this message")
+                : QStringLiteral("Sent by the proxy instead of the message received before it");
         if (index.column() == TimeColumn)
             return QDateTime::fromMSecsSinceEpoch(m_wallOriginMs + timeUs / 1000)
                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t"));

@@ -32,6 +32,8 @@ struct ProxyPairStatus
     qint64 serverPingRttUs = -1;
     int heldFromClient = 0; // messages held by intercept, waiting for a decision
     int heldFromServer = 0;
+    // When the client was accepted (wall clock, ms since the epoch): time 0 of the pair's events.
+    qint64 startedWallMs = 0;
 };
 
 Q_DECLARE_METATYPE(ProxyPairState)

@@ -454,7 +454,8 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out, SecretRedactio
     // out.size() is only set right when another kind of line is appended, and at the end.
     qsizetype used = out.size();
     for (const TrafficEvent &event : batch.events) {
-        if (event.isMessage() && event.payloadOffset >= 0 && event.direction != Direction::Local) {
+        if (event.isMessage() && event.payloadOffset >= 0 && event.direction != Direction::Local
+            && event.origin == TrafficEvent::Origin::Peer) {
             const QByteArrayView payload(
                 batch.payloads.constData() + event.payloadOffset, event.size);
             const qsizetype bound = messageLineBound(event, payload.size());
@@ -494,6 +495,11 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out, SecretRedactio
             }
         }
         appendWire(out, e);
+        if (e.isMessage() && e.origin != TrafficEvent::Origin::Peer) {
+            appendLiteral(out, ",\"origin\":\"");
+            out += TrafficEvent::originName(e.origin).toLatin1();
+            out += '"';
+        }
         switch (e.kind) {
         case Kind::CloseFrame:
             out += ",\"code\":" + QByteArray::number(e.code) + ",\"reason\":";
@@ -839,7 +845,7 @@ int fieldOf(QByteArrayView key)
         {"rttUs", RttField}, {"waitedUs", WaitedField}, {"code", CodeField},
         {"reason", Field::Reason}, {"closedBy", Field::ClosedBy}, {"text", Field::Text},
         {"httpStatus", HttpStatusField}, {"wire", WireField}, {"request", Field::Request},
-        {"response", Field::Response}, {"transport", Field::Transport}};
+        {"response", Field::Response}, {"transport", Field::Transport}, {"origin", Field::Origin}};
     for (const auto &n : names) {
         if (n.name.size() == key.size()
             && memcmp(n.name.data(), key.data(), size_t(key.size())) == 0)
@@ -961,7 +967,7 @@ bool fieldsFromObject(const QJsonObject &o, EventFields *f)
     f->hasTime = time.isDouble();
     f->timeUs = time.toDouble();
     static const char *const stringNames[] = {"kind", "direction", "payload", "reason", "closedBy",
-        "text", "request", "response", "transport"};
+        "text", "request", "response", "transport", "origin"};
     static_assert(std::size(stringNames) == Field::StringCount, "a name per string field");
     for (int i = 0; i < Field::StringCount; ++i) {
         const QJsonValue v = o.value(QLatin1String(stringNames[i]));
@@ -1085,6 +1091,12 @@ bool eventFromFields(
             if (transport == TrafficEvent::transportEndName(TrafficEvent::TransportEnd(i)))
                 e.transportEnd = TrafficEvent::TransportEnd(i);
         }
+    }
+    if (e.isMessage()) {
+        const QByteArrayView origin = f.strings[Field::Origin];
+        e.origin = origin == "injected" ? TrafficEvent::Origin::Injected
+            : origin == "edited"        ? TrafficEvent::Origin::Edited
+                                        : TrafficEvent::Origin::Peer;
     }
     if (f.hasWire) {
         e.frames = quint32(qBound<qint64>(0, f.wire[0], 0xffffffff));

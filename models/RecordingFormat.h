@@ -80,6 +80,7 @@ struct EventFields
         Request, // handshake: the request head
         Response, // handshake: the response head
         Transport, // close: how TCP ended
+        Origin, // a message the proxy injected or edited
         StringCount
     };
     QByteArrayView strings[StringCount];

@@ -262,6 +262,7 @@ void RecordingReader::readEvent(QByteArrayView line, qint64 lineNumber, bool com
         e.wireSize = event.wireSize;
         e.opcode = event.opcode;
         e.frameFlags = event.frameFlags;
+        e.origin = event.origin;
     } else {
         builder.append(std::move(event));
     }

@@ -20,6 +20,10 @@ struct ScriptSource
     int budgetMs = DefaultBudgetMs;
 
     bool isEmpty() const { return code.trimmed().isEmpty(); }
+
+    // The script in a file, named by its path (budget: the default): false, with what is wrong
+    // naming the file, when it cannot be read, is too large or is not UTF-8 text.
+    static bool read(const QString &path, ScriptSource *source, QString *error);
 };
 
 Q_DECLARE_METATYPE(ScriptSource)

@@ -37,6 +37,19 @@ QString TrafficEvent::kindName(Kind kind)
     return {};
 }
 
+QString TrafficEvent::originName(Origin origin)
+{
+    switch (origin) {
+    case Origin::Peer:
+        return {};
+    case Origin::Injected:
+        return QStringLiteral("injected");
+    case Origin::Edited:
+        return QStringLiteral("edited");
+    }
+    return {};
+}
+
 QString TrafficEvent::directionName(Direction direction)
 {
     switch (direction) {

@@ -58,6 +58,10 @@ struct TrafficEvent
         Compressed = 0x10, // permessage-deflate: the payload was inflated
         WireInfo = 0x80, // frames, wireSize and the bits above are known
     };
+    // Where a message came from: the peer that sent it (as every message of a connection), or,
+    // in a proxy, the proxy itself (injected by the user or by a script's ctx.send) or the proxy
+    // instead of the message that arrived (edited under intercept, replaced by a script).
+    enum class Origin : quint8 { Peer, Injected, Edited };
     enum class CloseCause : quint8 {
         None,
         Requested, // the user asked to close (code and reason are ours)
@@ -92,6 +96,7 @@ struct TrafficEvent
     TransportEnd transportEnd = TransportEnd::Unknown;
     quint8 frameFlags = 0; // FrameFlag bits
     quint8 opcode = 0; // the first frame's opcode, when WireInfo is set
+    Origin origin = Origin::Peer; // messages only
 
     bool isMessage() const { return kind == Kind::Text || kind == Kind::Binary; }
     bool hasPayload() const { return isMessage() || kind == Kind::Ping || kind == Kind::Pong; }
@@ -100,6 +105,7 @@ struct TrafficEvent
     static QString directionName(Direction direction);
     static QString closerName(Closer closer);
     static QString transportEndName(TransportEnd end);
+    static QString originName(Origin origin); // "", "injected", "edited"
     bool hasWireInfo() const { return frameFlags & WireInfo; }
 
     // A message, ping or pong that went as one frame the ordinary way: FIN, no RSV bit, not

@@ -10,6 +10,7 @@
 #include "MessageDetailView.h"
 #include "RequestPanel.h"
 #include "ScriptPanel.h"
+#include "ScriptSource.h"
 #include "TestsPanel.h"
 #include "Theme.h"
 #include "TrafficLogPane.h"
@@ -223,14 +224,13 @@ bool ConnectionPage::openScript(const QString &given)
             this, tr("Open Script"), QString(), tr("JavaScript (*.js);;All files (*)"));
     if (path.isEmpty())
         return false;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly) || file.size() > ScriptSource::MaxCodeBytes) {
-        showError(file.isOpen()
-                ? tr("%1 is larger than %2 MiB").arg(path).arg(ScriptSource::MaxCodeMiB)
-                : tr("cannot read %1: %2").arg(path, file.errorString()));
+    ScriptSource source;
+    QString error;
+    if (!ScriptSource::read(path, &source, &error)) {
+        showError(error);
         return false;
     }
-    m_script->setFile(path, QString::fromUtf8(file.readAll()));
+    m_script->setFile(path, source.code);
     showSidePanel(m_script);
     return true;
 }

@@ -24,6 +24,7 @@ ProxyDialog::ProxyDialog(QWidget *parent)
     , m_insecure(new QCheckBox(tr("Accept any certificate from a wss:// upstream"), this))
     , m_caFile(new QLineEdit(this))
     , m_record(new QLineEdit(this))
+    , m_script(new QLineEdit(this))
     , m_problem(new ElidingLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -41,12 +42,16 @@ ProxyDialog::ProxyDialog(QWidget *parent)
     m_key->setPlaceholderText(tr("PEM file"));
     m_caFile->setPlaceholderText(tr("extra CA certificates (PEM) for a wss:// upstream"));
     m_record->setPlaceholderText(tr("none; pair N > 1 records to FILE-N"));
+    m_script->setPlaceholderText(tr("none; a .js file run on every pair (docs/scripting.md)"));
+    m_script->setToolTip(tr("onMessage(msg, ctx) sees each message both ways and passes, "
+                            "replaces or drops it"));
+    connect(m_script, &QLineEdit::textChanged, this, &ProxyDialog::readScript);
     m_problem->setTextRole(int(Theme::Role::Error));
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Start Proxy"));
 
     const std::pair<QLineEdit *, QString> names[] = {{m_upstream, tr("Upstream URL")},
         {m_address, tr("Listen address")}, {m_cert, tr("TLS certificate")}, {m_key, tr("TLS key")},
-        {m_caFile, tr("CA file")}, {m_record, tr("Record to")}};
+        {m_caFile, tr("CA file")}, {m_record, tr("Record to")}, {m_script, tr("Script")}};
     for (const auto &[edit, name] : names) {
         edit->setAccessibleName(name);
         connect(edit, &QLineEdit::textChanged, this, &ProxyDialog::validate);
@@ -58,16 +63,17 @@ ProxyDialog::ProxyDialog(QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     // A line edit with a button that picks a file, to open or to save.
-    auto withBrowse = [this](QLineEdit *edit, bool save) {
+    auto withBrowse = [this](QLineEdit *edit, bool save, const QString &filter = {}) {
         auto *row = new QHBoxLayout;
         auto *browse = new QToolButton(this);
         browse->setText(QStringLiteral("\u2026"));
         browse->setToolTip(tr("Choose a file"));
-        connect(browse, &QToolButton::clicked, this, [this, edit, save] {
+        browse->setAccessibleName(tr("Choose %1").arg(edit->accessibleName()));
+        connect(browse, &QToolButton::clicked, this, [this, edit, save, filter] {
             const QString path = save
                 ? QFileDialog::getSaveFileName(this, edit->accessibleName(), edit->text(),
                     tr("Sockscope recordings (*.jsonl)"))
-                : QFileDialog::getOpenFileName(this, edit->accessibleName(), edit->text());
+                : QFileDialog::getOpenFileName(this, edit->accessibleName(), edit->text(), filter);
             if (!path.isEmpty())
                 edit->setText(path);
         });
@@ -86,6 +92,8 @@ ProxyDialog::ProxyDialog(QWidget *parent)
     form->addRow(QString(), m_insecure);
     form->addRow(tr("CA file:"), withBrowse(m_caFile, false));
     form->addRow(tr("Record to:"), withBrowse(m_record, true));
+    form->addRow(
+        tr("Script:"), withBrowse(m_script, false, tr("JavaScript (*.js);;All files (*)")));
     form->addRow(m_problem);
     form->addRow(m_buttons);
     setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 64);
@@ -112,6 +120,11 @@ bool ProxyDialog::collect(ProxyServer::Settings *settings, QString *error) const
     s.insecure = m_insecure->isChecked();
     s.caFile = m_caFile->text().trimmed();
     s.recordPath = m_record->text().trimmed();
+    if (!m_scriptProblem.isEmpty()) {
+        *error = m_scriptProblem;
+        return false;
+    }
+    s.script = m_scriptSource;
     const QString problem = s.validate();
     if (!problem.isEmpty()) {
         *error = problem;
@@ -131,11 +144,22 @@ void ProxyDialog::setSettings(const ProxyServer::Settings &settings)
     m_insecure->setChecked(settings.insecure);
     m_caFile->setText(settings.caFile);
     m_record->setText(settings.recordPath);
+    m_script->setText(settings.script.name);
 }
 
 QString ProxyDialog::problemText() const
 {
     return m_problem->text();
+}
+
+void ProxyDialog::readScript()
+{
+    m_scriptSource = {};
+    m_scriptProblem.clear();
+    const QString path = m_script->text().trimmed();
+    if (!path.isEmpty() && ScriptSource::read(path, &m_scriptSource, &m_scriptProblem))
+        m_scriptProblem = ProxyServer::scriptProblem(m_scriptSource);
+    validate();
 }
 
 void ProxyDialog::validate()

@@ -12,9 +12,10 @@ class QSpinBox;
 
 // File > New Proxy: where to relay (the upstream ws:// or wss:// URL), where to listen (127.0.0.1
 // unless another address is named; port 0 picks a free one), TLS for listening (certificate and
-// key), how to trust a wss:// upstream (any certificate, or an extra CA file), and a file to record
-// every pair to. What is wrong is said as it is typed; Start stays disabled until the settings are
-// valid.
+// key), how to trust a wss:// upstream (any certificate, or an extra CA file), a file to record
+// every pair to, and a script to run on every pair (checked as soon as it is chosen: one that
+// does not compile is refused with its line). What is wrong is said as it is typed; Start stays
+// disabled until the settings are valid.
 class ProxyDialog : public QDialog
 {
     Q_OBJECT
@@ -28,6 +29,7 @@ public:
 
 private:
     void validate();
+    void readScript(); // the script field's file, read and checked once per change
 
     QLineEdit *m_upstream;
     QLineEdit *m_address;
@@ -37,6 +39,9 @@ private:
     QCheckBox *m_insecure;
     QLineEdit *m_caFile;
     QLineEdit *m_record;
+    QLineEdit *m_script;
+    ScriptSource m_scriptSource; // what the script field names, read
+    QString m_scriptProblem; // why it cannot be used
     ElidingLabel *m_problem;
     QDialogButtonBox *m_buttons;
 };

@@ -9,6 +9,7 @@
 #include "ProxyFaultsEditor.h"
 #include "ProxyPairListModel.h"
 #include "ProxyPresenter.h"
+#include "ScriptPanel.h"
 #include "Theme.h"
 #include "TrafficLogPane.h"
 #include "TrafficLogView.h"
@@ -290,6 +291,15 @@ bool ProxyPage::listen(const ProxyServer::Settings &settings, QString *error)
 {
     if (!m_presenter->listen(settings, error))
         return false;
+    if (!settings.script.isEmpty() && !m_script) {
+        m_script = new ScriptPanel(this);
+        m_script->showFixedScript(settings.script);
+        m_sideTabs->addTab(m_script, tr("Script"));
+        connect(m_presenter, &ProxyPresenter::scriptLinesChanged, this, [this](int pairId) {
+            if (pairId == m_selectedPair)
+                showScriptLines();
+        });
+    }
     m_url->setText(urlText());
     updateScope();
     Q_EMIT titleChanged(title());
@@ -365,7 +375,16 @@ void ProxyPage::showPair(int pairId)
         }
         m_logs->setCurrentWidget(pane);
     }
+    if (m_script) {
+        m_script->clearLines();
+        showScriptLines();
+    }
     updateScope();
+}
+
+void ProxyPage::showScriptLines()
+{
+    m_script->showLines(m_presenter->scriptLines(m_selectedPair));
 }
 
 void ProxyPage::setAllPairs(bool all)

@@ -22,13 +22,15 @@ class QTabWidget;
 class QTableView;
 class QToolButton;
 class SavedMessages;
+class ScriptPanel;
 class TrafficLogPane;
 
 // A proxy in the window: its listening URL (copyable), the list of pairs, and for the selected
 // pair the same log, filter and detail pane as a connection; faults for the selected pair or for
 // all pairs, one-off interventions (stall, cut, close a side), intercept with Forward / Edit /
-// Drop, a composer that injects a message either way, and recording. It only presents what its
-// ProxyPresenter derives; the pairs run in their own threads behind the ProxyServer.
+// Drop, a composer that injects a message either way, recording, and (with a script) the script
+// with the selected pair's log() lines and errors. It only presents what its ProxyPresenter
+// derives; the pairs run in their own threads behind the ProxyServer.
 class ProxyPage : public QWidget
 {
     Q_OBJECT
@@ -55,6 +57,7 @@ public:
     Composer *injectComposer() const { return m_inject; }
     QTabWidget *sideTabs() const { return m_sideTabs; }
     QTabWidget *bottomTabs() const { return m_bottomTabs; }
+    ScriptPanel *scriptPanel() const { return m_script; } // nullptr without a script
     QString recordingText() const;
 
 public Q_SLOTS:
@@ -92,6 +95,7 @@ private:
     void updateHeld();
     void updateControls();
     void showProblem(const QString &message);
+    void showScriptLines();
     ProxySide injectSide() const;
 
     ProxyPresenter *m_presenter;
@@ -109,6 +113,7 @@ private:
     InterceptPanel *m_intercept;
     QTabWidget *m_sideTabs;
     MessageDetailView *m_detail;
+    ScriptPanel *m_script = nullptr;
     ElidingLabel *m_scopeLabel;
     ProxyFaultsEditor *m_faults;
     QComboBox *m_stallSide;

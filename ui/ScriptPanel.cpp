@@ -33,6 +33,7 @@ ScriptPanel::ScriptPanel(QWidget *parent)
     , m_run(new QToolButton(this))
     , m_stop(new QToolButton(this))
     , m_budget(new QSpinBox(this))
+    , m_budgetLabel(new QLabel(tr("Budget:"), this))
     , m_status(new QLabel(this))
     , m_problems(new QListWidget(this))
 {
@@ -66,7 +67,7 @@ ScriptPanel::ScriptPanel(QWidget *parent)
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_run);
     bar->addWidget(m_stop);
-    bar->addWidget(new QLabel(tr("Budget:"), this));
+    bar->addWidget(m_budgetLabel);
     bar->addWidget(m_budget);
     bar->addWidget(m_status, 1);
     auto *split = new QSplitter(Qt::Vertical, this);
@@ -93,6 +94,22 @@ void ScriptPanel::setFile(const QString &path, const QString &code)
     m_editor->setPlainText(code);
 }
 
+void ScriptPanel::showFixedScript(const ScriptSource &source)
+{
+    setFile(source.name, source.code);
+    m_editor->setReadOnly(true);
+    for (QWidget *w : std::initializer_list<QWidget *> {m_run, m_stop, m_budget, m_budgetLabel})
+        w->hide();
+    m_status->setText(
+        tr("%1 runs on every pair, in the pair's thread").arg(QFileInfo(source.name).fileName()));
+}
+
+void ScriptPanel::clearLines()
+{
+    m_problems->clear();
+    m_shown = 0;
+}
+
 void ScriptPanel::run()
 {
     m_run->setText(tr("Reload"));
@@ -109,7 +126,7 @@ void ScriptPanel::stop()
     Q_EMIT stopRequested();
 }
 
-void ScriptPanel::showLines(const QList<ConnectionPresenter::ScriptLine> &lines)
+void ScriptPanel::showLines(const QList<ScriptLineLog::Line> &lines)
 {
     if (lines.size() < m_shown || lines.isEmpty()) { // a new run, or the oldest were dropped
         m_problems->clear();
@@ -119,7 +136,7 @@ void ScriptPanel::showLines(const QList<ConnectionPresenter::ScriptLine> &lines)
         return;
     const QPalette &palette = m_problems->palette();
     for (qsizetype i = m_shown; i < lines.size(); ++i) {
-        const ConnectionPresenter::ScriptLine &l = lines.at(i);
+        const ScriptLineLog::Line &l = lines.at(i);
         if (l.note == Note::TestPassed || l.note == Note::TestFailed)
             continue; // the Tests tab lists them
         const bool error = l.note == Note::Error || l.note == Note::LoadFailed;

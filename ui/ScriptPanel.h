@@ -1,6 +1,7 @@
 #pragma once
 
-#include "ConnectionPresenter.h"
+#include "ScriptLineLog.h"
+#include "ScriptSource.h"
 
 #include <QWidget>
 
@@ -13,7 +14,8 @@ class QToolButton;
 
 // The Script tab of a connection: an editor, Run/Reload and Stop, the per-call time budget, and
 // the script's errors and log() lines with their line numbers (activating one puts the cursor on
-// its line). The script itself runs in the connection's thread; this only edits and lists.
+// its line). The script itself runs in the connection's thread; this only edits and lists. A
+// proxy's tab shows its script fixed (read-only, no Run or Stop) with the selected pair's lines.
 class ScriptPanel : public QWidget
 {
     Q_OBJECT
@@ -29,7 +31,10 @@ public:
     // What Run would load: the editor's text under the file's name (or "script.js").
     ScriptSource source() const;
     void setFile(const QString &path, const QString &code);
-    void showLines(const QList<ConnectionPresenter::ScriptLine> &lines);
+    // The script is the one given (a proxy's, for every pair): read-only, without Run and Stop.
+    void showFixedScript(const ScriptSource &source);
+    void showLines(const QList<ScriptLineLog::Line> &lines);
+    void clearLines(); // before the lines of another pair are shown
     int currentLine() const;
 
 public Q_SLOTS:
@@ -49,6 +54,7 @@ private:
     QToolButton *m_run;
     QToolButton *m_stop;
     QSpinBox *m_budget;
+    QLabel *m_budgetLabel;
     QLabel *m_status;
     QListWidget *m_problems;
     int m_shown = 0; // lines already listed

@@ -411,6 +411,14 @@ int runProxy(const QStringList &arguments)
         return usageError(error, command);
     if (!ScriptOptions::read(parser, &settings.script, &error))
         return usageError(error, command);
+    // A script that does not compile would fail on every pair: said now, as a compiler would.
+    if (const QString problem = ProxyServer::scriptProblem(settings.script); !problem.isEmpty()) {
+        print(stderr,
+            QString::fromUtf8(TerminalText::escaped(problem))
+                + QStringLiteral("\nsockscope: the proxy was not started: its script has an "
+                                 "error\n"));
+        return ExitStatus::Usage;
+    }
     ProxyCommand proxy(
         settings, parser.isSet(QStringLiteral("show-pings")), ScriptOptions::junitPath(parser));
     return proxy.exec();

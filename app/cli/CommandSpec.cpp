@@ -167,7 +167,9 @@ QList<CommandSpec> makeSpecs()
             "relays each client to URL, its own path and query appended to URL's path. Frames go\n"
             "through as they arrived (masking, fragmentation, compression, control frames); the\n"
             "proxy never answers a ping. stdout: '[N] > payload' client->server, '[N] < payload'\n"
-            "server->client, N the pair's number; status on stderr. The upstream refused or\n"
+            "server->client, N the pair's number ('[N] > (injected) ...' or '(edited)' for what "
+            "the\n"
+            "proxy sent itself); status on stderr. The upstream refused or\n"
             "unreachable: the client gets 502. Ctrl+C ends every pair and finishes the "
             "recordings.\n"
             "Faults apply to every pair from its start; a side is named by who sends: "
@@ -177,7 +179,8 @@ QList<CommandSpec> makeSpecs()
             "--script runs a JavaScript file on each pair (docs/scripting.md): onMessage sees\n"
             "both directions and forwards the message, what it returns instead, or nothing\n"
             "(DROP); its errors, log() lines and test() results print on stderr, --junit writes\n"
-            "the results as JUnit when the proxy ends."),
+            "the results as JUnit when the proxy ends. A script that does not compile is refused\n"
+            "(FILE:LINE: message, exit status 2)."),
         {},
         QList<QCommandLineOption> {
             valued(QStringLiteral("to"),

@@ -44,6 +44,20 @@ QByteArray describeRejectedHandshake(const TrafficEvent &e)
     return out;
 }
 
+// "(injected) " or "(edited) " before a message the proxy sent itself; empty for the others.
+QByteArrayView originTag(const TrafficEvent &e)
+{
+    switch (e.origin) {
+    case TrafficEvent::Origin::Injected:
+        return "(injected) ";
+    case TrafficEvent::Origin::Edited:
+        return "(edited) ";
+    case TrafficEvent::Origin::Peer:
+        break;
+    }
+    return {};
+}
+
 } // namespace
 
 void MessagePrinter::appendPayload(QByteArray &out, QByteArrayView payload) const
@@ -68,13 +82,18 @@ void MessagePrinter::appendLine(
         = e.payloadOffset >= 0 || !e.data.isEmpty() ? QByteArray() : e.text.toUtf8();
     const QByteArrayView payload
         = converted.isNull() ? batch.payloadView(e) : QByteArrayView(converted);
+    const QByteArrayView tag = originTag(e);
     // One resize for the whole line: this runs once per message of a flood.
     const qsizetype at = out.size();
-    out.resize(at + 3 + payload.size() * TerminalText::MaxEscapedRatio);
+    out.resize(at + 3 + tag.size() + payload.size() * TerminalText::MaxEscapedRatio);
     char *const begin = out.data() + at;
     char *p = begin;
     *p++ = incoming ? '<' : '>';
     *p++ = ' ';
+    if (!tag.isEmpty()) {
+        std::memcpy(p, tag.data(), size_t(tag.size()));
+        p += tag.size();
+    }
     if (m_options.raw) {
         std::memcpy(p, payload.data(), size_t(payload.size()));
         p += payload.size();
@@ -98,8 +117,8 @@ QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e
         return out;
     }
     case Kind::Binary:
-        return arrow + "(binary, " + QByteArray::number(e.size) + " bytes) "
-            + hexPreview(batch.payloadView(e), e.size) + '\n';
+        return arrow + originTag(e).toByteArray() + "(binary, " + QByteArray::number(e.size)
+            + " bytes) " + hexPreview(batch.payloadView(e), e.size) + '\n';
     case Kind::Pong:
         if (!m_options.showPings)
             return {};

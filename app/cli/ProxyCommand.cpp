@@ -60,7 +60,7 @@ bool parseSeconds(const QString &text, int *ms)
     const double seconds = text.toDouble(&ok);
     if (!ok || seconds < 0 || seconds > 3600)
         return false;
-    *ms = int(seconds * 1000 + 0.5);
+    *ms = qRound(seconds * 1000);
     return true;
 }
 
@@ -76,7 +76,7 @@ bool ProxyCommand::toSettings(
     if (!parser.positionalArguments().isEmpty()) {
         *error = QStringLiteral("proxy takes no positional argument ('%1'): the server is given "
                                 "with --to URL")
-                     .arg(parser.positionalArguments().first());
+                     .arg(parser.positionalArguments().constFirst());
         return false;
     }
     if (!isSet("to")) {

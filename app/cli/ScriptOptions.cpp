@@ -3,8 +3,6 @@
 #include "ConnectOptions.h"
 
 #include <QCommandLineParser>
-#include <QFile>
-#include <QStringDecoder>
 
 namespace ScriptOptions {
 
@@ -55,26 +53,8 @@ bool read(const QCommandLineParser &parser, ScriptSource *source, QString *error
                      .arg(ScriptSource::MaxBudgetMs / 1000);
         return false;
     }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the script %1: %2").arg(path, file.errorString());
+    if (!ScriptSource::read(path, source, error))
         return false;
-    }
-    if (file.size() > ScriptSource::MaxCodeBytes) {
-        *error = QStringLiteral("the script %1 is larger than %2 MiB")
-                     .arg(path)
-                     .arg(ScriptSource::MaxCodeMiB);
-        return false;
-    }
-    const QByteArray bytes = file.read(ScriptSource::MaxCodeBytes + 1);
-    QStringDecoder utf8(QStringDecoder::Utf8);
-    const QString code = utf8.decode(bytes);
-    if (utf8.hasError()) {
-        *error = QStringLiteral("the script %1 is not UTF-8 text").arg(path);
-        return false;
-    }
-    source->name = path;
-    source->code = code;
     source->budgetMs = budgetMs;
     return true;
 }

@@ -2,6 +2,7 @@
 
 #include "ProxyPair.h"
 #include "RecordingFormat.h"
+#include "ScriptHost.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -119,6 +120,7 @@ protected:
         connect(worker, &ProxyPair::statusChanged, server, &ProxyServer::pairStatusChanged);
         connect(worker, &ProxyPair::messageHeld, server, &ProxyServer::messageHeld);
         connect(worker, &ProxyPair::ended, server, &ProxyServer::pairEnded);
+        connect(worker, &ProxyPair::recordingChanged, server, &ProxyServer::recordingChanged);
         connect(worker, &ProxyPair::ended, this, &ProxyListener::endPair);
         m_pairs.insert(id, {thread, worker});
         thread->start(
@@ -152,9 +154,9 @@ QString ProxyServer::Settings::validate() const
 {
     if (!upstream.isValid() || upstream.host().isEmpty()
         || (upstream.scheme() != QLatin1String("ws") && upstream.scheme() != QLatin1String("wss")))
-        return QStringLiteral("--to needs a ws:// or wss:// URL with a host");
+        return QStringLiteral("the upstream URL must be ws:// or wss:// and name a host");
     if (tlsCertFile.isEmpty() != tlsKeyFile.isEmpty())
-        return QStringLiteral("listening with TLS needs both --tls-cert and --tls-key");
+        return QStringLiteral("listening with TLS needs both a certificate and a key file");
     if (!tlsCertFile.isEmpty()) {
         for (const auto &[path, what] :
             {std::pair(tlsCertFile, QStringLiteral("the TLS certificate")),
@@ -193,6 +195,12 @@ ProxyServer::ProxyServer(QObject *parent)
     });
     connect(this, &ProxyServer::pairStatusChanged, this,
         [this](const ProxyPairStatus &status) { m_status[status.pairId] = status; });
+    connect(this, &ProxyServer::recordingChanged, this, [this](int pairId, const QString &path) {
+        if (path.isEmpty())
+            m_recordings.remove(pairId);
+        else
+            m_recordings.insert(pairId, path);
+    });
     static const bool registered = [] {
         qRegisterMetaType<TrafficBatch>();
         qRegisterMetaType<LoopLag>();
@@ -214,6 +222,8 @@ bool ProxyServer::listen(const Settings &settings, QString *error)
 {
     stop();
     QString problem = settings.validate();
+    if (problem.isEmpty())
+        problem = scriptProblem(settings.script);
     QSslConfiguration tls;
     if (problem.isEmpty() && !settings.tlsCertFile.isEmpty())
         loadListenTls(settings, &tls, &problem);
@@ -224,6 +234,8 @@ bool ProxyServer::listen(const Settings &settings, QString *error)
     }
     m_settings = settings;
     m_listenTls = tls;
+    m_pairFaults.clear();
+    m_recordings.clear();
     auto *listener = new ProxyListener(this, settings, tls);
     m_listener = listener;
     QString message;
@@ -265,9 +277,24 @@ QUrl ProxyServer::url() const
 
 void ProxyServer::clearEnded()
 {
-    m_status.removeIf([](QMap<int, ProxyPairStatus>::iterator it) {
-        return it->state == ProxyPairState::Closed;
-    });
+    const QList<int> ids = m_status.keys();
+    for (int id : ids) {
+        if (m_status.value(id).state != ProxyPairState::Closed)
+            continue;
+        m_status.remove(id);
+        m_pairFaults.remove(id);
+        m_recordings.remove(id);
+    }
+}
+
+ProxyFaults ProxyServer::faults(int pairId) const
+{
+    return m_pairFaults.value(pairId, m_settings.faults);
+}
+
+QString ProxyServer::scriptProblem(const ScriptSource &script)
+{
+    return script.isEmpty() ? QString() : ScriptHost::syntaxProblem(script);
 }
 
 template<typename F> void ProxyServer::forPairs(int pairId, F &&call)
@@ -282,12 +309,16 @@ template<typename F> void ProxyServer::forPairs(int pairId, F &&call)
 
 void ProxyServer::setFaults(int pairId, const ProxyFaults &faults)
 {
-    if (pairId == AllPairs && m_listener) {
+    if (pairId == AllPairs) {
+        // Every current pair gets them too.
         m_settings.faults = faults;
-        ProxyListener *listener = m_listener;
-        QMetaObject::invokeMethod(
-            listener, [listener, faults] { listener->setFaultsForNewPairs(faults); },
-            Qt::QueuedConnection);
+        m_pairFaults.clear();
+        if (ProxyListener *listener = m_listener)
+            QMetaObject::invokeMethod(
+                listener, [listener, faults] { listener->setFaultsForNewPairs(faults); },
+                Qt::QueuedConnection);
+    } else {
+        m_pairFaults.insert(pairId, faults);
     }
     forPairs(pairId, [faults](ProxyPair *p) { p->setFaults(faults); });
 }

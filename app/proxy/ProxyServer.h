@@ -7,6 +7,7 @@
 #include "ScriptSource.h"
 #include "TrafficBatch.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QMap>
 #include <QObject>
@@ -81,6 +82,14 @@ public:
     ProxyPairStatus pairStatus(int pairId) const { return m_status.value(pairId); }
     // Forgets the status of pairs that have ended.
     void clearEnded();
+    // The standing faults in force for a pair (those it was given, or those of all pairs), or
+    // those every pair accepted from now on starts with (AllPairs).
+    ProxyFaults faults(int pairId) const;
+    // Where a pair is recorded now; empty when it is not.
+    QString recordingPath(int pairId) const { return m_recordings.value(pairId); }
+    // Whether the script compiles (nothing of it runs): empty when it does, otherwise what is
+    // wrong as "FILE:LINE: message". listen() refuses a script that does not.
+    static QString scriptProblem(const ScriptSource &script);
 
 public Q_SLOTS:
     // Replaces the standing faults of one pair, or of every pair (AllPairs: pairs accepted later
@@ -125,6 +134,8 @@ Q_SIGNALS:
     // payload is decoded (inflated when it was compressed).
     void messageHeld(
         int pairId, ProxySide from, quint64 heldId, bool binary, const QByteArray &payload);
+    // A pair's recording started (path), or stopped or failed (empty path).
+    void recordingChanged(int pairId, const QString &path);
     // Something the proxy as a whole wants said (a client refused, the listener failed).
     void problem(const QString &message);
 
@@ -137,4 +148,6 @@ private:
     ProxyListener *m_listener = nullptr; // lives in m_listenerThread, owns the pairs' threads
     quint16 m_port = 0;
     QMap<int, ProxyPairStatus> m_status;
+    QHash<int, ProxyFaults> m_pairFaults; // pairs given faults of their own since the last AllPairs
+    QHash<int, QString> m_recordings;
 };

@@ -50,6 +50,24 @@ QJSValue ScriptHost::guardedCall(
     return result;
 }
 
+QString ScriptHost::syntaxProblem(const ScriptSource &source)
+{
+    if (source.code.size() > ScriptSource::MaxCodeBytes)
+        return QStringLiteral("%1: the script is larger than %2 MiB")
+            .arg(source.name)
+            .arg(ScriptSource::MaxCodeMiB);
+    // A script is parsed whole before its first statement runs: one that throws at once, on
+    // the script's first line, keeps the line numbers and runs nothing of the user's.
+    QJSEngine engine;
+    const QJSValue result
+        = engine.evaluate(QStringLiteral("throw 0;") + source.code, source.name, 1);
+    if (!result.isError())
+        return {};
+    const int line = result.property(QStringLiteral("lineNumber")).toInt();
+    return line > 0 ? QStringLiteral("%1:%2: %3").arg(source.name).arg(line).arg(result.toString())
+                    : QStringLiteral("%1: %2").arg(source.name, result.toString());
+}
+
 bool ScriptHost::load()
 {
     if (m_source.code.size() > ScriptSource::MaxCodeBytes) {

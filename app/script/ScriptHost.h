@@ -56,6 +56,10 @@ public:
     ScriptHost(const ScriptSource &source, Connection *connection, QObject *parent = nullptr);
     ~ScriptHost() override;
 
+    // Whether the script compiles, found without running any of it (so it may be asked in any
+    // thread): empty when it does, otherwise "NAME:LINE: message" (NAME: the source's name).
+    static QString syntaxProblem(const ScriptSource &source);
+
     // Evaluates the script (its top level, tests included). False if it could not be loaded
     // (reported with its line); the host then does nothing.
     bool load();

@@ -3,11 +3,14 @@
 // a pair whose messages show both ways in the same log and detail pane as a connection; a fault
 // from the Proxy menu is a Fault row in the pair's log; an intercepted message edited by hand is
 // what the server receives, a dropped one never arrives; a message injected either way reaches
-// its peer; closing the tab stops the proxy within the usual bound.
+// its peer; injected and edited messages are message rows marked as such; a script chosen in the
+// dialog runs on each pair (its lines in the tab), one that does not compile is refused there;
+// closing the tab stops the proxy within the usual bound.
 #include "Composer.h"
 #include "ConnectionPage.h"
 #include "ConnectionPresenter.h"
 #include "GuiDriving.h"
+#include "HandMadeRecording.h"
 #include "InterceptPanel.h"
 #include "MainWindow.h"
 #include "MessageDetailView.h"
@@ -17,6 +20,7 @@
 #include "ProxyPairListModel.h"
 #include "ProxyPresenter.h"
 #include "RecordingReader.h"
+#include "ScriptPanel.h"
 #include "TestServer.h"
 #include "TestSettings.h"
 #include "TrafficLogPane.h"
@@ -25,8 +29,11 @@
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -53,6 +60,19 @@ int countRows(
     for (int row = 0; row < model->rowCount(); ++row) {
         const TrafficEvent e = model->eventAt(row);
         n += e.kind == kind && e.direction == direction && (text.isEmpty() || e.text == text);
+    }
+    return n;
+}
+
+// Message rows of a direction with exactly this text and origin.
+int countMessages(const MessageLogModel *model, Direction direction, const QString &text,
+    TrafficEvent::Origin origin)
+{
+    int n = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const TrafficEvent e = model->eventAt(row);
+        n += e.kind == Kind::Text && e.direction == direction && e.text == text
+            && e.origin == origin;
     }
     return n;
 }
@@ -103,6 +123,25 @@ void sendFrom(MainWindow &window, ConnectionPage *client, const QString &text)
     window.action(QStringLiteral("sendMessage"))->trigger();
 }
 
+// File > New Proxy, filled in by fill: what the dialog then says is wrong, and whether Start
+// is enabled; the dialog is cancelled.
+std::pair<QString, bool> answerNewProxy(
+    MainWindow &window, const std::function<void(QWidget *)> &fill)
+{
+    std::pair<QString, bool> said {QString(), true};
+    whenDialogOpens([&](QWidget *dialog) {
+        fill(dialog);
+        said.first = qobject_cast<ProxyDialog *>(dialog)->problemText();
+        for (QPushButton *b : dialog->findChildren<QPushButton *>()) {
+            if (b->text() == QStringLiteral("Start Proxy"))
+                said.second = b->isEnabled();
+        }
+        clickButton(dialog, QStringLiteral("Cancel"));
+    });
+    window.action(QStringLiteral("newProxy"))->trigger();
+    return said;
+}
+
 } // namespace
 
 class TestProxyWindow : public QObject
@@ -117,14 +156,17 @@ private Q_SLOTS:
     void aFaultFromTheMenuIsAFaultRowInThePairsLog();
     void anInterceptedMessageEditedIsWhatThePeerReceives();
     void anInjectedMessageReachesEitherPeer();
+    void aScriptChosenInTheDialogRunsOnEachPair();
+    void aScriptThatDoesNotCompileIsRefusedInTheDialog();
     void closingASideFromTheMenuSendsTheCodeAndReason();
     void aPairIsRecordedBothWaysFromTheMenu();
     void closingTheTabStopsTheProxyWithinTheBound();
     void closingTheWindowStopsEveryProxyWithinTheBound();
 
 private:
-    // Shows the window, then File > New Proxy (Ctrl+Shift+N), relaying to the test server.
-    ProxyPage *openProxy(MainWindow &window);
+    // Shows the window, then File > New Proxy (Ctrl+Shift+N), relaying to the test server (with
+    // the script chosen through the Script field's file chooser, when one is given).
+    ProxyPage *openProxy(MainWindow &window, const QString &script = {});
     // A connection tab connected through the proxy, and the proxy tab shown again.
     ConnectionPage *connectClient(MainWindow &window, ProxyPage *proxy);
 
@@ -147,15 +189,27 @@ void TestProxyWindow::cleanup()
     GuiDriving::dropPendingAnswers();
 }
 
-ProxyPage *TestProxyWindow::openProxy(MainWindow &window)
+ProxyPage *TestProxyWindow::openProxy(MainWindow &window, const QString &script)
 {
     window.show();
     window.activateWindow(); // also back from an earlier dialog
     if (!QTest::qWaitForWindowActive(&window))
         qFatal("the window did not become active");
     const QString upstream = m_server.url(QStringLiteral("/")).toString();
-    whenDialogOpens([upstream](QWidget *dialog) {
+    whenDialogOpens([upstream, script](QWidget *dialog) {
         QTest::keyClicks(named<QLineEdit>(dialog, QStringLiteral("Upstream URL")), upstream);
+        if (!script.isEmpty()) {
+            // The "…" beside the Script field, then the file in the file dialog.
+            whenDialogOpens([script](QWidget *files) { chooseFile(files, script); });
+            QTest::mouseClick(
+                named<QToolButton>(dialog, QStringLiteral("Choose Script")), Qt::LeftButton);
+            if (!QTest::qWaitFor(
+                    [dialog, script] {
+                        return named<QLineEdit>(dialog, QStringLiteral("Script"))->text() == script;
+                    },
+                    10000))
+                qFatal("the script was not chosen");
+        }
         clickButton(dialog, QStringLiteral("Start Proxy"));
     });
     QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
@@ -184,34 +238,24 @@ void TestProxyWindow::newProxyAsksForSettingsAndSaysWhatIsWrong()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
-    QString problem;
-    bool startEnabled = true;
-    whenDialogOpens([&](QWidget *dialog) {
+    const auto [problem, startEnabled] = answerNewProxy(window, [](QWidget *dialog) {
         QTest::keyClicks(named<QLineEdit>(dialog, QStringLiteral("Upstream URL")),
             QStringLiteral("http://127.0.0.1:1/"));
-        problem = qobject_cast<ProxyDialog *>(dialog)->problemText();
-        for (QPushButton *b : dialog->findChildren<QPushButton *>()) {
-            if (b->text() == QStringLiteral("Start Proxy"))
-                startEnabled = b->isEnabled();
-        }
-        clickButton(dialog, QStringLiteral("Cancel"));
     });
-    window.action(QStringLiteral("newProxy"))->trigger();
     QVERIFY2(problem.contains(QStringLiteral("upstream URL")), qPrintable(problem));
     QVERIFY(!startEnabled);
     QVERIFY(window.proxyPages().isEmpty());
 
-    // A TLS certificate without its key: the proxy's own check says so.
-    whenDialogOpens([&](QWidget *dialog) {
+    // A TLS certificate without its key: the proxy's own check says so, in words that fit the
+    // dialog's fields as well as the command line's options.
+    const QString tlsProblem = answerNewProxy(window, [this](QWidget *dialog) {
         QTest::keyClicks(
             named<QLineEdit>(dialog, QStringLiteral("Upstream URL")), m_server.url().toString());
         QTest::keyClicks(
             named<QLineEdit>(dialog, QStringLiteral("TLS certificate")), QStringLiteral("/x.pem"));
-        problem = qobject_cast<ProxyDialog *>(dialog)->problemText();
-        clickButton(dialog, QStringLiteral("Cancel"));
-    });
-    window.action(QStringLiteral("newProxy"))->trigger();
-    QVERIFY2(problem.contains(QStringLiteral("key")), qPrintable(problem));
+    }).first;
+    QCOMPARE(
+        tlsProblem, QStringLiteral("listening with TLS needs both a certificate and a key file"));
 
     ProxyPage *proxy = openProxy(window);
     QVERIFY(proxy->urlText().startsWith(QStringLiteral("ws://127.0.0.1:")));
@@ -245,6 +289,10 @@ void TestProxyWindow::aPairShowsItsMessagesBothWaysInTheLog()
     QVERIFY(pairs->data(pairs->index(0, ProxyPairListModel::FromClientColumn))
                 .toString()
                 .startsWith(QStringLiteral("3 (")));
+    // When the client was accepted, on the wall clock.
+    QVERIFY(qAbs(pairs->status(1).startedWallMs - QDateTime::currentMSecsSinceEpoch()) < 60000);
+    QCOMPARE(pairs->data(pairs->index(0, ProxyPairListModel::StartedColumn)).toString(),
+        ProxyPairListModel::startedText(pairs->status(1).startedWallMs));
 
     // The pair's log, as a connection's: client -> server out, server -> client in.
     TrafficLogPane *pane = proxy->currentLogPane();
@@ -333,6 +381,16 @@ void TestProxyWindow::anInterceptedMessageEditedIsWhatThePeerReceives()
                  QStringLiteral("{\"amount\":10}")),
         0);
     QVERIFY(!proxy->interceptPanel()->hasMessage());
+    // The pair's log has both: the message as the client sent it, and the edited one as the
+    // server got it, marked; the Fault row says what was done.
+    MessageLogModel *log = proxy->presenter()->log(1);
+    QTRY_COMPARE(countMessages(log, Direction::Outgoing, QStringLiteral("{\"amount\":99999}"),
+                     TrafficEvent::Origin::Edited),
+        1);
+    QCOMPARE(countMessages(log, Direction::Outgoing, QStringLiteral("{\"amount\":10}"),
+                 TrafficEvent::Origin::Peer),
+        1);
+    QVERIFY(firstRowContaining(log, Kind::Fault, QStringLiteral("replaced")) >= 0);
 
     // Drop (Shift+F8): the server never sees it. Then intercept off: the next message passes.
     sendFrom(window, client, QStringLiteral("drop me"));
@@ -349,6 +407,11 @@ void TestProxyWindow::anInterceptedMessageEditedIsWhatThePeerReceives()
     QCOMPARE(
         countRows(client->logModel(), Kind::Text, Direction::Incoming, QStringLiteral("drop me")),
         0);
+    // A dropped message stays in the pair's log as it was received, with its drop.
+    QCOMPARE(countMessages(
+                 log, Direction::Outgoing, QStringLiteral("drop me"), TrafficEvent::Origin::Peer),
+        1);
+    QVERIFY(firstRowContaining(log, Kind::Fault, QStringLiteral("dropped")) >= 0);
 
     // Intercept of the other direction, with Forward (F8): the client gets the echo as it was.
     showTab(window, proxy);
@@ -397,6 +460,72 @@ void TestProxyWindow::anInjectedMessageReachesEitherPeer()
         >= 0);
     QTRY_COMPARE(
         countRows(log, Kind::Text, Direction::Incoming, QStringLiteral("as the client")), 1);
+    // Each injected message is a message row of its direction, with its payload, marked.
+    QTRY_COMPARE(countMessages(log, Direction::Outgoing, QStringLiteral("as the client"),
+                     TrafficEvent::Origin::Injected),
+        1);
+    QCOMPARE(countMessages(log, Direction::Incoming,
+                 QStringLiteral("from the proxy, as the server"), TrafficEvent::Origin::Injected),
+        1);
+    const int row = firstRowContaining(log, Kind::Text, QStringLiteral("from the proxy"));
+    QCOMPARE(log->data(log->index(row, MessageLogModel::TypeColumn)).toString(),
+        QStringLiteral("text (injected)"));
+    QCOMPARE(log->data(log->index(row, MessageLogModel::SizeColumn)).toString(),
+        MessageLogModel::formatSize(29));
+}
+
+void TestProxyWindow::aScriptChosenInTheDialogRunsOnEachPair()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("rewrite.js"));
+    QVERIFY(HandMade::writeFile(path,
+        "function onMessage(msg) {\n"
+        "  if (msg.direction !== \"outgoing\" || !msg.data.startsWith(\"{\")) return;\n"
+        "  const m = msg.json;\n"
+        "  m.user = \"rewritten\";\n"
+        "  log(\"rewrote\", m.id);\n"
+        "  return m;\n"
+        "}\n"));
+    MainWindow window;
+    window.resize(1400, 900);
+    ProxyPage *proxy = openProxy(window, path);
+    QVERIFY(proxy->scriptPanel());
+    QVERIFY(proxy->scriptPanel()->editor()->toPlainText().contains(QStringLiteral("rewritten")));
+    ConnectionPage *client = connectClient(window, proxy);
+    sendFrom(window, client, QStringLiteral("{\"id\":7,\"user\":\"alice\"}"));
+    // The echo server got the script's replacement: the client gets it back.
+    QTRY_COMPARE_WITH_TIMEOUT(countRows(client->logModel(), Kind::Text, Direction::Incoming,
+                                  QStringLiteral("{\"id\":7,\"user\":\"rewritten\"}")),
+        1, 10000);
+    showTab(window, proxy);
+    MessageLogModel *log = proxy->presenter()->log(1);
+    QTRY_COMPARE(
+        countMessages(log, Direction::Outgoing, QStringLiteral("{\"id\":7,\"user\":\"rewritten\"}"),
+            TrafficEvent::Origin::Edited),
+        1);
+    // The script's log() line is in the proxy tab's Script panel, with its line number.
+    QListWidget *lines = proxy->scriptPanel()->problems();
+    QTRY_COMPARE(lines->count(), 1);
+    QCOMPARE(lines->item(0)->text(), QStringLiteral("line 5: rewrote 7"));
+    screenshot(window, QStringLiteral("proxy-script.png"));
+}
+
+void TestProxyWindow::aScriptThatDoesNotCompileIsRefusedInTheDialog()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("broken.js"));
+    QVERIFY(HandMade::writeFile(path, "function onMessage(msg) {\n  return msg.data +;\n}\n"));
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    const auto [problem, startEnabled] = answerNewProxy(window, [&](QWidget *dialog) {
+        QTest::keyClicks(
+            named<QLineEdit>(dialog, QStringLiteral("Upstream URL")), m_server.url().toString());
+        QTest::keyClicks(named<QLineEdit>(dialog, QStringLiteral("Script")), path);
+    });
+    QVERIFY2(problem.startsWith(path + QStringLiteral(":2: SyntaxError")), qPrintable(problem));
+    QVERIFY(!startEnabled);
+    QVERIFY(window.proxyPages().isEmpty());
 }
 
 void TestProxyWindow::closingASideFromTheMenuSendsTheCodeAndReason()
@@ -434,8 +563,8 @@ void TestProxyWindow::aPairIsRecordedBothWaysFromTheMenu()
         1, 10000);
     showTab(window, proxy);
     window.action(QStringLiteral("recordPair"))->trigger(); // stops
-    QVERIFY(proxy->presenter()->recordingPath(1).isEmpty());
-    QCOMPARE(proxy->recordingText(), QStringLiteral("Record"));
+    QTRY_VERIFY(proxy->presenter()->recordingPath(1).isEmpty());
+    QTRY_COMPARE(proxy->recordingText(), QStringLiteral("Record"));
 
     // The file holds both directions, as a recording of a connection would.
     auto messages = [&path](Direction direction) {

@@ -1,10 +1,12 @@
 // The proxy between real peers: python-websockets and node-ws clients relayed to python-websockets
 // and node-ws servers, each fault measured by the peers themselves, hostile frames from a raw
 // client, recordings of pairs, shutdown with many pairs in mixed states, and the command line.
+#include "HandMadeRecording.h"
 #include "PeerProcess.h"
 #include "ProxyServer.h"
 #include "RecordingReader.h"
 #include "ReplayPlan.h"
+#include "ScriptSource.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -267,6 +269,7 @@ private Q_SLOTS:
     void bandwidthLimitsADirection();
     void interceptHoldsEachMessageUntilDecided();
     void injectSendsEitherWay();
+    void injectedAndEditedMessagesAreMessageRowsAndRecorded();
     void closeSideClosesOneSideWithItsCode();
     void closeSideEndsTcpAtTheBoundWithoutAnAnswer();
     void listensWithTlsAndRelaysToWss();
@@ -278,6 +281,7 @@ private Q_SLOTS:
     void commandLineScriptRewritesDropsAndSurvivesErrors();
     void commandLineRefusesBadArguments_data();
     void commandLineRefusesBadArguments();
+    void commandLineRefusesAScriptThatDoesNotCompile();
 };
 
 void TestProxy::initTestCase()
@@ -867,6 +871,97 @@ void TestProxy::interceptHoldsEachMessageUntilDecided()
     QCOMPARE(client.nextMessage(), QByteArray("four"));
 }
 
+void TestProxy::injectedAndEditedMessagesAreMessageRowsAndRecorded()
+{
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPython({QStringLiteral("echo-plain")}), qPrintable(upstream.errorText()));
+    QTemporaryDir dir;
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    ProxyServer::Settings settings = settingsFor(upstream.url());
+    settings.faults.fromClient.intercept = true;
+    settings.recordPath = dir.filePath(QStringLiteral("pair.sockscope.jsonl"));
+    QVERIFY(proxy.listen(settings));
+    QSignalSpy held(&proxy, &ProxyServer::messageHeld);
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    QTRY_COMPARE(proxy.recordingPath(1), settings.recordPath);
+
+    client.write(maskedFrame(0x1, "original"));
+    QTRY_COMPARE(held.size(), 1);
+    proxy.replaceHeld(1, ProxySide::Client, held.at(0).at(2).toULongLong(), false, "edited");
+    QCOMPARE(client.nextMessage(), QByteArray("edited")); // the echo of what the server got
+    client.write(maskedFrame(0x1, "dropped"));
+    QTRY_COMPARE(held.size(), 2);
+    proxy.dropHeld(1, ProxySide::Client, held.at(1).at(2).toULongLong());
+    proxy.inject(1, ProxySide::Server, true, QByteArray("\x00\x01", 2));
+    QCOMPARE(client.nextMessage(), QByteArray("\x00\x01", 2));
+    proxy.inject(1, ProxySide::Client, false, "injected");
+    QCOMPARE(client.nextMessage(), QByteArray("injected"));
+
+    // Message rows with payload, size and frame count, marked with where they came from.
+    using Origin = TrafficEvent::Origin;
+    const auto messages = [](const QList<TrafficEvent> &events, Kind kind, Direction direction) {
+        QList<std::tuple<QByteArray, Origin, quint32>> out;
+        for (const TrafficEvent &e : events) {
+            if (e.kind == kind && e.direction == direction)
+                out.append({kind == Kind::Text ? e.text.toUtf8() : e.data, e.origin, e.frames});
+        }
+        return out;
+    };
+    using Rows = QList<std::tuple<QByteArray, Origin, quint32>>;
+    QTRY_COMPARE(messages(log.events.value(1), Kind::Text, Direction::Outgoing),
+        (Rows {{"original", Origin::Peer, 1}, {"edited", Origin::Edited, 1},
+            {"dropped", Origin::Peer, 1}, {"injected", Origin::Injected, 1}}));
+    QCOMPARE(messages(log.events.value(1), Kind::Binary, Direction::Incoming),
+        (Rows {{QByteArray("\x00\x01", 2), Origin::Injected, 1}}));
+    // What was done, and when, is said too: the edit, the drop and each injection.
+    QStringList faults;
+    for (const TrafficEvent &e : log.of(1, Kind::Fault))
+        faults << e.text;
+    QVERIFY2(faults.filter(QStringLiteral("replaced")).size() == 1, qPrintable(faults.join('|')));
+    QVERIFY2(faults.filter(QStringLiteral("dropped")).size() == 1, qPrintable(faults.join('|')));
+    QVERIFY2(faults.filter(QStringLiteral("injected")).size() == 2, qPrintable(faults.join('|')));
+
+    // The recording, read back, holds the same rows with the same marks.
+    proxy.stop();
+    RecordingReader reader;
+    QVERIFY(reader.read(settings.recordPath));
+    QList<TrafficEvent> recorded;
+    for (const TrafficBatch &batch : reader.batches())
+        recorded += batch.materialized();
+    QCOMPARE(messages(recorded, Kind::Text, Direction::Outgoing),
+        messages(log.events.value(1), Kind::Text, Direction::Outgoing));
+    QCOMPARE(messages(recorded, Kind::Binary, Direction::Incoming),
+        (Rows {{QByteArray("\x00\x01", 2), Origin::Injected, 1}}));
+}
+
+void TestProxy::commandLineRefusesAScriptThatDoesNotCompile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("broken.js"));
+    QVERIFY(HandMade::writeFile(path, "function onMessage(msg) {\n  return msg.data +;\n}\n"));
+    QProcess cli;
+    cli.start(QStringLiteral(SOCKSCOPE_BINARY),
+        {QStringLiteral("proxy"), QStringLiteral("--to"), QStringLiteral("ws://127.0.0.1:1/"),
+            QStringLiteral("--script"), path});
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitCode(), 2);
+    const QString err = QString::fromUtf8(cli.readAllStandardError());
+    QVERIFY2(err.startsWith(path + QStringLiteral(":2: SyntaxError")), qPrintable(err));
+    QVERIFY2(!err.contains(QStringLiteral("listening on")), qPrintable(err));
+    // The same check, for the window and any other caller: listen() refuses it too.
+    ScriptSource source;
+    QString error;
+    QVERIFY(ScriptSource::read(path, &source, &error));
+    ProxyServer proxy;
+    ProxyServer::Settings settings = settingsFor(QUrl(QStringLiteral("ws://127.0.0.1:1/")));
+    settings.script = source;
+    QVERIFY(!proxy.listen(settings, &error));
+    QVERIFY2(error.startsWith(path + QStringLiteral(":2:")), qPrintable(error));
+}
+
 void TestProxy::injectSendsEitherWay()
 {
     ProxyFixture f;
@@ -1256,6 +1351,12 @@ void TestProxy::commandLineScriptRewritesDropsAndSurvivesErrors()
     err += cli.readAllStandardError();
     // The error names the script and its line; the message it was given went on unchanged.
     QVERIFY2(err.contains("rewrite.js:4") && err.contains("boom"), err.constData());
+    // stdout shows what the client sent, then what the server got instead, marked.
+    const QByteArray out = cli.readAllStandardOutput();
+    QVERIFY2(out.contains("[1] > {\"user\":\"alice\"}\n"), out.constData());
+    QVERIFY2(out.contains("[1] > (edited) {\"user\":\"rewritten\"}\n"), out.constData());
+    QVERIFY2(out.contains("[1] > secret\n"), out.constData()); // dropped, still shown as sent
+    QVERIFY2(err.contains("the script dropped a message from the client"), err.constData());
     QVERIFY2(err.contains("1 test: 1 passed, 0 failed"), err.constData());
     QVERIFY(QFile::exists(junit));
 }
@@ -1281,7 +1382,7 @@ void TestProxy::commandLineRefusesBadArguments_data()
                             << "--listen takes [ADDRESS:]PORT";
     QTest::newRow("tls pair") << QStringList {QStringLiteral("--to"), QStringLiteral("ws://x/"),
         QStringLiteral("--tls-cert"), QStringLiteral("/etc/hostname")}
-                              << "both --tls-cert and --tls-key";
+                              << "both a certificate and a key";
 }
 
 void TestProxy::commandLineRefusesBadArguments()

@@ -1,7 +1,9 @@
 // The proxy tab's logic without widgets: the presenter fed with hand-made reports, as the
 // ProxyServer would send them. The pair list shows each pair's figures and how it ended; each pair
-// has a log of its own with both directions; held messages wait in order and leave the list when
-// decided or when their pair ends; faults are tracked per pair and for all pairs.
+// has a log of its own with both directions, its clock's wall-clock start and what its script
+// said; a message the proxy injected or edited is a message row marked as such; held messages wait
+// in order and leave the list when decided or when their pair ends; the faults in force are the
+// server's, per pair and for all pairs.
 #include "HandMadeEvents.h"
 #include "MessageLogModel.h"
 #include "ProxyPairListModel.h"
@@ -44,7 +46,7 @@ private Q_SLOTS:
     void pairsAreListedWithTheirFiguresAndHowTheyEnded();
     void eachPairHasItsOwnLogWithBothDirections();
     void heldMessagesWaitInOrderUntilDecided();
-    void faultsAreKeptPerPairAndForAllPairs();
+    void faultsInForceAreTheServersPerPairAndForAllPairs();
     void forgettingEndedPairsDropsTheirRowsAndLogs();
 };
 
@@ -96,22 +98,51 @@ void TestProxyPresenter::eachPairHasItsOwnLogWithBothDirections()
     ProxyPresenter presenter;
     presenter.addPair(1, QStringLiteral("127.0.0.1:50001"));
     presenter.addPair(2, QStringLiteral("127.0.0.1:50002"));
+    // The pair's status says when its clock started: time 0 of its events.
+    ProxyPairStatus started = statusOf(1, ProxyPairState::Open, 0, 0);
+    started.startedWallMs = 1'795'000'000'000;
+    presenter.updateStatus(started);
+    QVERIFY(!cell(presenter.pairs(), 1, ProxyPairListModel::StartedColumn).isEmpty());
+    QVERIFY(cell(presenter.pairs(), 2, ProxyPairListModel::StartedColumn).isEmpty());
     TrafficBatch first;
     first.events << HandMade::text(QStringLiteral("hello"), Direction::Outgoing, 1000)
                  << HandMade::text(QStringLiteral("hello"), Direction::Incoming, 1500);
     TrafficEvent fault = HandMade::event(Kind::Fault, 2000);
     fault.text = QStringLiteral("client->server: latency 50 ms");
     first.events << fault;
-    first.events.first().wallMs = 1'795'000'000'001;
+    // Injected towards the server by the proxy: a message row like the others, marked.
+    TrafficEvent injected
+        = HandMade::text(QStringLiteral("from the proxy"), Direction::Outgoing, 2500);
+    injected.origin = TrafficEvent::Origin::Injected;
+    first.events << injected;
+    TrafficEvent said = HandMade::event(Kind::Script, 2600);
+    said.code = quint16(TrafficEvent::ScriptNote::Log);
+    said.text = QStringLiteral("rewrote one");
+    said.sequence = 3;
+    first.events << said;
+    QSignalSpy scriptSaid(&presenter, &ProxyPresenter::scriptLinesChanged);
     presenter.ingest(1, first, LoopLag {120, 300});
     presenter.log(1)->commitPending();
     presenter.log(2)->commitPending();
     MessageLogModel *log = presenter.log(1);
-    QCOMPARE(log->rowCount(), 3);
+    QCOMPARE(log->rowCount(), 5);
     QCOMPARE(log->eventAt(0).direction, Direction::Outgoing);
     QCOMPARE(log->eventAt(1).direction, Direction::Incoming);
     QCOMPARE(log->eventAt(2).kind, Kind::Fault);
+    QCOMPARE(log->eventAt(3).text, QStringLiteral("from the proxy"));
+    QCOMPARE(log->eventAt(3).origin, TrafficEvent::Origin::Injected);
+    QCOMPARE(log->data(log->index(3, MessageLogModel::TypeColumn)).toString(),
+        QStringLiteral("text (injected)"));
+    QCOMPARE(
+        log->data(log->index(0, MessageLogModel::TypeColumn)).toString(), QStringLiteral("text"));
     QCOMPARE(log->wallMsAt(0), 1'795'000'000'001);
+    // What the pair's script said, for its Script tab; the other pair's script said nothing.
+    QCOMPARE(scriptSaid.count(), 1);
+    QCOMPARE(scriptSaid.at(0).at(0).toInt(), 1);
+    QCOMPARE(presenter.scriptLines(1).size(), 1);
+    QCOMPARE(presenter.scriptLines(1).first().text, QStringLiteral("rewrote one"));
+    QCOMPARE(presenter.scriptLines(1).first().line, 3);
+    QVERIFY(presenter.scriptLines(2).isEmpty());
     QCOMPARE(presenter.log(2)->rowCount(), 0);
     QCOMPARE(presenter.lag(1).maxUs, 300);
     QVERIFY(!presenter.log(7));
@@ -148,7 +179,7 @@ void TestProxyPresenter::heldMessagesWaitInOrderUntilDecided()
     QCOMPARE(presenter.heldCount(), 0);
 }
 
-void TestProxyPresenter::faultsAreKeptPerPairAndForAllPairs()
+void TestProxyPresenter::faultsInForceAreTheServersPerPairAndForAllPairs()
 {
     ProxyPresenter presenter;
     presenter.addPair(1, QStringLiteral("127.0.0.1:50001"));
@@ -171,6 +202,8 @@ void TestProxyPresenter::faultsAreKeptPerPairAndForAllPairs()
     QCOMPARE(presenter.faults(2), drops);
     presenter.addPair(3, QStringLiteral("127.0.0.1:50003"));
     QCOMPARE(presenter.faults(3), drops);
+    QCOMPARE(presenter.server()->faults(3), drops);
+    QCOMPARE(presenter.faults(ProxyServer::AllPairs), drops);
 }
 
 void TestProxyPresenter::forgettingEndedPairsDropsTheirRowsAndLogs()

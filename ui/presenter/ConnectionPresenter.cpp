@@ -149,16 +149,10 @@ void ConnectionPresenter::ingest(const TrafficBatch &batch, const LoopLag &socke
     bool scriptChanged = false;
     for (const TrafficEvent &e : batch.events) {
         switch (e.kind) {
-        case Kind::Script: {
-            const auto note = TrafficEvent::ScriptNote(e.code);
-            m_testsPassed += note == TrafficEvent::ScriptNote::TestPassed;
-            m_testsFailed += note == TrafficEvent::ScriptNote::TestFailed;
-            if (m_scriptLines.size() >= MaxScriptLines)
-                m_scriptLines.removeFirst();
-            m_scriptLines.append({note, e.text, int(e.sequence), QString::fromUtf8(e.data)});
+        case Kind::Script:
+            m_scriptLog.add(e);
             scriptChanged = true;
             break;
-        }
         case Kind::Text:
         case Kind::Binary:
             if (e.direction == Direction::Incoming) {
@@ -241,9 +235,7 @@ void ConnectionPresenter::ingest(const TrafficBatch &batch, const LoopLag &socke
 void ConnectionPresenter::setScript(const ScriptSource &source)
 {
     m_script = source;
-    m_scriptLines.clear();
-    m_testsPassed = 0;
-    m_testsFailed = 0;
+    m_scriptLog.clear();
     Q_EMIT scriptLinesChanged();
     if (m_connection)
         m_connection->loadScript(source);

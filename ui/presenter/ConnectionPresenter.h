@@ -6,6 +6,7 @@
 #include "LoopLag.h"
 #include "MessageLogModel.h"
 #include "ReplayPlan.h"
+#include "ScriptLineLog.h"
 #include "ScriptSource.h"
 
 #include <QObject>
@@ -34,14 +35,8 @@ public:
         qint64 endedAtUs = -1;
     };
     // A script's error, log() line or test result, as the Script and Tests panels list them.
-    struct ScriptLine
-    {
-        TrafficEvent::ScriptNote note = TrafficEvent::ScriptNote::Log;
-        QString text; // the message, or the test's name
-        int line = 0; // 0: not known
-        QString detail; // a failed test's reason
-    };
-    static constexpr int MaxScriptLines = 2000; // the oldest go first
+    using ScriptLine = ScriptLineLog::Line;
+    static constexpr int MaxScriptLines = ScriptLineLog::MaxLines; // the oldest go first
     struct Ending
     {
         bool ended = false;
@@ -80,9 +75,9 @@ public:
     // The lines of the previous run are cleared.
     void setScript(const ScriptSource &source);
     const ScriptSource &script() const { return m_script; }
-    const QList<ScriptLine> &scriptLines() const { return m_scriptLines; }
-    int testsPassed() const { return m_testsPassed; }
-    int testsFailed() const { return m_testsFailed; }
+    const QList<ScriptLine> &scriptLines() const { return m_scriptLog.lines(); }
+    int testsPassed() const { return m_scriptLog.testsPassed(); }
+    int testsFailed() const { return m_scriptLog.testsFailed(); }
 
     const AttemptStatistics &attempt() const { return m_attempt; }
     const Ending &ending() const { return m_ending; }
@@ -146,7 +141,5 @@ private:
     double m_rateIn = 0;
     double m_rateOut = 0;
     ScriptSource m_script;
-    QList<ScriptLine> m_scriptLines;
-    int m_testsPassed = 0;
-    int m_testsFailed = 0;
+    ScriptLineLog m_scriptLog;
 };

@@ -3,6 +3,8 @@
 #include "MessageLogModel.h"
 #include "Units.h"
 
+#include <QDateTime>
+
 ProxyPairListModel::ProxyPairListModel(QObject *parent) : QAbstractTableModel(parent) { }
 
 void ProxyPairListModel::updateStatus(const ProxyPairStatus &status)
@@ -110,6 +112,13 @@ QString ProxyPairListModel::rttText(qint64 rttUs)
     return rttUs < 0 ? QStringLiteral("\u2013") : Units::duration(rttUs);
 }
 
+QString ProxyPairListModel::startedText(qint64 startedWallMs)
+{
+    return startedWallMs <= 0
+        ? QString()
+        : QDateTime::fromMSecsSinceEpoch(startedWallMs).toString(QStringLiteral("HH:mm:ss"));
+}
+
 QVariant ProxyPairListModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size())
@@ -123,6 +132,10 @@ QVariant ProxyPairListModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole) {
         QString tip
             = tr("Pair %1: %2 relayed to %3").arg(s.pairId).arg(s.clientAddress, s.upstream);
+        if (s.startedWallMs > 0)
+            tip += tr(", accepted %1")
+                       .arg(QDateTime::fromMSecsSinceEpoch(s.startedWallMs)
+                                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
         if (!r.endSummary.isEmpty())
             tip += QLatin1Char('\n') + r.endSummary;
         return tip;
@@ -134,6 +147,8 @@ QVariant ProxyPairListModel::data(const QModelIndex &index, int role) const
         return s.pairId;
     case ClientColumn:
         return s.clientAddress;
+    case StartedColumn:
+        return startedText(s.startedWallMs);
     case StateColumn:
         return r.endSummary.isEmpty()
             ? proxyPairStateName(s.state)
@@ -161,11 +176,12 @@ QVariant ProxyPairListModel::headerData(int section, Qt::Orientation orientation
     if (orientation != Qt::Horizontal)
         return {};
     static const char *const titles[ColumnCount]
-        = {QT_TR_NOOP("#"), QT_TR_NOOP("Client"), QT_TR_NOOP("State"),
+        = {QT_TR_NOOP("#"), QT_TR_NOOP("Client"), QT_TR_NOOP("Started"), QT_TR_NOOP("State"),
             QT_TR_NOOP("\u2191 Client \u2192 server"), QT_TR_NOOP("\u2193 Server \u2192 client"),
             QT_TR_NOOP("Client ping RTT"), QT_TR_NOOP("Server ping RTT"), QT_TR_NOOP("Held")};
     static const char *const tips[ColumnCount]
         = {QT_TR_NOOP("The pair's number, from 1"), QT_TR_NOOP("The client's address and port"),
+            QT_TR_NOOP("When the client was accepted (time 0 of the pair's log)"),
             QT_TR_NOOP("Where the pair is, and how each side ended"),
             QT_TR_NOOP("Messages (and bytes on the wire) the client sent"),
             QT_TR_NOOP("Messages (and bytes on the wire) the server sent"),

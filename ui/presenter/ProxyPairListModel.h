@@ -6,10 +6,10 @@
 #include <QHash>
 #include <QList>
 
-// The pairs of a proxy as the proxy tab lists them: client address, state (with how the pair
-// ended), message counts and ping round trips both ways, and messages held by intercept. Rows are
-// in the order clients were accepted; a row changes when its status does (with each batch, never
-// per message).
+// The pairs of a proxy as the proxy tab lists them: client address, when it was accepted, state
+// (with how the pair ended), message counts and ping round trips both ways, and messages held by
+// intercept. Rows are in the order clients were accepted; a row changes when its status does (with
+// each batch, never per message).
 class ProxyPairListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -17,6 +17,7 @@ public:
     enum Column {
         PairColumn,
         ClientColumn,
+        StartedColumn,
         StateColumn,
         FromClientColumn,
         FromServerColumn,
@@ -50,6 +51,8 @@ public:
     // "12 (1.4 KiB)"; "850 µs" or "–" before the first answered ping.
     static QString countText(qint64 messages, qint64 bytes);
     static QString rttText(qint64 rttUs);
+    // "14:03:07" (local time), or empty before it is known.
+    static QString startedText(qint64 startedWallMs);
 
 private:
     struct Row

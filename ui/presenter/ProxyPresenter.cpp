@@ -2,7 +2,6 @@
 
 #include "MessageLogModel.h"
 #include "ProxyPairListModel.h"
-#include "RecordingFormat.h"
 
 ProxyPresenter::ProxyPresenter(QObject *parent)
     : QObject(parent), m_server(new ProxyServer(this)), m_pairs(new ProxyPairListModel(this))
@@ -13,6 +12,7 @@ ProxyPresenter::ProxyPresenter(QObject *parent)
     connect(m_server, &ProxyServer::pairEnded, this, &ProxyPresenter::endPair);
     connect(m_server, &ProxyServer::messageHeld, this, &ProxyPresenter::hold);
     connect(m_server, &ProxyServer::problem, this, &ProxyPresenter::problem);
+    connect(m_server, &ProxyServer::recordingChanged, this, &ProxyPresenter::recordingChanged);
 }
 
 ProxyPresenter::~ProxyPresenter()
@@ -24,7 +24,6 @@ bool ProxyPresenter::listen(const ProxyServer::Settings &settings, QString *erro
 {
     if (!m_server->listen(settings, error))
         return false;
-    m_allFaults = settings.faults;
     Q_EMIT statusChanged();
     return true;
 }
@@ -34,20 +33,8 @@ void ProxyPresenter::stop()
     m_server->stop();
 }
 
-ProxyFaults ProxyPresenter::faults(int pairId) const
-{
-    return m_pairFaults.value(pairId, m_allFaults);
-}
-
 void ProxyPresenter::setFaults(int pairId, const ProxyFaults &faults)
 {
-    if (pairId == ProxyServer::AllPairs) {
-        // The server replaces the faults of every current pair too.
-        m_allFaults = faults;
-        m_pairFaults.clear();
-    } else {
-        m_pairFaults.insert(pairId, faults);
-    }
     m_server->setFaults(pairId, faults);
 }
 
@@ -105,18 +92,13 @@ void ProxyPresenter::startRecording(int pairId, const QString &path, bool keepSe
 {
     if (pairId == ProxyServer::AllPairs || !m_logs.contains(pairId))
         return; // one file per pair: recording needs a pair
+    // The pair's thread opens the file; recordingChanged follows (or an error in its log).
     m_server->startRecording(pairId, path, keepSecrets);
-    m_recordings.insert(pairId, path);
-    Q_EMIT recordingChanged(pairId);
 }
 
 void ProxyPresenter::stopRecording(int pairId)
 {
-    if (!m_recordings.contains(pairId))
-        return;
     m_server->stopRecording(pairId);
-    m_recordings.remove(pairId);
-    Q_EMIT recordingChanged(pairId);
 }
 
 void ProxyPresenter::clearEnded()
@@ -124,6 +106,7 @@ void ProxyPresenter::clearEnded()
     for (int pairId : m_pairs->endedPairs()) {
         delete m_logs.take(pairId);
         m_lags.remove(pairId);
+        m_scriptLogs.remove(pairId);
     }
     m_pairs->removeEnded();
     m_server->clearEnded();
@@ -140,9 +123,6 @@ void ProxyPresenter::addPair(int pairId, const QString &clientAddress)
     status.pairId = pairId;
     status.clientAddress = clientAddress;
     m_pairs->updateStatus(status);
-    const QString path = m_server->settings().recordPath;
-    if (!path.isEmpty()) // the server records every pair from its start, pair N > 1 to FILE-N
-        m_recordings.insert(pairId, RecordingFormat::numberedPath(path, pairId - 1));
     Q_EMIT pairAdded(pairId);
     Q_EMIT statusChanged();
 }
@@ -152,19 +132,25 @@ void ProxyPresenter::ingest(int pairId, const TrafficBatch &batch, const LoopLag
     MessageLogModel *log = m_logs.value(pairId);
     if (!log || batch.isEmpty())
         return;
-    if (log->totalRows() == 0 && log->pendingCount() == 0) {
-        // The pair's clock started when it was accepted: its wall origin, from its first event.
-        const TrafficEvent &first = batch.events.constFirst();
-        log->setWallOrigin(first.wallMs - first.timeUs / 1000);
-    }
     m_lags.insert(pairId, lag);
+    bool scriptSaid = false;
+    for (const TrafficEvent &e : batch.events) {
+        if (e.kind == TrafficEvent::Kind::Script) {
+            m_scriptLogs[pairId].add(e);
+            scriptSaid = true;
+        }
+    }
     log->enqueue(batch);
+    if (scriptSaid)
+        Q_EMIT scriptLinesChanged(pairId);
 }
 
 void ProxyPresenter::updateStatus(const ProxyPairStatus &status)
 {
     if (!m_logs.contains(status.pairId))
         addPair(status.pairId, status.clientAddress);
+    if (status.startedWallMs > 0) // time 0 of the pair's events
+        m_logs.value(status.pairId)->setWallOrigin(status.startedWallMs);
     m_pairs->updateStatus(status);
     Q_EMIT statusChanged();
 }
@@ -181,9 +167,6 @@ void ProxyPresenter::endPair(int pairId, const QString &summary)
     }
     if (heldGone)
         Q_EMIT heldChanged();
-    if (m_recordings.remove(pairId))
-        Q_EMIT recordingChanged(pairId);
-    m_pairFaults.remove(pairId);
     Q_EMIT pairEnded(pairId);
     Q_EMIT statusChanged();
 }

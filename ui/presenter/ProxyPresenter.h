@@ -3,6 +3,7 @@
 #include "LoopLag.h"
 #include "ProxyFaults.h"
 #include "ProxyServer.h"
+#include "ScriptLineLog.h"
 #include "TrafficBatch.h"
 
 #include <QHash>
@@ -13,9 +14,10 @@ class MessageLogModel;
 class ProxyPairListModel;
 
 // A proxy as the window presents it, without any widget: it owns the ProxyServer, the list of
-// pairs, a traffic log per pair (fed from the proxy's batches, both directions), the standing
-// faults of each pair and of all pairs, the messages held by intercept waiting for a decision,
-// and what each pair is recorded to. Requests name a pair, or ProxyServer::AllPairs.
+// pairs, a traffic log per pair (fed from the proxy's batches, both directions), what each pair's
+// script said, and the messages held by intercept waiting for a decision. The faults in force and
+// where each pair is recorded are the server's to say. Requests name a pair, or
+// ProxyServer::AllPairs.
 class ProxyPresenter : public QObject
 {
     Q_OBJECT
@@ -40,7 +42,7 @@ public:
     MessageLogModel *log(int pairId) const { return m_logs.value(pairId); }
 
     // The standing faults of one pair, or those of all pairs (AllPairs).
-    ProxyFaults faults(int pairId) const;
+    ProxyFaults faults(int pairId) const { return m_server->faults(pairId); }
     void setFaults(int pairId, const ProxyFaults &faults);
     // Turns intercept of one direction on or off, keeping the other faults.
     void setIntercept(int pairId, ProxySide from, bool on);
@@ -54,7 +56,12 @@ public:
 
     void startRecording(int pairId, const QString &path, bool keepSecrets = false);
     void stopRecording(int pairId);
-    QString recordingPath(int pairId) const { return m_recordings.value(pairId); }
+    QString recordingPath(int pairId) const { return m_server->recordingPath(pairId); }
+    // What the script of one pair said (errors, log() lines, tests).
+    QList<ScriptLineLog::Line> scriptLines(int pairId) const
+    {
+        return m_scriptLogs.value(pairId).lines();
+    }
 
     // Forgets the pairs that have ended, their logs with them.
     void clearEnded();
@@ -79,6 +86,7 @@ Q_SIGNALS:
     void pairEnded(int pairId);
     void heldChanged();
     void recordingChanged(int pairId);
+    void scriptLinesChanged(int pairId); // at most once per batch
     void statusChanged(); // the status line or the title may read differently
     void problem(const QString &message);
 
@@ -88,9 +96,7 @@ private:
     ProxyServer *m_server;
     ProxyPairListModel *m_pairs;
     QHash<int, MessageLogModel *> m_logs;
-    QHash<int, ProxyFaults> m_pairFaults; // pairs whose faults differ from those of all pairs
-    ProxyFaults m_allFaults;
     QList<HeldMessage> m_held;
-    QHash<int, QString> m_recordings;
+    QHash<int, ScriptLineLog> m_scriptLogs;
     QHash<int, LoopLag> m_lags;
 };

@@ -5,8 +5,8 @@
 #include "EventBatcher.h"
 #include "FrameWriter.h"
 #include "Heartbeat.h"
+#include "LiveRecording.h"
 #include "LoopLagProbe.h"
-#include "SessionRecorder.h"
 #include "TcpTransport.h"
 #include "TlsTransport.h"
 #include "Version.h"
@@ -49,9 +49,10 @@ void ConnectionWorker::initialize()
     Q_ASSERT(QThread::currentThread() == thread());
     m_readBuffer.reset(new char[ReadBufferSize]);
     m_batcher = new EventBatcher(this);
+    m_recording = new LiveRecording(
+        m_batcher, [this](Kind kind, const QString &text) { note(kind, text); }, this);
     connect(m_batcher, &EventBatcher::batchReady, this, [this](const TrafficBatch &batch) {
-        if (m_recorder)
-            m_recorder->record(batch); // redacted by the recorder's policy
+        m_recording->record(batch);
         m_lastReportUs = m_clock.elapsedUs();
         Q_EMIT eventsReady(batch, m_lagProbe->take());
     });
@@ -166,7 +167,7 @@ void ConnectionWorker::connectNow()
     m_delayedPongs.clear();
     m_reconnectAfterHeartbeat = false;
 
-    if (!m_recorder && !m_settings.recording.directory.isEmpty()) {
+    if (!m_recording->isRecording() && !m_settings.recording.directory.isEmpty()) {
         const QString name = QStringLiteral("%1-%2-%3.sockscope.jsonl")
                                  .arg(m_settings.url.host())
                                  .arg(m_settings.url.port(
@@ -860,48 +861,15 @@ void ConnectionWorker::finish(Closer closedBy, quint16 code, const QString &reas
 
 void ConnectionWorker::startRecording(const QString &path, bool keepSecrets)
 {
-    if (m_recorder)
-        stopRecording();
     RecordingHeader header = RecordingFormat::headerFor(
         m_settings, QStringLiteral("sockscope " SOCKSCOPE_VERSION), m_clock.wallOriginMs());
     header.subprotocol = m_state == ConnectionState::Open ? m_subprotocol : QString();
-    m_batcher->flush(); // what happened before is not part of this recording
-    QString error;
-    m_recorder = SessionRecorder::create(path, header, keepSecrets, this, &error);
-    if (!m_recorder) {
-        note(Kind::Error, error);
-        return;
-    }
-    connect(m_recorder, &SessionRecorder::failed, this, [this](const QString &message) {
-        note(Kind::Error, message);
-        if (m_recorder) {
-            m_recorder->deleteLater();
-            m_recorder = nullptr;
-        }
-    });
-    connect(
-        m_recorder, &SessionRecorder::backlogChanged, this, [this](bool behind, qint64 waiting) {
-            note(behind ? Kind::Error : Kind::Note,
-                behind ? QStringLiteral(
-                    "the disk is not keeping up with the recording: %L1 events waiting to be "
-                    "written (none will be lost)")
-                             .arg(waiting)
-                       : QStringLiteral("the recording caught up with the traffic"));
-        });
-    note(Kind::Note, QStringLiteral("recording to %1").arg(path));
+    m_recording->start(path, header, keepSecrets);
 }
 
 void ConnectionWorker::stopRecording()
 {
-    if (!m_recorder)
-        return;
-    const QString path = m_recorder->path();
-    note(Kind::Note, QStringLiteral("recording stopped: %1").arg(path));
-    m_batcher->flush(); // the last events, this note included, go into the file
-    const qint64 recorded = m_recorder->eventsRecorded();
-    delete m_recorder; // writes the rest and closes the file
-    m_recorder = nullptr;
-    note(Kind::Note, QStringLiteral("%L1 events written to %2").arg(recorded).arg(path));
+    m_recording->stop();
 }
 
 void ConnectionWorker::startReplay(const ReplayPlan &plan)

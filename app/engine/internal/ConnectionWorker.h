@@ -22,7 +22,7 @@ class ClientHandshake;
 class EventBatcher;
 class Heartbeat;
 class LoopLagProbe;
-class SessionRecorder;
+class LiveRecording;
 class QTimer;
 
 // One connection, living in its own QThread. It owns the transport (TCP or TLS), the opening
@@ -141,7 +141,7 @@ private:
     Heartbeat *m_heartbeat = nullptr;
     EventBatcher *m_batcher = nullptr;
     LoopLagProbe *m_lagProbe = nullptr;
-    SessionRecorder *m_recorder = nullptr;
+    LiveRecording *m_recording = nullptr;
     Replayer *m_replayer = nullptr;
     ScriptHost *m_script = nullptr; // none unless a script was loaded: no cost per message
     ReplayPlan m_pendingReplay;

@@ -5,10 +5,10 @@
 #include "ConnectionSettings.h"
 #include "EventBatcher.h"
 #include "FrameWriter.h"
+#include "LiveRecording.h"
 #include "LoopLagProbe.h"
 #include "PerMessageDeflate.h"
 #include "RecordingFormat.h"
-#include "SessionRecorder.h"
 #include "TcpTransport.h"
 #include "TlsTransport.h"
 #include "Version.h"
@@ -78,9 +78,12 @@ void ProxyPair::start()
     m_batcher = new EventBatcher(this);
     m_lagProbe = new LoopLagProbe(LoopLagProbe::DefaultIntervalMs, this);
     m_lagProbe->start();
+    m_recording = new LiveRecording(
+        m_batcher, [this](Kind kind, const QString &text) { note(kind, text); }, this);
+    connect(m_recording, &LiveRecording::pathChanged, this,
+        [this](const QString &path) { Q_EMIT recordingChanged(m_pairId, path); });
     connect(m_batcher, &EventBatcher::batchReady, this, [this](const TrafficBatch &batch) {
-        if (m_recorder)
-            m_recorder->record(batch);
+        m_recording->record(batch);
         Q_EMIT eventsReady(m_pairId, batch, m_lagProbe->take());
         Q_EMIT statusChanged(status());
     });
@@ -157,6 +160,7 @@ ProxyPairStatus ProxyPair::status() const
     }
     s.clientPingRttUs = m_clientPingRttUs;
     s.serverPingRttUs = m_serverPingRttUs;
+    s.startedWallMs = m_clock.wallOriginMs();
     return s;
 }
 
@@ -862,7 +866,20 @@ void ProxyPair::inject(ProxySide from, bool binary, const QByteArray &payload)
             .arg(binary ? QStringLiteral("binary") : QStringLiteral("text"))
             .arg(payload.size())
             .arg(proxySideName(otherSide(from))));
+    logOwnMessage(from, binary, payload, TrafficEvent::Origin::Injected);
     relayFrom(from)->sendOwnFrame(frame, true);
+}
+
+void ProxyPair::logOwnMessage(
+    ProxySide from, bool binary, const QByteArray &payload, TrafficEvent::Origin origin)
+{
+    const qint64 nowUs = m_clock.elapsedUs();
+    TrafficEvent &e = m_batcher->appendRaw(binary ? Kind::Binary : Kind::Text,
+        from == ProxySide::Client ? Direction::Outgoing : Direction::Incoming, nowUs,
+        m_clock.wallMsAt(nowUs), payload.constData(), payload.size());
+    e.setPlainWire(); // one frame, masked towards the server, never compressed
+    e.origin = origin;
+    m_batcher->commit();
 }
 
 void ProxyPair::decideHeld(
@@ -874,8 +891,6 @@ void ProxyPair::decideHeld(
 
 void ProxyPair::startRecording(const QString &path, bool keepSecrets)
 {
-    if (m_recorder)
-        stopRecording();
     ConnectionSettings settings;
     settings.url = m_upstreamUrl.isValid() ? m_upstreamUrl : m_settings.upstream;
     // The client's own headers, so that a replay sends them again; the handshake's own fields
@@ -883,35 +898,15 @@ void ProxyPair::startRecording(const QString &path, bool keepSecrets)
     QString refused;
     for (const HttpHead::Field &f : m_handshake.request().fields())
         settings.addHeader(QString::fromLatin1(f.name), QString::fromLatin1(f.value), &refused);
-    RecordingHeader header = RecordingFormat::headerFor(
-        settings, QStringLiteral("sockscope " SOCKSCOPE_VERSION " proxy"), m_clock.wallOriginMs());
-    m_batcher->flush();
-    QString error;
-    m_recorder = SessionRecorder::create(path, header, keepSecrets, this, &error);
-    if (!m_recorder) {
-        note(Kind::Error, error);
-        return;
-    }
-    connect(m_recorder, &SessionRecorder::failed, this, [this](const QString &message) {
-        note(Kind::Error, message);
-        if (m_recorder) {
-            m_recorder->deleteLater();
-            m_recorder = nullptr;
-        }
-    });
-    note(Kind::Note, QStringLiteral("recording to %1").arg(path));
+    m_recording->start(path,
+        RecordingFormat::headerFor(settings,
+            QStringLiteral("sockscope " SOCKSCOPE_VERSION " proxy"), m_clock.wallOriginMs()),
+        keepSecrets);
 }
 
 void ProxyPair::stopRecording()
 {
-    if (!m_recorder)
-        return;
-    const QString path = m_recorder->path();
-    m_batcher->flush();
-    const qint64 recorded = m_recorder->eventsRecorded();
-    delete m_recorder; // writes the rest and closes the file
-    m_recorder = nullptr;
-    note(Kind::Note, QStringLiteral("%L1 events written to %2").arg(recorded).arg(path));
+    m_recording->stop();
 }
 
 void ProxyPair::shutdown()

@@ -17,8 +17,8 @@
 #include <memory>
 
 class EventBatcher;
+class LiveRecording;
 class LoopLagProbe;
-class SessionRecorder;
 class QTimer;
 class Transport;
 
@@ -44,6 +44,10 @@ public:
     void protocolFailed(ProxySide from, quint16 code, const QString &reason, qint64 offset);
     void cutNow(const QString &why);
     void announceHeld(ProxySide from, quint64 heldId, bool binary, const QByteArray &payload);
+    // A message of the proxy's own sent in the direction `from` sends (injected, or edited in
+    // place of one that arrived): a message row like the others, marked with its origin.
+    void logOwnMessage(
+        ProxySide from, bool binary, const QByteArray &payload, TrafficEvent::Origin origin);
 
 public Q_SLOTS:
     void start(); // first thing in the pair's thread
@@ -66,6 +70,8 @@ Q_SIGNALS:
     void messageHeld(
         int pairId, ProxySide from, quint64 heldId, bool binary, const QByteArray &payload);
     void ended(int pairId, const QString &summary);
+    // Where the pair is recorded now; empty when it is not (stopped, or the file failed).
+    void recordingChanged(int pairId, const QString &path);
 
 private:
     enum class Stage { Request, Upstream, Response, Open, Passthrough, Ending, Done };
@@ -129,7 +135,7 @@ private:
     ProxyRelay *m_fromServer = nullptr;
     EventBatcher *m_batcher = nullptr;
     LoopLagProbe *m_lagProbe = nullptr;
-    SessionRecorder *m_recorder = nullptr;
+    LiveRecording *m_recording = nullptr;
     ScriptHost *m_script = nullptr; // none without a script: no cost per message
     QTimer *m_upstreamTimer = nullptr;
     QTimer *m_closeTimer = nullptr; // the bound on a close answer (made on the first closeSide)

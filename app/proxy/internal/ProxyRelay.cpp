@@ -483,6 +483,9 @@ void ProxyRelay::completeHeld()
                                                          : Decision::Drop;
         h.replacement = std::move(d.verdict.payload);
         h.replacementBinary = d.verdict.binary;
+        if (h.decision == Decision::Drop) // a replacement shows as its own (edited) row
+            fault(QStringLiteral("the script dropped a message from the %1")
+                      .arg(proxySideName(m_from)));
         warnIfCompressed(h);
         m_held.push_back(std::move(h));
         releaseDecided();
@@ -534,6 +537,8 @@ void ProxyRelay::releaseDecided()
         if (h.decision == Decision::Forward) {
             sendOwnFrame(h.raw, true);
         } else if (h.decision == Decision::Replace) {
+            m_pair->logOwnMessage(
+                m_from, h.replacementBinary, h.replacement, TrafficEvent::Origin::Edited);
             QByteArray frame;
             FrameWriter::appendFrame(frame,
                 h.replacementBinary ? WireOpcode::Binary : WireOpcode::Text, true, h.replacement,
