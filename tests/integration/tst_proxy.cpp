@@ -1159,9 +1159,13 @@ void TestProxy::eachPairIsRecordedBothWays()
                      s.recordPath = dir.filePath(QStringLiteral("pairs.sockscope.jsonl"));
                  }),
         qPrintable(f.error()));
+    // The second client asks for a path and a query: its recording names them, so a replay
+    // goes where the client went.
+    const QString room = QStringLiteral("room/7?user=a");
     for (int i = 0; i < 2; ++i) {
         PeerProcess peer;
-        QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("rtt"), QStringLiteral("3")}));
+        QVERIFY(peer.startPythonClient(
+            {f.url() + (i == 0 ? QString() : room), QStringLiteral("rtt"), QStringLiteral("3")}));
         QVERIFY(!peer.waitForLine(QStringLiteral("DONE"), 20000).isEmpty());
         QTRY_COMPARE(f.log.ended.size(), i + 1);
     }
@@ -1181,6 +1185,11 @@ void TestProxy::eachPairIsRecordedBothWays()
         QCOMPARE(received, 3);
         QCOMPARE(ReplayPlan::fromRecording(reader).items.size(), 3); // replay sends these
         QCOMPARE(reader.header().url.port(), int(f.upstream.port()));
+        if (name.contains(QLatin1String("-2"))) {
+            QVERIFY2(reader.header().url.path().endsWith(QLatin1String("/room/7")),
+                qPrintable(reader.header().url.toString()));
+            QCOMPARE(reader.header().url.query(), QStringLiteral("user=a"));
+        }
     }
 }
 

@@ -250,8 +250,6 @@ void ProxyPair::handleRequest(char *data, qint64 size)
         return;
     }
     m_clientEarly = QByteArray(data + consumed, size - consumed);
-    if (!m_recordPath.isEmpty())
-        startRecording(m_recordPath, m_settings.keepSecrets);
     connectUpstream();
 }
 
@@ -269,6 +267,10 @@ void ProxyPair::connectUpstream()
         else
             m_upstreamUrl.setQuery(QString());
     }
+    // The recording's header names the URL the client asked for (its path and query on the
+    // upstream), so a replay or serve of it goes where the client went.
+    if (!m_recordPath.isEmpty())
+        startRecording(m_recordPath, m_settings.keepSecrets);
     // Every field as the client sent it, Host rewritten for the upstream.
     QByteArray &h = m_upstreamRequest;
     h = "GET " + target + " HTTP/1.1\r\n";
