@@ -69,6 +69,19 @@ QUrl url(const QUrl &original)
     return result;
 }
 
+bool isRedacted(const QUrl &url)
+{
+    if (url.password() == redactedWord()
+        || (url.password().isEmpty() && url.userName() == redactedWord()))
+        return true;
+    const QUrlQuery query(url);
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (value == redactedWord() && isSecretQueryName(name))
+            return true;
+    }
+    return false;
+}
+
 QString urlText(const QString &text)
 {
     const QUrl parsed(text, QUrl::StrictMode);

@@ -26,6 +26,9 @@ bool isSecretQueryName(QStringView name);
 QList<HttpHeader> headers(const QList<HttpHeader> &headers);
 // User info and secret query values replaced by "redacted".
 QUrl url(const QUrl &url);
+// The URL holds the word redaction left in place of a secret (user info, a secret query value):
+// connecting to it would send the placeholder.
+bool isRedacted(const QUrl &url);
 // The same for a URL held as text (a connecting event); other text is returned unchanged.
 QString urlText(const QString &text);
 // An HTTP request or response head: the request target's query, and secret header values.

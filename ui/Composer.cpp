@@ -90,10 +90,7 @@ Composer::Composer(SavedMessages *saved, QWidget *parent)
     auto *savedMenu = new QMenu(savedMenuButton);
     savedMenu->addAction(tr("Send the Saved Message"), this, [this] { insertSaved(true); });
     savedMenu->addAction(tr("Save the Editor's Message\u2026"), this, &Composer::saveCurrent);
-    savedMenu->addAction(tr("Delete the Saved Message"), this, [this] {
-        if (m_savedList->currentIndex() >= 0)
-            m_saved->remove(m_savedList->currentText());
-    });
+    savedMenu->addAction(tr("Delete the Saved Message"), this, &Composer::deleteSaved);
     savedMenuButton->setMenu(savedMenu);
     m_savedList->setPlaceholderText(tr("Saved messages"));
     m_savedList->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -337,6 +334,17 @@ void Composer::saveCurrent()
                              .trimmed();
     if (ok && !name.isEmpty())
         m_saved->save({name, int(mode()), mode() == Mode::File ? m_filePath : content()});
+}
+
+void Composer::deleteSaved()
+{
+    if (hasSavedChoice())
+        m_saved->remove(m_savedList->currentText());
+}
+
+bool Composer::hasSavedChoice() const
+{
+    return m_savedList->currentIndex() >= 0;
 }
 
 void Composer::reloadSaved()

@@ -38,6 +38,15 @@ public:
 public Q_SLOTS:
     bool send(); // false (with the reason shown) when the input is not valid
     void formatJson(); // indents the JSON in the editor
+    // The saved messages (the Saved button's menu and the Edit menu): the one chosen in the list
+    // is put in the editor (and sent), the editor's message is saved by a name asked for, or the
+    // chosen one is deleted.
+    void insertSaved(bool andSend);
+    void saveCurrent();
+    void deleteSaved();
+
+public:
+    bool hasSavedChoice() const; // a saved message is chosen in the list
 
 Q_SIGNALS:
     void sendText(const QString &text);
@@ -48,9 +57,7 @@ private:
     void showError(const QString &message, int position = -1);
     void markError(int position); // underlines the character; -1 clears
     void chooseFile();
-    void saveCurrent();
     void reloadSaved();
-    void insertSaved(bool andSend);
 
     SavedMessages *m_saved;
     QComboBox *m_mode;

@@ -49,6 +49,7 @@ FilterBar::FilterBar(MessageLogModel *model, QWidget *parent)
     , m_error(new ElidingLabel(this))
     , m_heartbeat(new QToolButton(this))
     , m_debounce(new QTimer(this))
+    , m_countLater(new QTimer(this))
 {
     m_direction->addItem(tr("All directions"));
     m_direction->addItem(tr("\u2193 Incoming"));
@@ -99,6 +100,14 @@ FilterBar::FilterBar(MessageLogModel *model, QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &FilterBar::updateCount);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &FilterBar::updateCount);
     connect(m_model, &QAbstractItemModel::modelReset, this, &FilterBar::updateCount);
+    // Rows the filter hides insert no row, so the total is caught up on commits, coalesced.
+    m_countLater->setSingleShot(true);
+    m_countLater->setInterval(250);
+    connect(m_countLater, &QTimer::timeout, this, &FilterBar::updateCount);
+    connect(m_model, &MessageLogModel::rowsCommitted, m_countLater, [this] {
+        if (!m_countLater->isActive())
+            m_countLater->start();
+    });
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -154,6 +163,11 @@ void FilterBar::setShowHeartbeat(bool show)
 bool FilterBar::showsHeartbeat() const
 {
     return m_heartbeat->isChecked();
+}
+
+QString FilterBar::countText() const
+{
+    return m_count->text();
 }
 
 QString FilterBar::errorText() const

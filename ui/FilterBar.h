@@ -26,6 +26,7 @@ public:
     void setShowHeartbeat(bool show);
     bool showsHeartbeat() const;
     QString errorText() const;
+    QString countText() const; // "showing X of Y" or "N rows"
 
 Q_SIGNALS:
     void filterChanged();
@@ -43,5 +44,6 @@ private:
     ElidingLabel *m_error;
     QToolButton *m_heartbeat;
     QTimer *m_debounce;
+    QTimer *m_countLater; // rows hidden by the filter still count: at most 4 updates a second
     quint32 m_kinds = MessageLogModel::Filter::AllKinds;
 };

@@ -78,8 +78,7 @@ HeartbeatPanel::HeartbeatPanel(QWidget *parent)
     connect(m_pong, &QComboBox::currentIndexChanged, this, changed);
     connect(m_pongDelay, &QSpinBox::valueChanged, this, changed);
     connect(m_pingNow, &QPushButton::clicked, this, &HeartbeatPanel::pingRequested);
-    connect(m_makeDefault, &QPushButton::clicked, this,
-        [this] { AppSettings::setHeartbeatDefaults(settings()); });
+    connect(m_makeDefault, &QPushButton::clicked, this, &HeartbeatPanel::makeDefault);
 
     auto *form = new QFormLayout;
     auto *top = new QHBoxLayout;
@@ -189,4 +188,9 @@ void HeartbeatPanel::refresh(qint64 nowUs)
     }
     m_stats->setText(m_tracker ? m_tracker->statsText() : tr("RTT: no measurements yet"));
     m_chart->setData(m_tracker, nowUs);
+}
+
+void HeartbeatPanel::makeDefault() const
+{
+    AppSettings::setHeartbeatDefaults(settings());
 }

@@ -38,6 +38,8 @@ public:
     QString stallText() const;
     QString statsText() const;
     const RttSeries &series() const;
+    // "Use as default for new tabs": these settings become what every new tab starts with.
+    void makeDefault() const;
 
 Q_SIGNALS:
     void settingsChanged(const HeartbeatSettings &settings);

@@ -31,6 +31,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
@@ -42,6 +43,7 @@
 #include <QSvgRenderer>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTextEdit>
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
@@ -130,8 +132,12 @@ void MainWindow::createMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     add(
-        edit, "copyRows", tr("&Copy Payloads"), {},
+        edit, "copyRows", tr("&Copy Payloads"), QKeySequence::Copy,
         [logPane] {
+            // Editable text fields take Ctrl+C themselves (ShortcutOverride); read-only text
+            // (the message detail, the handshake) does not, so it is served here.
+            if (copyFocusedText())
+                return;
             if (TrafficLogPane *p = logPane())
                 p->view()->copySelection();
         },
@@ -161,6 +167,24 @@ void MainWindow::createMenus()
                 p->composer()->formatJson();
         },
         &m_pageActions);
+    // The composer's saved messages (also behind its Saved button).
+    QMenu *saved = edit->addMenu(tr("Saved &Messages"));
+    saved->menuAction()->setObjectName(QStringLiteral("savedMessages"));
+    m_pageActions << saved->menuAction();
+    const auto onComposer = [page](auto call) {
+        return [page, call] {
+            if (ConnectionPage *p = page())
+                call(p->composer());
+        };
+    };
+    add(saved, "insertSaved", tr("&Insert the Saved Message"), {},
+        onComposer([](Composer *c) { c->insertSaved(false); }));
+    add(saved, "sendSaved", tr("&Send the Saved Message"), {},
+        onComposer([](Composer *c) { c->insertSaved(true); }));
+    add(saved, "saveMessage", tr("Save the &Editor's Message\u2026"), {},
+        onComposer([](Composer *c) { c->saveCurrent(); }));
+    add(saved, "deleteSaved", tr("&Delete the Saved Message"), {},
+        onComposer([](Composer *c) { c->deleteSaved(); }));
 
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
     add(
@@ -187,7 +211,7 @@ void MainWindow::createMenus()
         },
         &m_pageActions);
     add(
-        connection, "pingNow", tr("&Ping Now"), {},
+        connection, "pingNow", tr("Ping &Now"), {},
         [page] {
             if (ConnectionPage *p = page())
                 p->presenter()->pingNow();
@@ -204,6 +228,14 @@ void MainWindow::createMenus()
             }
         },
         &m_pageActions);
+    add(
+        connection, "useHeartbeatAsDefault",
+        tr("Use the Heartbeat Settings as De&fault for New Tabs"), {},
+        [page] {
+            if (ConnectionPage *p = page())
+                p->heartbeatPanel()->makeDefault();
+        },
+        &m_pageActions);
     connection->addSeparator();
     add(
         connection, "replay", tr("Re&play Recording\u2026"), {},
@@ -212,6 +244,13 @@ void MainWindow::createMenus()
                 r->askReplay();
         },
         &m_recordingActions);
+    add(
+        connection, "stopReplay", tr("St&op Replay"), {},
+        [page] {
+            if (ConnectionPage *p = page())
+                p->stopReplay();
+        },
+        &m_pageActions);
     add(
         connection, "testRecording", tr("&Test Against Server\u2026"),
         QKeySequence(Qt::CTRL | Qt::Key_E),
@@ -316,7 +355,7 @@ void MainWindow::createMenus()
                 p->requestClear();
         },
         &m_liveLogActions);
-    QMenu *panels = view->addMenu(tr("Side &Panel"));
+    QMenu *panels = view->addMenu(tr("S&ide Panel"));
     const char *panelNames[] = {"panelMessage", "panelHeartbeat", "panelRequest", "panelHandshake",
         "panelScript", "panelTests"};
     const QString panelTitles[] = {tr("&Message"), tr("&Heartbeat"), tr("&Request"),
@@ -390,13 +429,13 @@ void MainWindow::createMenus()
         [](ProxyPage *p) { p->askCutInNextMessage(); });
     onProxy("closeClientSide", tr("Close the Cli&ent Side\u2026"), {},
         [](ProxyPage *p) { p->askCloseSide(ProxySide::Client); });
-    onProxy("closeServerSide", tr("Close the Se&rver Side\u2026"), {},
+    onProxy("closeServerSide", tr("Close the Ser&ver Side\u2026"), {},
         [](ProxyPage *p) { p->askCloseSide(ProxySide::Server); });
     proxyMenu->addSeparator();
     for (const auto &[name, text, side] :
         {std::tuple {"interceptClient", tr("&Intercept Client \u2192 Server"), ProxySide::Client},
             std::tuple {
-                "interceptServer", tr("Intercept Server \u2192 Client"), ProxySide::Server}}) {
+                "interceptServer", tr("Interce&pt Server \u2192 Client"), ProxySide::Server}}) {
         QAction *a = add(
             proxyMenu, name, text, {},
             [proxy, side = side](bool on) {
@@ -408,7 +447,7 @@ void MainWindow::createMenus()
     }
     onProxy("forwardHeld", tr("F&orward Held Message"), QKeySequence(Qt::Key_F8),
         [](ProxyPage *p) { p->forwardHeld(); });
-    onProxy("forwardEdited", tr("Forward &Edited Message"), QKeySequence(Qt::CTRL | Qt::Key_F8),
+    onProxy("forwardEdited", tr("Forward Edi&ted Message"), QKeySequence(Qt::CTRL | Qt::Key_F8),
         [](ProxyPage *p) { p->forwardEdited(); });
     onProxy("dropHeld", tr("&Drop Held Message"), QKeySequence(Qt::SHIFT | Qt::Key_F8),
         [](ProxyPage *p) { p->dropHeld(); });
@@ -417,7 +456,7 @@ void MainWindow::createMenus()
     onProxy("recordPair", tr("&Record Pair\u2026 / Stop Recording"), {},
         [](ProxyPage *p) { p->toggleRecording(); });
     onProxy(
-        "clearEndedPairs", tr("Forget Ended &Pairs"), {}, [](ProxyPage *p) { p->clearEnded(); });
+        "clearEndedPairs", tr("For&get Ended Pairs"), {}, [](ProxyPage *p) { p->clearEnded(); });
 
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
     add(tools, "demo", tr("Open &Demo Server Connections"), {}, [this] { startDemo(); });
@@ -507,6 +546,14 @@ void MainWindow::updateActions()
         send->setEnabled(isPage && currentPage()->state() == ConnectionState::Open);
     if (QAction *ping = action(QStringLiteral("pingNow")))
         ping->setEnabled(isPage && currentPage()->state() == ConnectionState::Open);
+    if (QAction *stop = action(QStringLiteral("stopReplay")))
+        stop->setEnabled(isPage && currentPage()->presenter()->isReplaying());
+    const bool chosen = isPage && currentPage()->composer()->hasSavedChoice();
+    for (const char *name : {"insertSaved", "deleteSaved"})
+        action(QLatin1String(name))->setEnabled(chosen);
+    action(QStringLiteral("sendSaved"))
+        ->setEnabled(chosen && currentPage()->state() == ConnectionState::Open);
+    action(QStringLiteral("saveMessage"))->setEnabled(isPage);
 }
 
 void MainWindow::updateRecentRecordings()
@@ -629,7 +676,7 @@ RecordingPage *MainWindow::openRecording(const QString &path)
     connect(page, &RecordingPage::replayRequested, this,
         [this](const ConnectionSettings &settings, const ReplayPlan &plan) {
             ConnectionSettings s = settings;
-            s.heartbeat = ConnectionSettings().heartbeat;
+            s.heartbeat = AppSettings::heartbeatDefaults(); // as for every new tab
             newConnection(s, false)->replay(plan);
         });
     addTab(page, QFileInfo(path).fileName());
@@ -811,19 +858,33 @@ bool MainWindow::startDemo()
     }
     ConnectionSettings ticker = AppSettings::newConnectionDefaults();
     ticker.url = m_demo->url(QStringLiteral("/ticker?rate=5"));
-    ticker.heartbeat.intervalMs = 1000;
-    ticker.heartbeat.timeoutMs = 3000;
     ConnectionPage *tickerPage = newConnection(ticker, true);
     ConnectionSettings echo = AppSettings::newConnectionDefaults();
     echo.url = m_demo->url(QStringLiteral("/echo"));
-    echo.heartbeat.intervalMs = 1000;
-    echo.heartbeat.timeoutMs = 3000;
     newConnection(echo, true);
     m_tabs->setCurrentWidget(tickerPage);
     statusBar()->showMessage(tr("Demo server on %1: %2")
                                  .arg(m_demo->url(QString()).toString(),
                                      DemoServer::endpoints().join(QStringLiteral("  "))));
     return true;
+}
+
+bool MainWindow::copyFocusedText()
+{
+    QWidget *focus = QApplication::focusWidget();
+    if (auto *plain = qobject_cast<QPlainTextEdit *>(focus)) {
+        plain->copy();
+        return true;
+    }
+    if (auto *rich = qobject_cast<QTextEdit *>(focus)) {
+        rich->copy();
+        return true;
+    }
+    if (auto *line = qobject_cast<QLineEdit *>(focus)) {
+        line->copy();
+        return true;
+    }
+    return false;
 }
 
 QIcon MainWindow::applicationIcon()

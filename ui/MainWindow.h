@@ -79,6 +79,8 @@ private:
     void updateTab(ConnectionPage *page);
     int addTab(QWidget *page, const QString &title);
     void shutdown();
+    // Ctrl+C in a text widget that does not claim it (read-only text): copies its selection.
+    static bool copyFocusedText();
 
     QTabWidget *m_tabs;
     ConnectionManager *m_manager;

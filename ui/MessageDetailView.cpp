@@ -5,6 +5,7 @@
 #include "MessageLogModel.h"
 #include "PayloadFormat.h"
 #include "Theme.h"
+#include "Units.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -175,7 +176,7 @@ void MessageDetailView::render()
     facts << tr("%1 s").arg(e.timeUs / 1e6, 0, 'f', 6)
           << QDateTime::fromMSecsSinceEpoch(m_wallMs).toString(
                  QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-    m_header->setText(facts.join(QStringLiteral("  \u00b7  ")));
+    m_header->setText(Units::joinFacts(facts, QStringLiteral("  \u00b7  ")));
     m_header->setToolTip(m_header->text());
 
     QByteArray shownBytes;

@@ -10,6 +10,7 @@
 #include "RecordingReader.h"
 #include "TrafficLogPane.h"
 #include "TrafficLogView.h"
+#include "Units.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -231,18 +232,17 @@ void RecordingPage::updateInfo()
         firstUs = m_batches.first().events.first().timeUs;
         lastUs = m_batches.last().events.last().timeUs;
     }
-    m_info->setText(tr("<b>%1</b><br>%2 \u00b7 recorded %3 \u00b7 %4 s \u00b7 %L5 events \u00b7 in "
-                       "%L6 msgs (%7) \u00b7 out %L8 msgs (%9)")
+    const QStringList facts {m_header.url.toString().toHtmlEscaped(),
+        tr("recorded %1")
+            .arg(QDateTime::fromMSecsSinceEpoch(m_header.startWallMs)
+                     .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
+        tr("%1 s").arg((lastUs - firstUs) / 1e6, 0, 'f', 3),
+        tr("%L1 events").arg(m_model->totalRows()),
+        tr("in %L1 msgs (%2)").arg(st.messagesIn).arg(MessageLogModel::formatSize(st.bytesIn)),
+        tr("out %L1 msgs (%2)").arg(st.messagesOut).arg(MessageLogModel::formatSize(st.bytesOut))};
+    m_info->setText(QStringLiteral("<b>%1</b><br>%2")
                         .arg(QFileInfo(m_name).fileName().toHtmlEscaped(),
-                            m_header.url.toString().toHtmlEscaped(),
-                            QDateTime::fromMSecsSinceEpoch(m_header.startWallMs)
-                                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
-                        .arg((lastUs - firstUs) / 1e6, 0, 'f', 3)
-                        .arg(m_model->totalRows())
-                        .arg(st.messagesIn)
-                        .arg(MessageLogModel::formatSize(st.bytesIn))
-                        .arg(st.messagesOut)
-                        .arg(MessageLogModel::formatSize(st.bytesOut)));
+                            Units::joinFacts(facts, QStringLiteral(" \u00b7 "))));
 }
 
 ReplayPlan RecordingPage::replayPlan(bool selectedOnly) const
@@ -260,7 +260,7 @@ void RecordingPage::askReplay()
 {
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Replay to a server"));
-    auto *url = new QLineEdit(m_header.url.toString(), &dialog);
+    QLineEdit *url = serverField(m_header.url.toString(), &dialog);
     auto *speed = new QComboBox(&dialog);
     for (double factor : {0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0})
         speed->addItem(QStringLiteral("%1\u00d7").arg(factor), factor);
@@ -302,6 +302,11 @@ bool RecordingPage::settingsFor(
     settings->url = ConnectionSettings::parseUrl(url, error);
     if (!settings->url.isValid())
         return false;
+    if (SecretRedaction::isRedacted(settings->url)) {
+        *error = tr("The recorded URL had its secrets redacted: type the server's real URL in "
+                    "the Server field.");
+        return false;
+    }
     settings->subprotocols = m_header.offeredSubprotocols;
     for (const HttpHeader &h : m_header.requestHeaders) {
         QString ignored; // a redacted secret, or a header the handshake sets itself: leave it out
@@ -311,14 +316,26 @@ bool RecordingPage::settingsFor(
     return true;
 }
 
+QLineEdit *RecordingPage::serverField(const QString &url, QWidget *dialog)
+{
+    auto *field = new QLineEdit(url, dialog);
+    field->setAccessibleName(tr("Server"));
+    // Wide enough for the whole URL (up to 80 characters), never narrower than 40.
+    const QFontMetrics metrics = field->fontMetrics();
+    const int chars = metrics.averageCharWidth();
+    field->setMinimumWidth(
+        qBound(40 * chars, metrics.horizontalAdvance(url) + 2 * chars, 80 * chars));
+    return field;
+}
+
 void RecordingPage::askTest()
 {
     if (isTesting())
         return;
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Test a server against this recording"));
-    auto *url = new QLineEdit(m_testUrl.isEmpty() ? m_header.url.toString() : m_testUrl, &dialog);
-    url->setAccessibleName(tr("Server"));
+    QLineEdit *url
+        = serverField(m_testUrl.isEmpty() ? m_header.url.toString() : m_testUrl, &dialog);
     auto *ignore = new QLineEdit(&dialog);
     ignore->setAccessibleName(tr("Ignore"));
     ignore->setPlaceholderText(tr("/ts /items/*/id"));

@@ -15,6 +15,7 @@
 class ConnectionHandle;
 class MessageDetailView;
 class QLabel;
+class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
@@ -79,8 +80,10 @@ private:
     void updateInfo();
     void updateServing();
     // The recorded URL's settings for another URL: subprotocols and headers as recorded, secrets
-    // that were redacted left out.
+    // that were redacted left out; refused for a URL that still holds a redaction placeholder.
     bool settingsFor(const QString &url, ConnectionSettings *settings, QString *error) const;
+    // The Server field of the Replay and Test dialogs, wide enough to show a URL.
+    static QLineEdit *serverField(const QString &url, QWidget *dialog);
     void onTestEvents(const TrafficBatch &batch);
     void finishTest();
     void applyVerdicts(const QList<RecordingTest::StepResult> &results);

@@ -74,12 +74,18 @@ protected:
                 style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
                 const QRect r = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, opt.widget)
                                     .adjusted(3, 0, -3, 0);
-                QTextLayout layout(text, opt.font);
+                // Cut with "…" like every other row; the marks stop where the text does.
+                const QString shown
+                    = QFontMetrics(opt.font).elidedText(text, opt.textElideMode, r.width());
+                const qsizetype kept = shown == text ? text.size() : shown.size() - 1;
+                QTextLayout layout(shown, opt.font);
                 QList<QTextLayout::FormatRange> formats;
                 for (const auto &[start, length] : matches) {
+                    if (start >= kept)
+                        continue;
                     QTextLayout::FormatRange range;
                     range.start = start;
-                    range.length = length;
+                    range.length = int(qMin<qsizetype>(length, kept - start));
                     range.format.setBackground(
                         Theme::color(Theme::Role::MatchBackground, opt.palette));
                     range.format.setForeground(opt.palette.color(QPalette::Text));

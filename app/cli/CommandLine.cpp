@@ -12,6 +12,7 @@
 #include "RecordingReader.h"
 #include "ScriptOptions.h"
 #include "ScriptTestReport.h"
+#include "SecretRedaction.h"
 #include "ShowCommand.h"
 #include "SignalWatcher.h"
 #include "TerminalText.h"
@@ -128,6 +129,12 @@ bool targetUrl(const QCommandLineParser &parser, const RecordingReader &reader, 
         return true;
     if (!reader.header().url.isValid()) {
         *error = QStringLiteral("%1 records no valid URL: give one with --to URL").arg(file);
+        return false;
+    }
+    if (SecretRedaction::isRedacted(reader.header().url)) {
+        *error = QStringLiteral(
+            "%1 recorded its URL with the secrets redacted: give the server with --to URL")
+                     .arg(file);
         return false;
     }
     *url = reader.header().url.toString();
@@ -396,7 +403,7 @@ int runServe(const QStringList &arguments)
         print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
         return ExitStatus::FileError;
     }
-    return status == ExitStatus::Ok && !tests.ok() ? int(ExitStatus::ScriptFailed) : status;
+    return tests.exitStatus(status);
 }
 
 int runProxy(const QStringList &arguments)

@@ -78,7 +78,7 @@ QList<CommandSpec> makeSpecs()
                 QStringLiteral("SEC")),
         } + connection});
     specs.append({QStringLiteral("test"),
-        QStringLiteral("FILE --to URL [--ignore POINTER]... [--ignore-file FILE] [--unordered] "
+        QStringLiteral("FILE [--to URL] [--ignore POINTER]... [--ignore-file FILE] [--unordered] "
                        "[--timeout SEC] [--speed X | --max] [--junit FILE] [options]"),
         QStringLiteral("Checks a server against a recording: replays the client messages and\n"
                        "compares each server message with the recorded one; exits 1 on a "
@@ -135,7 +135,8 @@ QList<CommandSpec> makeSpecs()
             "on, then clients as they come and go,\nscript errors, log() lines and test() "
             "results on stderr; Ctrl+C stops it (exit status 8\nif a test failed)."),
         {{QStringLiteral("FILE"),
-            QStringLiteral("A Sockscope recording (optional with --script or --rules).")}},
+            QStringLiteral("A Sockscope recording (optional with --script or --rules)."),
+            QStringLiteral("[FILE]")}},
         script + QList<QCommandLineOption> {ScriptOptions::rulesOption()}
             + QList<QCommandLineOption> {
                 QCommandLineOption(QStringLiteral("port"),
@@ -277,7 +278,7 @@ void CommandSpec::setUp(QCommandLineParser &parser) const
 {
     parser.setApplicationDescription(description);
     for (const Positional &p : positionals)
-        parser.addPositionalArgument(p.name, p.description);
+        parser.addPositionalArgument(p.name, p.description, p.syntax);
     parser.addOptions(options);
     parser.addOption(helpOption());
 }

@@ -15,6 +15,7 @@ struct CommandSpec
     {
         QString name;
         QString description;
+        QString syntax = {}; // as the usage line shows it, "[FILE]" when optional; name if empty
     };
 
     QString name; // "record"

@@ -145,7 +145,7 @@ int ConnectCommand::finishScript(int status)
         writeErr(QStringLiteral("! %1").arg(error));
         return ExitStatus::FileError;
     }
-    return status == ExitStatus::Ok && !m_tests.ok() ? int(ExitStatus::ScriptFailed) : status;
+    return m_tests.exitStatus(status);
 }
 
 int ConnectCommand::finishRecording(int status)
@@ -201,8 +201,14 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
 {
     if (m_recorder && !m_recordingFailed)
         m_recorder->record(batch);
-    if (!m_script.isEmpty())
+    if (!m_script.isEmpty()) {
+        const bool loaded = !m_tests.loadFailed();
         m_tests.add(batch);
+        if (loaded && m_tests.loadFailed()) { // it loaded when checked, not now: end at once
+            closeOrCancel();
+            m_forceExit.start(ForceExitMs);
+        }
+    }
     QByteArray out;
     // Escaping needs room for the worst case of a line while it is written.
     out.reserve(batch.payloads.size() + batch.events.size() * 4

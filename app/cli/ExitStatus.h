@@ -9,13 +9,13 @@ enum : int {
     Ok = 0, // closed normally: by us, or by the server with 1000 or 1001
     ConnectFailed = 1, // refused, unreachable, TLS failure, upgrade rejected (e.g. HTTP 302);
                        // or an input file with nothing usable in it
-    Usage = 2, // bad arguments, a malformed URL or header
+    Usage = 2, // bad arguments, a malformed URL or header, a --script that cannot be loaded
     Timeout = 3, // no connection within the connect timeout
     AbnormalClose = 4, // dropped without a close frame, or closed with any other code
     HeartbeatClose = 5, // closed because pongs stopped (--on-ping-timeout close)
     FileError = 6, // an output file could not be written (record -o, convert OUT), disk full
     Skipped = 7, // convert: the input was read, but parts of it were skipped (each reported)
-    ScriptFailed = 8, // --script: a test() failed, or the script could not be loaded
+    ScriptFailed = 8, // --script: a test() failed
     Interrupted = 130, // Ctrl+C or SIGTERM before the connection was open
 };
 
@@ -51,13 +51,13 @@ inline const char *helpText()
            "       show, convert: the input was read\n"
            "  1    could not connect: refused, unreachable, TLS failure, upgrade rejected;\n"
            "       or nothing usable could be read from the input file\n"
-           "  2    bad arguments, URL or header\n"
+           "  2    bad arguments, URL or header; a --script that cannot be read or loaded\n"
            "  3    connect timeout\n"
            "  4    abnormal close: dropped without a close frame, or another close code\n"
            "  5    closed because the server stopped answering pings\n"
            "  6    an output file could not be written (record -o, convert OUT, disk full)\n"
            "  7    convert: the input was read, but parts of it were skipped\n"
-           "  8    --script: a test() failed or the script could not be loaded\n"
+           "  8    --script: a test() failed\n"
            "  130  interrupted (Ctrl+C, SIGTERM) before the connection was open\n";
 }
 

@@ -1,10 +1,41 @@
 #include "ScriptOptions.h"
 
 #include "ConnectOptions.h"
+#include "ScriptHost.h"
 
 #include <QCommandLineParser>
 
 namespace ScriptOptions {
+
+namespace {
+
+// Takes what a trial load of the script says: only why it could not be loaded.
+class LoadProbe final : public ScriptHost::Connection
+{
+public:
+    void scriptSend(bool, const QByteArray &) override { }
+    void scriptClose(quint16, const QString &) override { }
+    void scriptOutput(
+        TrafficEvent::ScriptNote note, const QString &text, int line, const QString &) override
+    {
+        if (note == TrafficEvent::ScriptNote::LoadFailed && m_problem.isEmpty()) {
+            m_problem = text;
+            m_line = line;
+        }
+    }
+    // "FILE:LINE: message", or "FILE: message" when no line is known.
+    QString problem(const QString &file) const
+    {
+        return m_line > 0 ? QStringLiteral("%1:%2: %3").arg(file).arg(m_line).arg(m_problem)
+                          : QStringLiteral("%1: %2").arg(file, m_problem);
+    }
+
+private:
+    QString m_problem;
+    int m_line = 0;
+};
+
+} // namespace
 
 QList<QCommandLineOption> options()
 {
@@ -56,6 +87,14 @@ bool read(const QCommandLineParser &parser, ScriptSource *source, QString *error
     if (!ScriptSource::read(path, source, error))
         return false;
     source->budgetMs = budgetMs;
+    // Loaded once here, with nothing connected, so a script that cannot be loaded (a syntax
+    // error, a throw or an endless loop at its top level) ends the command before it starts.
+    LoadProbe probe;
+    if (!ScriptHost(*source, &probe).load()) {
+        *error = probe.problem(path);
+        *source = {};
+        return false;
+    }
     return true;
 }
 

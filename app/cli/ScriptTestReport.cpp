@@ -1,5 +1,7 @@
 #include "ScriptTestReport.h"
 
+#include "ExitStatus.h"
+
 #include <cstdio>
 
 using Note = TrafficEvent::ScriptNote;
@@ -55,6 +57,14 @@ void ScriptTestReport::add(const TrafficBatch &batch)
         m_lastUs = e.timeUs;
         m_suite.cases.append(c);
     }
+}
+
+int ScriptTestReport::exitStatus(int sessionStatus) const
+{
+    if (m_loadFailed)
+        return ExitStatus::Usage;
+    return sessionStatus == ExitStatus::Ok && m_failed > 0 ? int(ExitStatus::ScriptFailed)
+                                                           : sessionStatus;
 }
 
 QString ScriptTestReport::summary() const

@@ -19,6 +19,9 @@ public:
     int failed() const { return m_failed; }
     bool loadFailed() const { return m_loadFailed; }
     bool ok() const { return m_failed == 0 && !m_loadFailed; }
+    // The command's exit status, given the session's: a script that could not be loaded is bad
+    // input (2), a failed test() is 8 when the session itself ended well.
+    int exitStatus(int sessionStatus) const;
     // "3 tests: 2 passed, 1 failed" (empty when no test ran and the script loaded).
     QString summary() const;
     bool writeJUnit(const QString &path, QString *error) const;

@@ -41,11 +41,13 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileDialog>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -62,6 +64,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QTextCursor>
 #include <QTextLayout>
 #include <QTimer>
 #include <QToolButton>
@@ -127,23 +130,55 @@ double contrast(const QColor &a, const QColor &b)
     return (qMax(la, lb) + 0.05) / (qMin(la, lb) + 0.05);
 }
 
-QString writeRecording(const QString &path)
+// A recording of these events at path: an open, then the messages given.
+QString writeRecording(const QString &path, const QList<TrafficEvent> &messages)
 {
     RecordingHeader header;
     header.app = QStringLiteral("test");
     header.url = QUrl(QStringLiteral("ws://127.0.0.1:9/rec"));
     header.startWallMs = 1'795'000'000'000;
     TrafficBatch batch;
-    batch.events << HandMade::event(Kind::Open, 100)
-                 << HandMade::text(QStringLiteral("{\"n\":1}"), Direction::Outgoing, 1000)
-                 << HandMade::text(
-                        QStringLiteral("{\"n\":1,\"ok\":true}"), Direction::Incoming, 2000);
+    batch.events << HandMade::event(Kind::Open, 100) << messages;
     QByteArray file = RecordingFormat::headerLine(header);
     RecordingFormat::appendEventLines(batch, file);
     QFile out(path);
     out.open(QIODevice::WriteOnly);
     out.write(file);
     return path;
+}
+
+QString writeRecording(const QString &path)
+{
+    return writeRecording(path,
+        {HandMade::text(QStringLiteral("{\"n\":1}"), Direction::Outgoing, 1000),
+            HandMade::text(QStringLiteral("{\"n\":1,\"ok\":true}"), Direction::Incoming, 2000)});
+}
+
+// A menu item's text as a person reads it: without the accelerator's "&".
+QString plainText(const QAction *a)
+{
+    return a->text().remove(QLatin1Char('&'));
+}
+
+// The accelerator of a menu item's text ("Re&play" -> 'p'), or 0.
+QChar accelerator(const QString &text)
+{
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text.at(i) == QLatin1Char('&')) {
+            if (text.at(i + 1) != QLatin1Char('&'))
+                return text.at(i + 1).toLower();
+            ++i;
+        }
+    }
+    return {};
+}
+
+// A recording whose two client messages are 30 s apart: a replay of it runs until stopped.
+QString writeSlowRecording(const QString &path)
+{
+    return writeRecording(path,
+        {HandMade::text(QStringLiteral("first"), Direction::Outgoing, 1000),
+            HandMade::text(QStringLiteral("second"), Direction::Outgoing, 30'000'000)});
 }
 
 } // namespace
@@ -181,6 +216,12 @@ private Q_SLOTS:
     void quitWithConnectionsInEveryState();
     void processExitsWhenTheWindowIsClosed();
     void aboutNamesVersionQtLicenceAndLink();
+    void theReadmeListsEveryMenuAsTheWindowHasIt();
+    void noTwoItemsOfAMenuShareAnAcceleratorOrAShortcut();
+    void ctrlCCopiesTheFocusedTextOrTheSelectedPayloads();
+    void theDemoAndAReplayStartWithTheSavedHeartbeatDefaults();
+    void savedMessagesAndStopReplayAreInTheMenus();
+    void theRowCountGrowsWhileTheFilterHidesEveryRow();
 
 private:
     ConnectionPage *openEcho(MainWindow &window);
@@ -494,7 +535,8 @@ void TestMainWindow::hugeTextOpensAtOnce()
     MessageDetailView *detail = page->detailView();
     QCOMPARE(detail->displayedText().size(), MessageDetailView::TextChunkChars);
     QVERIFY(detail->hasMore());
-    QVERIFY(detail->headerText().contains(QLatin1String("100,000,000 bytes")));
+    // Each fact of the header is kept whole when it wraps: a no-break space inside it.
+    QVERIFY(detail->headerText().contains(QStringLiteral("100,000,000\u00a0bytes")));
     QTRY_VERIFY(loopRan);
 }
 
@@ -609,10 +651,12 @@ void TestMainWindow::menusOfferEveryActionTheReadmeNames()
         {"filter", QKeySequence(Qt::CTRL | Qt::Key_F)},
         {"clearLog", QKeySequence(Qt::CTRL | Qt::Key_K)},
         {"focusUrl", QKeySequence(Qt::CTRL | Qt::Key_L)}, {"wallClock", {}}, {"pauseLog", {}},
-        {"demo", {}}, {"copyRows", {}}, {"copyRowsAsJson", {}}, {"savePayload", {}},
-        {"formatJson", {}}, {"pingNow", {}}, {"record", {}}, {"replay", {}}, {"serveMock", {}},
-        {"showPings", {}}, {"toggleConnection", QKeySequence(Qt::CTRL | Qt::Key_D)},
-        {"themedark", {}}, {"themelight", {}}, {"themesystem", {}}, {"recentRecordings", {}},
+        {"demo", {}}, {"copyRows", QKeySequence(QKeySequence::Copy)}, {"copyRowsAsJson", {}},
+        {"savePayload", {}}, {"formatJson", {}}, {"pingNow", {}}, {"record", {}}, {"replay", {}},
+        {"stopReplay", {}}, {"serveMock", {}}, {"useHeartbeatAsDefault", {}}, {"insertSaved", {}},
+        {"sendSaved", {}}, {"saveMessage", {}}, {"deleteSaved", {}}, {"showPings", {}},
+        {"toggleConnection", QKeySequence(Qt::CTRL | Qt::Key_D)}, {"themedark", {}},
+        {"themelight", {}}, {"themesystem", {}}, {"recentRecordings", {}},
         {"newProxy", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N)}, {"proxyFaults", {}},
         {"interceptClient", {}}, {"interceptServer", {}}, {"forwardHeld", QKeySequence(Qt::Key_F8)},
         {"forwardEdited", QKeySequence(Qt::CTRL | Qt::Key_F8)},
@@ -1114,4 +1158,279 @@ void TestMainWindow::recordingShowsADotTheNameAndTheSize()
 }
 
 QTEST_MAIN(TestMainWindow)
+void TestMainWindow::theReadmeListsEveryMenuAsTheWindowHasIt()
+{
+    MainWindow window;
+    QFile readme(QStringLiteral(SOCKSCOPE_PEERS_DIR "/../../README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    QString text = QString::fromUtf8(readme.readAll());
+    const qsizetype start = text.indexOf(QLatin1String("Every action is in a menu"));
+    QVERIFY(start >= 0);
+    text = text.mid(start, text.indexOf(QLatin1String("\n\n"), start) - start);
+    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    // "Menu (Item Shortcut, Item, Submenu: Item Shortcut / Item, ...); Menu (...)"
+    static const QRegularExpression menuList(QStringLiteral("([A-Z][a-z]+) \\(([^()]*)\\)[;.]"));
+    static const QRegularExpression shortcut(
+        QStringLiteral("^(.*?)((?: (?:Ctrl|Shift|Alt)\\+\\S+)| F\\d+| Shift\\+F\\d+)?$"));
+    // Compares an item and its shortcut with what the README says of it ("Filter Ctrl+F").
+    auto compareItem = [](QAction *a, const QString &said) {
+        const QRegularExpressionMatch m = shortcut.match(said.trimmed());
+        QCOMPARE(m.captured(1), plainText(a));
+        QCOMPARE(QKeySequence::fromString(m.captured(2).trimmed(), QKeySequence::PortableText),
+            a->shortcut());
+    };
+    QStringList menus;
+    auto it = menuList.globalMatch(text);
+    for (QAction *menu : window.menuBar()->actions()) {
+        menus << plainText(menu);
+        QVERIFY2(it.hasNext(), qPrintable(plainText(menu)));
+        const QRegularExpressionMatch m = it.next();
+        QCOMPARE(m.captured(1), plainText(menu));
+        if (m.captured(2) == QLatin1String("below"))
+            continue; // the proxy's items are described with the proxy
+        const QStringList said = m.captured(2).split(QStringLiteral(", "));
+        const QList<QAction *> items = menu->menu()->actions();
+        QList<QAction *> shown;
+        for (QAction *a : items) {
+            if (!a->isSeparator())
+                shown << a;
+        }
+        QCOMPARE(said.size(), shown.size());
+        for (int i = 0; i < said.size(); ++i) {
+            QAction *a = shown.at(i);
+            if (!a->menu() || a->objectName() == QLatin1String("recentRecordings")) {
+                compareItem(a, said.at(i));
+                continue;
+            }
+            // "Submenu: Item Shortcut / Item"
+            QCOMPARE(said.at(i).section(QStringLiteral(": "), 0, 0), plainText(a));
+            const QStringList subSaid
+                = said.at(i).section(QStringLiteral(": "), 1).split(QStringLiteral(" / "));
+            QCOMPARE(subSaid.size(), a->menu()->actions().size());
+            for (int j = 0; j < subSaid.size(); ++j)
+                compareItem(a->menu()->actions().at(j), subSaid.at(j));
+        }
+    }
+    QCOMPARE(menus,
+        QStringList({QStringLiteral("File"), QStringLiteral("Edit"), QStringLiteral("Connection"),
+            QStringLiteral("Script"), QStringLiteral("View"), QStringLiteral("Proxy"),
+            QStringLiteral("Tools"), QStringLiteral("Help")}));
+}
+
+void TestMainWindow::noTwoItemsOfAMenuShareAnAcceleratorOrAShortcut()
+{
+    MainWindow window;
+    window.show();
+    QHash<QKeySequence, QString> shortcuts;
+    std::function<void(const QString &, const QList<QAction *> &)> walk
+        = [&](const QString &where, const QList<QAction *> &actions) {
+              QHash<QChar, QString> keys;
+              for (QAction *a : actions) {
+                  if (a->isSeparator())
+                      continue;
+                  const QString name = where + QStringLiteral(" \u2192 ") + plainText(a);
+                  const QChar key = accelerator(a->text());
+                  QVERIFY2(!key.isNull(), qPrintable(name + QStringLiteral(" has no accelerator")));
+                  QVERIFY2(!keys.contains(key),
+                      qPrintable(
+                          QStringLiteral("%1 and %2 share &%3").arg(keys.value(key), name, key)));
+                  keys.insert(key, name);
+                  if (!a->shortcut().isEmpty()) {
+                      QVERIFY2(!shortcuts.contains(a->shortcut()),
+                          qPrintable(QStringLiteral("%1 and %2 share %3")
+                                         .arg(shortcuts.value(a->shortcut()), name,
+                                             a->shortcut().toString())));
+                      shortcuts.insert(a->shortcut(), name);
+                  }
+                  if (a->menu() && a->objectName() != QLatin1String("recentRecordings"))
+                      walk(name, a->menu()->actions());
+              }
+          };
+    walk(QStringLiteral("the menu bar"), window.menuBar()->actions());
+    QVERIFY(shortcuts.size() >= 25);
+}
+
+void TestMainWindow::ctrlCCopiesTheFocusedTextOrTheSelectedPayloads()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    // The menu shows the standard shortcut.
+    QCOMPARE(
+        window.action(QStringLiteral("copyRows"))->shortcut(), QKeySequence(QKeySequence::Copy));
+    ConnectionPage *page = window.newConnection();
+    TrafficBatch batch;
+    batch.events << HandMade::event(Kind::Open, 3)
+                 << HandMade::text(QStringLiteral("one"), Direction::Incoming, 10)
+                 << HandMade::text(QStringLiteral("two"), Direction::Incoming, 11);
+    page->presenter()->ingest(batch);
+    page->logModel()->commitPending();
+
+    const int rows = page->logModel()->rowCount();
+    // In the filter field, Ctrl+C copies the field's selected text.
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QLineEdit *search = qobject_cast<QLineEdit *>(QApplication::focusWidget());
+    QVERIFY(search);
+    QTest::keyClicks(search, QStringLiteral("tw"));
+    search->selectAll();
+    QTest::keyClick(search, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("tw"));
+    search->clear();
+    QTRY_COMPARE(page->logModel()->rowCount(), rows);
+
+    // In the log, the selected rows' payloads.
+    const int rowOne = lastRow(page->logModel(), Kind::Text, Direction::Incoming) - 1;
+    clickRow(page->logView(), rowOne);
+    clickRow(page->logView(), rowOne + 1, Qt::ShiftModifier);
+    QVERIFY(page->logView()->hasFocus());
+    QTest::keyClick(page->logView(), Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("one\ntwo"));
+
+    // In the read-only message text, what is selected there.
+    clickRow(page->logView(), rowOne);
+    QPlainTextEdit *shown = nullptr;
+    for (QPlainTextEdit *edit : page->detailView()->findChildren<QPlainTextEdit *>()) {
+        if (edit->isVisible() && edit->toPlainText() == QLatin1String("one"))
+            shown = edit;
+    }
+    QVERIFY(shown);
+    shown->setFocus();
+    QTextCursor cursor = shown->textCursor();
+    cursor.setPosition(1);
+    cursor.setPosition(3, QTextCursor::KeepAnchor);
+    shown->setTextCursor(cursor);
+    QTest::keyClick(shown, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("ne"));
+
+    // In the composer, its own selection.
+    page->composer()->setContent(QStringLiteral("typed"));
+    auto *editor = page->composer()->findChild<QPlainTextEdit *>();
+    QVERIFY(editor);
+    editor->setFocus();
+    editor->selectAll();
+    QTest::keyClick(editor, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("typed"));
+}
+
+void TestMainWindow::theDemoAndAReplayStartWithTheSavedHeartbeatDefaults()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_T, Qt::ControlModifier);
+    ConnectionPage *first = window.currentPage();
+    QVERIFY(first);
+    named<QSpinBox>(first->heartbeatPanel(), QStringLiteral("Ping interval"))->setValue(4321);
+    QTRY_COMPARE(first->heartbeatPanel()->settings().intervalMs, 4321);
+    window.action(QStringLiteral("useHeartbeatAsDefault"))->trigger(); // Connection menu
+    QCOMPARE(AppSettings::heartbeatDefaults().intervalMs, 4321);
+
+    // Tools → Open Demo Server Connections: both tabs start with the defaults.
+    window.action(QStringLiteral("demo"))->trigger();
+    QCOMPARE(window.pages().size(), 3);
+    for (ConnectionPage *page : {window.pages().at(1), window.pages().at(2)}) {
+        QCOMPARE(page->heartbeatPanel()->settings().intervalMs, 4321);
+        QCOMPARE(page->presenter()->settings().heartbeat.intervalMs, 4321);
+    }
+
+    // Connection → Replay Recording…: the replay's tab too.
+    QTemporaryDir dir;
+    window.openRecording(writeRecording(dir.filePath(QStringLiteral("r.jsonl"))));
+    QTRY_VERIFY(window.recordingPages().constFirst()->isLoaded());
+    whenDialogOpens([](QWidget *dialog) { clickButton(dialog, QStringLiteral("OK")); });
+    window.action(QStringLiteral("replay"))->trigger();
+    QTRY_COMPARE(window.pages().size(), 4);
+    QCOMPARE(window.pages().constLast()->presenter()->settings().heartbeat.intervalMs, 4321);
+}
+
+void TestMainWindow::savedMessagesAndStopReplayAreInTheMenus()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    ConnectionPage *page = openEcho(window);
+    QMenu *saved = window.action(QStringLiteral("savedMessages"))->menu();
+    QVERIFY(saved);
+    auto openMenu = [&] { Q_EMIT saved->aboutToShow(); }; // what opening Edit → Saved Messages does
+    openMenu();
+    QVERIFY(window.action(QStringLiteral("saveMessage"))->isEnabled());
+    QVERIFY(!window.action(QStringLiteral("insertSaved"))->isEnabled()); // nothing chosen yet
+
+    // Edit → Saved Messages → Save the Editor's Message… asks for a name.
+    page->composer()->setContent(QStringLiteral("hello saved"));
+    whenDialogOpens([](QWidget *dialog) {
+        dialog->findChild<QLineEdit *>()->setText(QStringLiteral("greeting"));
+        clickButton(dialog, QStringLiteral("OK"));
+    });
+    window.action(QStringLiteral("saveMessage"))->trigger();
+    QComboBox *list = nullptr;
+    for (QComboBox *box : page->composer()->findChildren<QComboBox *>()) {
+        if (box->placeholderText() == QLatin1String("Saved messages"))
+            list = box;
+    }
+    QVERIFY(list);
+    QTRY_COMPARE(list->count(), 1);
+    list->setCurrentIndex(0); // chosen in the composer's list
+    page->composer()->setContent(QString());
+    openMenu();
+    QVERIFY(window.action(QStringLiteral("insertSaved"))->isEnabled());
+    QVERIFY(window.action(QStringLiteral("sendSaved"))->isEnabled()); // open: it can be sent
+    window.action(QStringLiteral("insertSaved"))->trigger();
+    QCOMPARE(page->composer()->content(), QStringLiteral("hello saved"));
+    window.action(QStringLiteral("sendSaved"))->trigger();
+    QTRY_COMPARE(countRows(page->logModel(), Kind::Text, Direction::Incoming), 1);
+    window.action(QStringLiteral("deleteSaved"))->trigger();
+    QCOMPARE(list->count(), 0);
+
+    // Connection → Stop Replay, enabled while a replay runs.
+    openMenu();
+    QVERIFY(!window.action(QStringLiteral("stopReplay"))->isEnabled());
+    QTemporaryDir dir;
+    window.openRecording(writeSlowRecording(dir.filePath(QStringLiteral("slow.jsonl"))));
+    QTRY_VERIFY(window.recordingPages().constFirst()->isLoaded());
+    const QString echo = window.demoServer()->url(QStringLiteral("/echo")).toString();
+    whenDialogOpens([echo](QWidget *dialog) {
+        QLineEdit *server = named<QLineEdit>(dialog, QStringLiteral("Server"));
+        server->selectAll();
+        QTest::keyClicks(server, echo);
+        clickButton(dialog, QStringLiteral("OK"));
+    });
+    window.action(QStringLiteral("replay"))->trigger();
+    QTRY_COMPARE(window.pages().size(), 2);
+    ConnectionPage *replaying = window.pages().constLast();
+    QTRY_VERIFY(countRows(replaying->logModel(), Kind::Text, Direction::Outgoing) == 1);
+    QVERIFY(replaying->presenter()->isReplaying());
+    openMenu();
+    QVERIFY(window.action(QStringLiteral("stopReplay"))->isEnabled());
+    window.action(QStringLiteral("stopReplay"))->trigger();
+    QTRY_VERIFY(!replaying->presenter()->isReplaying());
+    openMenu();
+    QVERIFY(!window.action(QStringLiteral("stopReplay"))->isEnabled());
+}
+
+void TestMainWindow::theRowCountGrowsWhileTheFilterHidesEveryRow()
+{
+    MainWindow window;
+    window.show();
+    ConnectionPage *page = window.newConnection();
+    auto arrive = [page](int from, int count) {
+        TrafficBatch batch;
+        for (int i = 0; i < count; ++i)
+            batch.events << HandMade::text(
+                QStringLiteral("message %1").arg(from + i), Direction::Incoming, 10 + from + i);
+        page->presenter()->ingest(batch);
+        page->logModel()->commitPending();
+    };
+    arrive(0, 3);
+    page->filterBar()->setSearchText(QStringLiteral("nothing like it"));
+    QCOMPARE(page->logModel()->rowCount(), 0);
+    QCOMPARE(page->filterBar()->countText(), QStringLiteral("showing 0 of 3"));
+    arrive(3, 4);
+    QTRY_COMPARE(page->filterBar()->countText(), QStringLiteral("showing 0 of 7"));
+    // After a burst of commits, the total is right once the count catches up.
+    for (int i = 0; i < 50; ++i)
+        arrive(7 + i * 10, 10);
+    QTRY_COMPARE(page->filterBar()->countText(), QStringLiteral("showing 0 of 507"));
+}
+
 #include "tst_mainwindow.moc"

@@ -22,6 +22,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void replayARecordingToAServer();
     void testARecordingAgainstAServer();
     void closingTheWindowDuringATestEndsItAtOnce();
+    void aRedactedUrlMustBeReplacedBeforeATest();
     void serveARecordingAsAMockServer();
     void importAndExportHar();
     void everyConnectionIsRecordedWhenTheFolderIsSet();
@@ -244,6 +246,42 @@ void TestRecordingWindow::testARecordingAgainstAServer()
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, passed.center());
     QVERIFY2(page->testDetailText().startsWith(QStringLiteral("\u2713 step 2")),
         qPrintable(page->testDetailText()));
+}
+
+void TestRecordingWindow::aRedactedUrlMustBeReplacedBeforeATest()
+{
+    MainWindow window;
+    window.show();
+    const QUrl redacted(
+        QStringLiteral("ws://user:redacted@127.0.0.1:9/feed/v2/stream?token=redacted"));
+    RecordingPage *page = openAndWait(
+        window, writeRecording(m_dir.filePath(QStringLiteral("redacted.jsonl")), redacted, 1));
+    QVERIFY(page->isLoaded());
+    QString warning;
+    int fieldWidth = 0;
+    int urlWidth = 0;
+    whenDialogOpens([&](QWidget *dialog) {
+        // The Server field shows the whole URL, and it is left as recorded.
+        auto *server = named<QLineEdit>(dialog, QStringLiteral("Server"));
+        fieldWidth = server->width();
+        urlWidth = server->fontMetrics().horizontalAdvance(server->text());
+        saveScreenshot(dialog, QStringLiteral("test-dialog.png"));
+        whenDialogOpens([&](QWidget *box) {
+            if (auto *message = qobject_cast<QMessageBox *>(box))
+                warning = message->text();
+            clickButton(box, QStringLiteral("OK"));
+        });
+        clickButton(dialog, QStringLiteral("OK"));
+    });
+    window.action(QStringLiteral("testRecording"))->trigger(); // Connection → Test Against Server…
+    QTRY_VERIFY(!warning.isEmpty());
+    QVERIFY2(warning.contains(QStringLiteral("secrets redacted")), qPrintable(warning));
+    QVERIFY2(warning.contains(QStringLiteral("Server")), qPrintable(warning));
+    QVERIFY(!page->isTesting()); // nothing was sent to the placeholder URL
+    page->logPane()->view()->selectRow(1); // the headers of the page and of the message
+    saveScreenshot(&window, QStringLiteral("recording-headers.png"));
+    QVERIFY2(fieldWidth >= urlWidth,
+        qPrintable(QStringLiteral("%1 < %2").arg(fieldWidth).arg(urlWidth)));
 }
 
 void TestRecordingWindow::closingTheWindowDuringATestEndsItAtOnce()

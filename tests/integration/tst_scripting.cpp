@@ -8,6 +8,7 @@
 #include "TestSettings.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -282,16 +283,47 @@ private Q_SLOTS:
         CliProcess budget({QStringLiteral("connect"), QStringLiteral("ws://127.0.0.1:1/"),
             QStringLiteral("--script-budget"), QStringLiteral("5")});
         QCOMPARE(budget.waitForExit(), 2);
+    }
 
-        ScriptedCli run(QStringLiteral("broken.js"), "let a = 1;\nfunction (\n");
-        QVERIFY2(run.cli, qPrintable(run.peer.errorText()));
-        CliProcess &broken = *run.cli;
-        const QString &script = run.script;
-        QVERIFY(broken.waitForStderr(QStringLiteral("* connected")));
-        QVERIFY2(broken.waitForStderr(script + QStringLiteral(":2: SyntaxError")),
-            qPrintable(broken.stderrText()));
-        broken.signal(SIGINT);
-        QCOMPARE(broken.waitForExit(), 8);
+    // A script that cannot be loaded ends connect, record and serve at once, before anything
+    // connects or listens, with FILE:LINE: message and status 2 (bad input, as for proxy).
+    void aScriptThatCannotBeLoadedEndsTheCommandAtOnce_data()
+    {
+        QTest::addColumn<QByteArray>("code");
+        QTest::addColumn<QString>("said");
+        QTest::newRow("syntax error")
+            << QByteArray("let a = 1;\nfunction (\n") << QStringLiteral(":2: SyntaxError");
+        QTest::newRow("throw at the top level")
+            << QByteArray("let a = 1;\n\nthrow new Error('no config');\n")
+            << QStringLiteral(":3: Error: no config");
+        QTest::newRow("endless top level")
+            << QByteArray("while (true) {}\n") << QStringLiteral(": the script's top level ran");
+    }
+
+    void aScriptThatCannotBeLoadedEndsTheCommandAtOnce()
+    {
+        QFETCH(QByteArray, code);
+        QFETCH(QString, said);
+        QTemporaryDir dir;
+        const QString script = writeFile(dir, QStringLiteral("broken.js"), code);
+        PeerProcess peer;
+        QVERIFY2(peer.startPython({QStringLiteral("echo-plain")}), qPrintable(peer.errorText()));
+        const QStringList budget {QStringLiteral("--script"), script,
+            QStringLiteral("--script-budget"), QStringLiteral("100ms")};
+        for (const QStringList &arguments :
+            {QStringList {
+                 QStringLiteral("connect"), peer.url().toString(), QStringLiteral("--no-ping")},
+                QStringList {QStringLiteral("record"), peer.url().toString(), QStringLiteral("-o"),
+                    dir.filePath(QStringLiteral("out.jsonl"))},
+                QStringList {QStringLiteral("serve")}}) {
+            CliProcess cli(arguments + budget);
+            QCOMPARE(cli.waitForExit(), 2);
+            QVERIFY2(cli.stderrText().contains(script + said), qPrintable(cli.stderrText()));
+            QVERIFY2(!cli.stderrText().contains(QStringLiteral("connecting")),
+                qPrintable(cli.stderrText()));
+            QVERIFY(cli.stdoutText().isEmpty()); // serve never said it listens
+            QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("out.jsonl"))));
+        }
     }
 
     void serveAnswersByScriptWithoutARecording()

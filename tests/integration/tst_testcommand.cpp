@@ -62,6 +62,7 @@ private Q_SLOTS:
     void liveTextIsEscapedForTheTerminal();
     void connectionEndingEarlyExits4();
     void connectFailureExits3();
+    void aRedactedUrlIsTestedWithTo();
     void ctrlCEndsATestAtOnce();
     void badArgumentsExit2_data();
     void badArgumentsExit2();
@@ -297,6 +298,16 @@ void TestTestCommand::connectFailureExits3()
     QVERIFY2(cli.stdoutText().contains(QStringLiteral("not sent")), qPrintable(cli.stdoutText()));
 }
 
+void TestTestCommand::aRedactedUrlIsTestedWithTo()
+{
+    // With --to, the recording is used as usual (here: nothing listens, so it cannot connect).
+    const QString file = write(QStringLiteral("redacted-to.jsonl"),
+        recording(QUrl(QStringLiteral("ws://127.0.0.1:1/feed?token=redacted")), ApiConversation));
+    CliProcess cli({QStringLiteral("test"), file, QStringLiteral("--max"), QStringLiteral("--to"),
+        QStringLiteral("ws://127.0.0.1:1/feed")});
+    QCOMPARE(cli.waitForExit(), 3);
+}
+
 void TestTestCommand::ctrlCEndsATestAtOnce()
 {
     PeerProcess server;
@@ -341,6 +352,16 @@ void TestTestCommand::badArgumentsExit2_data()
     QTest::newRow("nothing to send") << QStringList {"test", serverOnly} << "no client messages";
     QTest::newRow("reconnect is not a test option")
         << QStringList {"test", file, "--reconnect"} << "Unknown option 'reconnect'";
+    // A recorded URL whose secrets were redacted holds placeholders: never connected to as is.
+    const QString redactedPassword = write(QStringLiteral("redacted-password.jsonl"),
+        recording(QUrl(QStringLiteral("ws://u:redacted@127.0.0.1:1/")), ApiConversation));
+    const QString redactedToken = write(QStringLiteral("redacted-token.jsonl"),
+        recording(QUrl(QStringLiteral("ws://127.0.0.1:1/feed?token=redacted")), ApiConversation));
+    const QString said = QStringLiteral("recorded its URL with the secrets redacted: give the "
+                                        "server with --to URL");
+    QTest::newRow("redacted password") << QStringList {"test", redactedPassword} << said;
+    QTest::newRow("redacted token") << QStringList {"test", redactedToken} << said;
+    QTest::newRow("redacted token, replay") << QStringList {"replay", redactedToken} << said;
 }
 
 void TestTestCommand::badArgumentsExit2()

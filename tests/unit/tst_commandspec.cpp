@@ -59,6 +59,10 @@ private Q_SLOTS:
     void completionOffersExactlyTheOptions_data();
     void completionOffersExactlyTheOptions();
     void readmeDocumentsTheConnectionOptions();
+    void usageLinesShowWhatIsOptional();
+    void manPageSynopsisNamesEveryWayToStart();
+    void manPageAndReadmeRepeatNoWord();
+    void completionHandlesEachOptionOnce();
 };
 
 void TestCommandSpec::everyCommandIsListed()
@@ -166,6 +170,68 @@ void TestCommandSpec::readmeDocumentsTheConnectionOptions()
                 qPrintable(QLatin1String(command) + QLatin1Char(' ') + option));
         }
     }
+}
+
+void TestCommandSpec::usageLinesShowWhatIsOptional()
+{
+    // test's --to is optional (the recorded URL by default); serve's FILE too.
+    const QString general = CommandLine::helpText();
+    QVERIFY(general.contains(QLatin1String("  sockscope test FILE [--to URL] ")));
+    QVERIFY(general.contains(QLatin1String("  sockscope serve [FILE] ")));
+    QProcess help;
+    help.start(
+        QStringLiteral(SOCKSCOPE_BINARY), {QStringLiteral("serve"), QStringLiteral("--help")});
+    QVERIFY(help.waitForFinished());
+    const QString usage
+        = QString::fromUtf8(help.readAllStandardOutput()).section(QLatin1Char('\n'), 0, 0);
+    QVERIFY2(usage.endsWith(QLatin1String(" [FILE]")), qPrintable(usage));
+}
+
+void TestCommandSpec::manPageSynopsisNamesEveryWayToStart()
+{
+    const QString man = sourceFile(QStringLiteral("packaging/sockscope.1.in"));
+    const QString synopsis
+        = man.section(QLatin1String(".SH SYNOPSIS"), 1).section(QLatin1String(".SH"), 0, 0);
+    // The window with URLs or with recordings, then each command.
+    QVERIFY(synopsis.contains(QLatin1String(".B sockscope\n.RI [ URL ...]")));
+    QVERIFY(synopsis.contains(QLatin1String(".B sockscope\n.IR FILE ...")));
+    for (const CommandSpec &spec : CommandSpec::all())
+        QVERIFY2(synopsis.contains(QStringLiteral(".B sockscope %1\n").arg(spec.name)),
+            qPrintable(spec.name));
+}
+
+void TestCommandSpec::manPageAndReadmeRepeatNoWord()
+{
+    // "then then" split over two roff lines reads as one doubled word.
+    static const QRegularExpression doubled(
+        QStringLiteral("(?<![\\w\\\\-])([a-z]{2,})\\s+\\1(?![\\w-])"));
+    for (const char *path : {"packaging/sockscope.1.in", "README.md"}) {
+        const QString text = sourceFile(QLatin1String(path));
+        QVERIFY(!text.isEmpty());
+        const QRegularExpressionMatch m = doubled.match(text);
+        QVERIFY2(!m.hasMatch(),
+            qPrintable(QStringLiteral("%1: \"%2\"").arg(QLatin1String(path), m.captured(0))));
+    }
+}
+
+void TestCommandSpec::completionHandlesEachOptionOnce()
+{
+    // A second case for the same option is never reached: its completion would silently differ.
+    QString completion = sourceFile(QStringLiteral("packaging/sockscope.bash-completion"));
+    QVERIFY(!completion.isEmpty());
+    completion.replace(QRegularExpression(QStringLiteral("\\\\\\n\\s*")), QStringLiteral(" "));
+    static const QRegularExpression label(
+        QStringLiteral("^\\s+(-[-\\w| ]*)\\)\\s*$"), QRegularExpression::MultilineOption);
+    QSet<QString> seen;
+    int labels = 0;
+    for (auto it = label.globalMatch(completion); it.hasNext(); ++labels) {
+        for (QString option : it.next().captured(1).split(QLatin1Char('|'))) {
+            option = option.trimmed();
+            QVERIFY2(!seen.contains(option), qPrintable(option + QStringLiteral(" has two cases")));
+            seen.insert(option);
+        }
+    }
+    QVERIFY(labels >= 10);
 }
 
 QTEST_GUILESS_MAIN(TestCommandSpec)

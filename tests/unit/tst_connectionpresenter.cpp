@@ -230,7 +230,35 @@ void TestConnectionPresenter::jsonErrorsPointAtTheCharacterInPlainWords_data()
     QTest::newRow("missing comma in an object")
         << "{\"a\":1 \"b\":2}" << 7 << "after a value in this object";
     QTest::newRow("missing colon") << "{\"a\" 1}" << 5 << "expected \u201c:\u201d";
-    QTest::newRow("list never closed") << "[1,2" << 4 << "before the list is closed";
+    QTest::newRow("list never closed")
+        << "[1,2" << 4 << "the list opened at column 1 is never closed with \u201c]\u201d";
+    // Text that ends too early says what is left open, not what is closed.
+    QTest::newRow("object never closed after a string") << "{\"op\":\"edited\"" << 14
+                                                        << "the object opened at column 1 is "
+                                                           "never closed with \u201c}\u201d";
+    QTest::newRow("object never closed after a number")
+        << "{\"a\":1" << 6 << "the object opened at column 1 is never closed";
+    QTest::newRow("object never closed after an object")
+        << "{\"a\":{\"b\":\"c\"}" << 14 << "the object opened at column 1 is never closed";
+    QTest::newRow("inner list never closed")
+        << "{\"a\":[1,{\"b\":2}" << 15 << "the list opened at column 6 is never closed";
+    QTest::newRow("list never closed after a word")
+        << "[true" << 5 << "the list opened at column 1 is never closed with \u201c]\u201d";
+    QTest::newRow("list never closed after a string")
+        << "[\"x\" " << 5 << "the list opened at column 1 is never closed";
+    QTest::newRow("list never closed on another line")
+        << "{\n  \"a\": [1,\n  2" << 16 << "the list opened at line 2, column 8 is never closed";
+    QTest::newRow("string never closed")
+        << "{\"op\":\"edi" << 6 << "this string is never closed with \u201c\"\u201d";
+    QTest::newRow("string never closed at the top")
+        << "\"abc" << 0 << "this string is never closed";
+    QTest::newRow("name at the end without its value")
+        << "{\"a\"" << 4 << "expected \u201c:\u201d between the name and its value";
+    QTest::newRow("unfinished word") << "[tru" << 1 << "expected a value here";
+    QTest::newRow("object left after a comma")
+        << "{\"a\":1," << 7 << "expected a name in double quotes after \u201c,\u201d";
+    QTest::newRow("list left after a comma")
+        << "[1, " << 4 << "expected a value, or \u201c]\u201d to close the list";
     QTest::newRow("trailing comma in an object") << "{\"a\":1,}" << 7 << "must follow the comma";
     QTest::newRow("text after the end") << "[1] x" << 4 << "more text after the end";
     QTest::newRow("unquoted name") << "{a:1}" << 1 << "name in double quotes";

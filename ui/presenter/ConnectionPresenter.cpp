@@ -121,9 +121,13 @@ bool ConnectionPresenter::replay(const ReplayPlan &plan)
             m_replayStatus = tr("replay: %1 of %2 sent").arg(sent).arg(total);
         });
         connect(m_connection, &ConnectionHandle::replayFinished, this,
-            [this](bool, const QString &detail) { m_replayStatus = detail; });
+            [this](bool, const QString &detail) {
+                m_replayStatus = detail;
+                m_replaying = false;
+            });
     }
     m_replayStatus = tr("replay: waiting for the connection");
+    m_replaying = true;
     m_connection->startReplay(plan);
     return true;
 }

@@ -71,6 +71,7 @@ public:
     bool replay(const ReplayPlan &plan);
     void stopReplay();
     QString replayStatus() const { return m_replayStatus; }
+    bool isReplaying() const { return m_replaying; } // started and not yet finished or stopped
     // Runs the script on the connection (now, or when it is opened); an empty source stops it.
     // The lines of the previous run are cleared.
     void setScript(const ScriptSource &source);
@@ -135,6 +136,7 @@ private:
     qint64 m_recordingBytes = 0;
     QString m_replayStatus;
     bool m_replayConnected = false;
+    bool m_replaying = false;
     qint64 m_lastEventUs = 0;
     AttemptStatistics m_lastRateSample;
     qint64 m_lastRateUs = -1;

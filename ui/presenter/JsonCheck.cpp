@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRegularExpression>
 
 namespace {
 
@@ -29,6 +30,98 @@ QChar openContainer(const QString &text, int position)
     return stack.isEmpty() ? QChar() : stack.back();
 }
 
+// How the text ends when it ends too early: inside a string, or after a complete name or value
+// with a container still open (Qt reports all of these as one of a few unrelated errors).
+struct TextEnd
+{
+    int tokenStart = -1; // where the last token (string, word or number) starts; -1 none
+    bool inString = false; // the text ends inside a string that starts at tokenStart
+    bool afterName = false; // the last token is an object's name
+    bool afterValue = false; // the last token is a complete value, or a closed container
+    QChar open; // the innermost container still open, or 0
+    int openAt = -1;
+    QChar last; // the last character outside strings that is not whitespace
+};
+
+TextEnd textEnd(const QString &text)
+{
+    TextEnd end;
+    QList<std::pair<QChar, int>> stack;
+    QChar previous; // the last character outside strings that is not whitespace
+    for (int i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c.isSpace())
+            continue;
+        if (c == QLatin1Char('"')) {
+            const bool name = !stack.isEmpty() && stack.back().first == QLatin1Char('{')
+                && (previous == QLatin1Char('{') || previous == QLatin1Char(','));
+            end = {};
+            end.tokenStart = i;
+            end.inString = true;
+            for (++i; i < text.size(); ++i) {
+                if (text.at(i) == QLatin1Char('\\')) {
+                    ++i;
+                } else if (text.at(i) == QLatin1Char('"')) {
+                    end.inString = false;
+                    break;
+                }
+            }
+            end.afterName = !end.inString && name;
+            end.afterValue = !end.inString && !name;
+            previous = QLatin1Char('"');
+            continue;
+        }
+        if (c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('+')
+            || c == QLatin1Char('.')) {
+            if (!(previous.isLetterOrNumber() || previous == QLatin1Char('-')
+                    || previous == QLatin1Char('+') || previous == QLatin1Char('.'))
+                || end.tokenStart < 0 || text.at(i - 1).isSpace()) {
+                end = {};
+                end.tokenStart = i;
+            }
+            previous = c;
+            continue;
+        }
+        end = {};
+        if (c == QLatin1Char('{') || c == QLatin1Char('['))
+            stack.append({c, i});
+        else if ((c == QLatin1Char('}') || c == QLatin1Char(']')) && !stack.isEmpty())
+            stack.removeLast();
+        end.afterValue = c == QLatin1Char('}') || c == QLatin1Char(']');
+        previous = c;
+    }
+    if (!end.inString && end.tokenStart >= 0 && !end.afterName && !end.afterValue) {
+        // A word or number: complete only if it is one.
+        static const QRegularExpression value(
+            QStringLiteral("^(true|false|null|-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?)$"));
+        end.afterValue = value.match(text.mid(end.tokenStart).trimmed()).hasMatch();
+    }
+    end.last = previous;
+    if (!stack.isEmpty()) {
+        end.open = stack.back().first;
+        end.openAt = stack.back().second;
+    }
+    return end;
+}
+
+std::pair<int, int> lineColumnAt(const QString &text, int position)
+{
+    return {1 + int(text.left(position).count(QLatin1Char('\n'))),
+        position - int(text.lastIndexOf(QLatin1Char('\n'), position - 1))};
+}
+
+QString lineAndColumn(const QString &text, int position)
+{
+    const auto [line, column] = lineColumnAt(text, position);
+    return line == 1 ? QStringLiteral("column %1").arg(column)
+                     : QStringLiteral("line %1, column %2").arg(line).arg(column);
+}
+
+void setLineAndColumn(JsonCheck &result, const QString &text)
+{
+    std::tie(result.line, result.column) = lineColumnAt(text, result.position);
+}
+
 } // namespace
 
 JsonCheck JsonCheck::check(const QString &text)
@@ -43,6 +136,33 @@ JsonCheck JsonCheck::check(const QString &text)
     const QByteArray utf8 = text.toUtf8();
     const int byteOffset = qBound(0, error.offset, int(utf8.size()));
     int position = int(QString::fromUtf8(utf8.left(byteOffset)).size());
+    // The parser ran out of text (in the last token, or after it): say what is missing at the end.
+    const TextEnd end = textEnd(text);
+    if ((end.tokenStart >= 0 && position > end.tokenStart)
+        || position >= int(text.trimmed().size())) {
+        result.position = end.inString ? end.tokenStart : int(text.size());
+        if (end.inString)
+            result.problem = QStringLiteral("this string is never closed with \u201c\"\u201d");
+        else if (end.afterName)
+            result.problem
+                = QStringLiteral("expected \u201c:\u201d between the name and its value");
+        else if (end.open == QLatin1Char('{') && end.tokenStart < 0 && end.last == QLatin1Char(','))
+            result.problem = QStringLiteral("expected a name in double quotes after \u201c,\u201d");
+        else if (end.open == QLatin1Char('[') && end.tokenStart < 0
+            && (end.last == QLatin1Char(',') || end.last == QLatin1Char('[')))
+            result.problem = QStringLiteral("expected a value, or \u201c]\u201d to close the list");
+        else if (end.afterValue && !end.open.isNull())
+            result.problem
+                = QStringLiteral("the %1 opened at %2 is never closed with \u201c%3\u201d")
+                      .arg(end.open == QLatin1Char('{') ? QStringLiteral("object")
+                                                        : QStringLiteral("list"),
+                          lineAndColumn(text, end.openAt),
+                          end.open == QLatin1Char('{') ? QStringLiteral("}") : QStringLiteral("]"));
+    }
+    if (!result.problem.isEmpty()) {
+        setLineAndColumn(result, text);
+        return result;
+    }
     const bool atEnd = error.error == QJsonParseError::TerminationByNumber
         || error.error == QJsonParseError::UnterminatedString;
     if (error.error == QJsonParseError::GarbageAtEnd) {
@@ -138,8 +258,7 @@ JsonCheck JsonCheck::check(const QString &text)
         result.problem = error.errorString();
         break;
     }
-    result.line = 1 + int(text.left(result.position).count(QLatin1Char('\n')));
-    result.column = result.position - int(text.lastIndexOf(QLatin1Char('\n'), result.position - 1));
+    setLineAndColumn(result, text);
     return result;
 }
 

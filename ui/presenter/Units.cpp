@@ -28,4 +28,13 @@ QString clock(qint64 us)
         .arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
+QString joinFacts(const QStringList &facts, const QString &separator)
+{
+    QStringList whole;
+    whole.reserve(facts.size());
+    for (const QString &fact : facts)
+        whole << QString(fact).replace(QLatin1Char(' '), QChar(0x00a0));
+    return whole.join(separator);
+}
+
 } // namespace Units
