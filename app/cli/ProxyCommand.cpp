@@ -203,7 +203,7 @@ int ProxyCommand::finishScript(int status)
         writeErr(QStringLiteral("! %1").arg(error));
         return ExitStatus::FileError;
     }
-    return status == ExitStatus::Ok && !m_tests.ok() ? int(ExitStatus::ScriptFailed) : status;
+    return m_tests.exitStatus(status);
 }
 
 void ProxyCommand::onEvents(int pairId, const TrafficBatch &batch)
