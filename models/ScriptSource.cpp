@@ -11,9 +11,7 @@ bool ScriptSource::read(const QString &path, ScriptSource *source, QString *erro
         return false;
     }
     if (file.size() > MaxCodeBytes) {
-        *error = QStringLiteral("the script %1 is larger than %2 MiB")
-                     .arg(path)
-                     .arg(MaxCodeMiB);
+        *error = QStringLiteral("the script %1 is larger than %2 MiB").arg(path).arg(MaxCodeMiB);
         return false;
     }
     const QByteArray bytes = file.read(MaxCodeBytes + 1);

@@ -400,6 +400,9 @@ void TestProxyWindow::anInterceptedMessageEditedIsWhatThePeerReceives()
     QTRY_VERIFY(!proxy->interceptPanel()->hasMessage());
     window.action(QStringLiteral("interceptClient"))->trigger();
     QVERIFY(!proxy->interceptPanel()->isIntercepting(ProxySide::Client));
+    // The pair applies it in its own thread and says so in its log: only then is the next
+    // message sure to pass.
+    QTRY_VERIFY(firstRowContaining(log, Kind::Fault, QStringLiteral("client->server: none")) >= 0);
     sendFrom(window, client, QStringLiteral("after"));
     QTRY_COMPARE_WITH_TIMEOUT(
         countRows(client->logModel(), Kind::Text, Direction::Incoming, QStringLiteral("after")), 1,
@@ -417,6 +420,8 @@ void TestProxyWindow::anInterceptedMessageEditedIsWhatThePeerReceives()
     showTab(window, proxy);
     window.action(QStringLiteral("interceptServer"))->trigger();
     QTRY_VERIFY(proxy->presenter()->faults(1).fromServer.intercept);
+    QTRY_VERIFY(
+        firstRowContaining(log, Kind::Fault, QStringLiteral("server->client: intercept")) >= 0);
     sendFrom(window, client, QStringLiteral("held on the way back"));
     showTab(window, proxy);
     // The panel names the held message's direction once it shows it (it may still show none).

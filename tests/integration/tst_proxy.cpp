@@ -949,7 +949,9 @@ void TestProxy::commandLineRefusesAScriptThatDoesNotCompile()
     QVERIFY(cli.waitForFinished(10000));
     QCOMPARE(cli.exitCode(), 2);
     const QString err = QString::fromUtf8(cli.readAllStandardError());
-    QVERIFY2(err.startsWith(path + QStringLiteral(":2: SyntaxError")), qPrintable(err));
+    QVERIFY2(
+        err.startsWith(QStringLiteral("sockscope: ") + path + QStringLiteral(":2: SyntaxError")),
+        qPrintable(err));
     QVERIFY2(!err.contains(QStringLiteral("listening on")), qPrintable(err));
     // The same check, for the window and any other caller: listen() refuses it too.
     ScriptSource source;

@@ -43,6 +43,15 @@ void ProxyPresenter::setIntercept(int pairId, ProxySide from, bool on)
     ProxyFaults f = faults(pairId);
     f.of(from).intercept = on;
     setFaults(pairId, f);
+    if (on)
+        return;
+    // Intercept off forwards what that direction holds: the panel no longer offers it.
+    const qsizetype before = m_held.size();
+    m_held.removeIf([pairId, from](const HeldMessage &m) {
+        return m.from == from && (pairId == ProxyServer::AllPairs || m.pairId == pairId);
+    });
+    if (m_held.size() != before)
+        Q_EMIT heldChanged();
 }
 
 QList<ProxyPresenter::HeldMessage> ProxyPresenter::held(int pairId) const
