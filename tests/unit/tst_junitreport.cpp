@@ -203,7 +203,10 @@ void TestJUnitReport::networkTextStaysWellFormed()
 void TestJUnitReport::writeFileReportsWhatWentWrong()
 {
     JUnitReport report;
-    report.addSuite(QStringLiteral("s")).cases.append(testCase(QStringLiteral("ok")));
+    JUnitReport::Suite &suite = report.addSuite(QStringLiteral("s"));
+    suite.cases.append(testCase(QStringLiteral("ok")));
+    // A fixed start: written and compared a second apart, "now" would differ.
+    suite.timestamp = QDateTime(QDate(2026, 11, 26), QTime(12, 0), Qt::UTC);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("report.xml"));
     QString error;
