@@ -255,6 +255,7 @@ private Q_SLOTS:
     void upstreamSilenceGives502AfterTheTimeout();
     void closeCodesGoBothWays();
     void serverPingsAreAnsweredByTheRealClient();
+    void pongTimesCountFromWhenThePingLeft();
     void latencyIsAddedEachWay();
     void jitterIsDrawnForEachFrameOfARead();
     void stallHoldsADirectionThenReleasesIt();
@@ -538,6 +539,26 @@ void TestProxy::serverPingsAreAnsweredByTheRealClient()
         QVERIFY(pong.durationUs >= 0 && pong.durationUs < 500'000);
     QVERIFY(f.log.of(1, Kind::Close).isEmpty());
     QVERIFY(linesStarting(peer, QStringLiteral("CLOSED")).isEmpty());
+}
+
+void TestProxy::pongTimesCountFromWhenThePingLeft()
+{
+    // The server's pings reach the client 30-70 ms late: the time the client took to answer
+    // counts from when each ping actually left the proxy, not from its nominal 50 ms.
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("keepalive")},
+                 [](ProxyServer::Settings &s) {
+                     s.faults.fromServer.latencyMs = 50;
+                     s.faults.fromServer.jitterMs = 20;
+                 }),
+        qPrintable(f.error()));
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("wait-closed")}));
+    QVERIFY(!peer.waitForLine(QStringLiteral("OPEN")).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(f.log.of(1, Kind::Pong, Direction::Outgoing).size() >= 6, 10000);
+    for (const TrafficEvent &pong : f.log.of(1, Kind::Pong, Direction::Outgoing))
+        QVERIFY2(pong.durationUs > 0 && pong.durationUs < 500'000,
+            qPrintable(QString::number(pong.durationUs)));
 }
 
 void TestProxy::latencyIsAddedEachWay()

@@ -137,7 +137,9 @@ void ProxyRelay::controlReceived(
         } else {
             if (m_pings.size() >= MaxPendingPings)
                 m_pings.removeFirst();
-            m_pings.append({QByteArray(data, size), m_nowUs + m_faults.latencyMs * 1000LL});
+            // Its departure is known once it is routed (its own jittered delay, behind what is
+            // queued): until then, the time it arrived.
+            m_pings.append({QByteArray(data, size), m_nowUs, false});
         }
         break;
     }
@@ -168,6 +170,22 @@ void ProxyRelay::controlReceived(
     }
     default:
         break;
+    }
+}
+
+void ProxyRelay::pingRouted(qint64 delayUs)
+{
+    // When it leaves: its own delay, never before what is queued ahead of it, nor a stall's end.
+    qint64 due = m_nowUs + delayUs;
+    if (!m_queue.empty())
+        due = qMax(due, m_queue.back().dueUs);
+    due = qMax(due, m_stalledUntilUs);
+    for (PendingPing &ping : m_pings) {
+        if (!ping.routed) {
+            ping.forwardedUs = due;
+            ping.routed = true;
+            return;
+        }
     }
 }
 
@@ -244,6 +262,8 @@ void ProxyRelay::route(const char *data, qint64 size)
             m_route = decide(m_splitter.frame());
             // Each frame draws its own delay; the pieces of a frame split across reads keep it.
             m_frameDelayUs = delayUs();
+            if (m_splitter.frame().opcode == WireOpcode::Ping && m_route == Route::Forward)
+                pingRouted(m_frameDelayUs);
             if (m_frameDelayUs != runDelayUs) {
                 flushRun();
                 runDelayUs = m_frameDelayUs;

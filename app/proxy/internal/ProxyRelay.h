@@ -117,6 +117,7 @@ private:
     {
         QByteArray payload;
         qint64 forwardedUs;
+        bool routed; // forwardedUs is when it leaves, not when it arrived
     };
 
     // FrameParser::Listener: the decoded copy, for the log.
@@ -135,6 +136,8 @@ private:
     void forward(const char *data, qint64 size, bool endsFrame, qint64 delayUs);
     qint64 delayUs() const;
     void release();
+    // The ping whose frame was just routed to be forwarded after delayUs: when it leaves.
+    void pingRouted(qint64 delayUs);
     void arm(qint64 dueUs);
     void checkBackpressure();
     void onDestinationWritten();
