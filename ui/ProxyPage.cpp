@@ -111,6 +111,11 @@ ProxyPage::ProxyPage(SavedMessages *savedMessages, QWidget *parent)
     m_pairs->verticalHeader()->hide();
     m_pairs->horizontalHeader()->setStretchLastSection(true);
     m_pairs->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // An ended pair's state is a long sentence (its tooltip has it whole): it must not push the
+    // counts and round trips out of sight.
+    m_pairs->horizontalHeader()->setSectionResizeMode(
+        ProxyPairListModel::StateColumn, QHeaderView::Interactive);
+    m_pairs->setColumnWidth(ProxyPairListModel::StateColumn, fontMetrics().averageCharWidth() * 28);
     m_pairs->setAccessibleName(tr("Pairs"));
     m_pairs->setWordWrap(false);
     connect(m_pairs->selectionModel(), &QItemSelectionModel::currentRowChanged, this,

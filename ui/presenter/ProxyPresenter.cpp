@@ -190,10 +190,12 @@ void ProxyPresenter::hold(
 QString ProxyPresenter::title() const
 {
     const QUrl upstream = m_server->settings().upstream;
-    return tr("proxy :%1 \u2192 %2:%3")
+    const QString path = upstream.path().size() > 1 ? upstream.path() : QString();
+    return tr("proxy :%1 \u2192 %2:%3%4")
         .arg(m_server->port())
         .arg(upstream.host())
-        .arg(upstream.port(upstream.scheme() == QLatin1String("wss") ? 443 : 80));
+        .arg(upstream.port(upstream.scheme() == QLatin1String("wss") ? 443 : 80))
+        .arg(path);
 }
 
 QString ProxyPresenter::statusText() const
