@@ -291,9 +291,17 @@ bool FrameParser::appendData(const char *data, qint64 size)
     }
     m_compressedSize += size;
     const qsizetype before = m_message.size();
-    if (!inflated(m_inflater->inflate(QByteArrayView(data, size), m_message, m_maxMessageSize)))
-        return false;
-    return validateText(m_message.constData() + before, m_message.size() - before);
+    const MessageInflater::Result result
+        = m_inflater->inflate(QByteArrayView(data, size), m_message, m_maxMessageSize);
+    return inflatedText(before, result);
+}
+
+bool FrameParser::inflatedText(qsizetype before, MessageInflater::Result result)
+{
+    // What inflated before a failure is checked first: the earlier fault in the message decides,
+    // whatever the reads it came in (a read's output is checked only once it is inflated).
+    return validateText(m_message.constData() + before, m_message.size() - before)
+        && inflated(result);
 }
 
 bool FrameParser::endFrame()
@@ -312,9 +320,7 @@ bool FrameParser::endFrame()
         return true;
     if (m_compressed) {
         const qsizetype before = m_message.size();
-        if (!inflated(m_inflater->finishMessage(m_message, m_maxMessageSize)))
-            return false;
-        if (!validateText(m_message.constData() + before, m_message.size() - before))
+        if (!inflatedText(before, m_inflater->finishMessage(m_message, m_maxMessageSize)))
             return false;
     }
     if (m_messageOpcode == WireOpcode::Text && !m_utf8.isComplete())

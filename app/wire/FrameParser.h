@@ -82,6 +82,8 @@ private:
     bool deliverMessage(const char *data, qint64 size);
     bool fail(quint16 code, const QString &text);
     bool validateText(const char *data, qint64 size);
+    // The text inflated since before, then the inflater's result: false (and failed) on either.
+    bool inflatedText(qsizetype before, MessageInflater::Result result);
 
     Role m_role;
     Listener *m_listener;
