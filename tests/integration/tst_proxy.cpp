@@ -262,8 +262,10 @@ private Q_SLOTS:
     void droppedPongsMakeTheServerClose1011_data();
     void droppedPongsMakeTheServerClose1011();
     void faultsChangeLiveOnAnOpenPair();
+    void pairFiguresCountMessagesAndTheirPayload();
     void cutInTheMiddleOfAMessageIs1006AtOnce();
     void cutCountsAFragmentedMessageOverItsFrames();
+    void cutUnderLatencyForwardsThePartQueuedBeforeIt();
     void malformedFrameClosesBothSidesWith1002();
     void malformedFrameFromTheServerClosesBothSides();
     void overLimitLengthClosesWith1009();
@@ -273,6 +275,7 @@ private Q_SLOTS:
     void injectedAndEditedMessagesAreMessageRowsAndRecorded();
     void closeSideClosesOneSideWithItsCode();
     void closeSideEndsTcpAtTheBoundWithoutAnAnswer();
+    void closeSideRelaysWhatTheSideSendsBeforeItsAnswer();
     void listensWithTlsAndRelaysToWss();
     void heldDirectionStopsReadingPastItsLimit();
     void aHundredClientsAtOnceAreEachServed();
@@ -730,6 +733,27 @@ void TestProxy::faultsChangeLiveOnAnOpenPair()
     QVERIFY(echoMs("after") < 40);
 }
 
+void TestProxy::pairFiguresCountMessagesAndTheirPayload()
+{
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo-plain")}), qPrintable(f.error()));
+    RawClient client;
+    QVERIFY(client.open(f.proxy.port()));
+    // Two 13-byte messages and a ping: the counts and payload leave the ping and the frame
+    // headers out; the bytes on the wire have them all.
+    client.write(maskedFrame(0x1, "first message") + maskedFrame(0x9, "beat")
+        + maskedFrame(0x1, "other message"));
+    QCOMPARE(client.nextMessage(), QByteArray("first message"));
+    QCOMPARE(client.nextMessage(), QByteArray("other message"));
+    QTRY_COMPARE(f.proxy.pairStatus(1).messagesFromServer, 2);
+    QTRY_COMPARE(f.proxy.pairStatus(1).wireBytesFromServer, 2 * (2 + 13) + 2 + 4);
+    const ProxyPairStatus s = f.proxy.pairStatus(1);
+    QCOMPARE(s.messagesFromClient, 2);
+    QCOMPARE(s.payloadBytesFromClient, 26);
+    QCOMPARE(s.wireBytesFromClient, 2 * (6 + 13) + 6 + 4);
+    QCOMPARE(s.payloadBytesFromServer, 26);
+}
+
 void TestProxy::cutInTheMiddleOfAMessageIs1006AtOnce()
 {
     ProxyFixture f;
@@ -783,6 +807,45 @@ void TestProxy::cutCountsAFragmentedMessageOverItsFrames()
     QVERIFY2(faults.contains(QLatin1String("70000 bytes of it forwarded, 10000 of its 30000-byte "
                                            "frame")),
         qPrintable(faults));
+}
+
+void TestProxy::cutUnderLatencyForwardsThePartQueuedBeforeIt()
+{
+    ProxyFixture f; // counts the bytes it receives, never answers
+    QVERIFY2(f.start({QStringLiteral("count")}), qPrintable(f.error()));
+    RawClient client;
+    QVERIFY(client.open(f.proxy.port()));
+    QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
+    ProxyFaults faults;
+    faults.fromClient.latencyMs = 200;
+    f.proxy.setFaults(1, faults);
+    f.proxy.cutInNextMessageOver(1, 1000);
+    QTRY_COMPARE(f.log.of(1, Kind::Fault).size(), 2); // faults now, cut armed
+    // One 3,000-byte frame: what is past the limit is never sent, what comes before it reaches
+    // the server after the latency, and only then are both connections reset.
+    QByteArray frame;
+    frame += char(0x82);
+    frame += char(0x80 | 126);
+    frame += char(3000 >> 8);
+    frame += char(3000 & 0xff);
+    frame += QByteArray(4, '\0'); // a zero mask: the payload goes as it is
+    frame += QByteArray(3000, 'z');
+    QElapsedTimer t;
+    t.start();
+    client.write(frame);
+    QVERIFY(client.socket().state() == QAbstractSocket::UnconnectedState
+        || client.socket().waitForDisconnected(5000));
+    const qint64 resetAfterMs = t.elapsed();
+    QVERIFY2(resetAfterMs >= 190, qPrintable(QString::number(resetAfterMs)));
+    QCOMPARE(client.socket().error(), QAbstractSocket::RemoteHostClosedError);
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("RECEIVED-BYTES")),
+        QStringLiteral("RECEIVED-BYTES %1").arg(8 + 1000));
+    QTRY_COMPARE(f.log.ended.size(), 1);
+    QVERIFY(f.log.ended.value(1).contains(QLatin1String("server TCP: reset by the proxy")));
+    const QString texts = f.log.textsOf(1, Kind::Fault);
+    QVERIFY2(
+        texts.contains(QLatin1String("1000 bytes of it forwarded, 1000 of its 3000-byte frame")),
+        qPrintable(texts));
 }
 
 void TestProxy::malformedFrameClosesBothSidesWith1002()
@@ -1054,6 +1117,36 @@ void TestProxy::closeSideEndsTcpAtTheBoundWithoutAnAnswer()
         f.log.ended.value(1).contains(QLatin1String("server TCP: closed (timeout) by the proxy")),
         qPrintable(f.log.ended.value(1)));
     QCOMPARE(f.log.of(1, Kind::Close).value(0).code, quint16(4003));
+}
+
+void TestProxy::closeSideRelaysWhatTheSideSendsBeforeItsAnswer()
+{
+    // A server that, given a close frame, sends a last message before its answer (RFC 6455
+    // allows it): the client, not closed yet, gets it, then the proxy's 1001.
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPythonScript(QStringLiteral("raw_peer.py"), {QStringLiteral("last-words")}),
+        qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QString error;
+    QVERIFY2(proxy.listen(settingsFor(upstream.url()), &error), qPrintable(error));
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
+    proxy.closeSide(1, ProxySide::Server, 4003, QStringLiteral("server, go"));
+    QCOMPARE(upstream.waitForLine(QStringLiteral("CLIENT-CLOSE")),
+        QStringLiteral("CLIENT-CLOSE 4003 server, go"));
+    QCOMPARE(client.nextMessage(), QByteArray("last words"));
+    QCOMPARE(client.waitForCloseCode(), 1001);
+    QTRY_COMPARE(log.ended.size(), 1);
+    const QList<TrafficEvent> fromServer = log.of(1, Kind::Text, Direction::Incoming);
+    QCOMPARE(fromServer.size(), 1);
+    QCOMPARE(fromServer.first().text, QStringLiteral("last words"));
+    const QString notes = log.textsOf(1, Kind::Note);
+    QVERIFY2(
+        notes.contains(QLatin1String("the server answered the proxy's close: 4003 \"server, go\"")),
+        qPrintable(notes));
 }
 
 void TestProxy::listensWithTlsAndRelaysToWss()
