@@ -20,6 +20,8 @@ constexpr qint64 SliceUs = 10'000;
 constexpr int MaxPendingPings = 64;
 // Consecutive forwarded bytes with the same release time share one queued segment up to this.
 constexpr qsizetype MaxSegmentBytes = 256LL * 1024;
+// How long an armed cut waits for the part before it to leave the socket.
+constexpr int CutFlushBoundMs = 1000;
 } // namespace
 
 ProxyRelay::ProxyRelay(ProxySide from, Transport *source, Transport *destination, ProxyPair *pair,
@@ -251,11 +253,19 @@ void ProxyRelay::cutHere()
     cutIfWritten();
 }
 
-void ProxyRelay::cutIfWritten()
+void ProxyRelay::cutIfWritten(bool force)
 {
-    // Written to the socket is enough: a network cut loses what is in flight too.
     if (m_cutPending.isEmpty() || !m_queue.empty())
         return;
+    // A reset drops what the socket has not sent yet: the part before the cut goes out first,
+    // within a bound (a destination that reads nothing more is cut all the same).
+    if (!force && m_destination->bytesToWrite() > 0) {
+        if (!m_cutFlushBounded) {
+            m_cutFlushBounded = true;
+            QTimer::singleShot(CutFlushBoundMs, this, [this] { cutIfWritten(true); });
+        }
+        return;
+    }
     m_pair->cutNow(std::exchange(m_cutPending, {}));
 }
 

@@ -140,8 +140,9 @@ private:
     Route decide(const FrameHeader &frame);
     void frameEnded(const FrameHeader &frame);
     void cutHere();
-    // The armed cut, once everything up to its point has been written to the destination.
-    void cutIfWritten();
+    // The armed cut, once everything up to its point has been written to the destination
+    // (force: at the bound, whatever is still unwritten).
+    void cutIfWritten(bool force = false);
     // Sends now, or queues until delayUs from now and never before what is already queued.
     void forward(const char *data, qint64 size, bool endsFrame, qint64 delayUs);
     qint64 delayUs() const;
@@ -183,6 +184,7 @@ private:
     qint64 m_cutInFrame = 0; // ... and all of them
     qint64 m_frameDelayUs = 0; // the latency (with its jitter) drawn for the current frame
     QString m_cutPending; // what the cut waiting for its bytes to be written says (empty: none)
+    bool m_cutFlushBounded = false;
 
     std::deque<Segment> m_queue;
     qint64 m_queuedBytes = 0;
