@@ -61,8 +61,8 @@ public:
     // Cuts both TCP connections in the middle of the next message from the source larger than
     // bytes (on-wire payload, counted over its frames as they pass; -1: disarmed): the frame
     // that takes it over goes on up to the limit, never whole, and the reset follows once that
-    // part has reached the destination (after its latency, a stall or a bandwidth limit); the
-    // source is not read meanwhile. A held message is not cut.
+    // part has been written to the destination's socket (after its latency, a stall or a
+    // bandwidth limit); the source is not read meanwhile. A held message is not cut.
     void armCut(qint64 bytes) { m_cutOver = bytes; }
     // The proxy sent its own close frame to the source: the source's close frame answers it and
     // is not forwarded, nor anything after it; what the source sends before it still is (RFC
