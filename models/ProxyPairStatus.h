@@ -21,10 +21,14 @@ struct ProxyPairStatus
     ProxyPairState state = ProxyPairState::Handshaking;
     QString clientAddress; // "127.0.0.1:53012"
     QString upstream; // the URL the pair was relayed to, path and query included
-    qint64 messagesFromClient = 0;
+    qint64 messagesFromClient = 0; // text and binary messages, control frames not counted
     qint64 messagesFromServer = 0;
-    qint64 bytesFromClient = 0; // on the wire, frame headers included
-    qint64 bytesFromServer = 0;
+    // The payload of those messages (as logged: inflated when compressed).
+    qint64 payloadBytesFromClient = 0;
+    qint64 payloadBytesFromServer = 0;
+    // Everything on the wire after the upgrade: every frame, control frames and headers included.
+    qint64 wireBytesFromClient = 0;
+    qint64 wireBytesFromServer = 0;
     // The latest ping round trip in each direction: the time the other side took to answer a
     // ping (µs; -1 when none was answered yet). clientPingRttUs: the client pinged, the server
     // answered.

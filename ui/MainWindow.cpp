@@ -419,7 +419,7 @@ void MainWindow::createMenus()
         &m_proxyActions);
     allPairs->setCheckable(true);
     proxyMenu->addSeparator();
-    onProxy("proxyFaults", tr("&Faults\u2026"), {}, [](ProxyPage *p) { p->askFaults(); });
+    onProxy("proxyFaults", tr("&Faults"), {}, [](ProxyPage *p) { p->showFaults(); });
     onProxy("stallClient", tr("&Stall Client \u2192 Server\u2026"), {},
         [](ProxyPage *p) { p->askStall(ProxySide::Client); });
     onProxy("stallServer", tr("Stall Server \u2192 C&lient\u2026"), {},

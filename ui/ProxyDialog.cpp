@@ -1,7 +1,6 @@
 #include "ProxyDialog.h"
 
 #include "ConnectionSettings.h"
-#include "ElidingLabel.h"
 #include "Theme.h"
 
 #include <QCheckBox>
@@ -9,10 +8,16 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QToolButton>
+
+namespace {
+// A line edit's frame and inner margins around its text, beyond textMargins() (both sides).
+constexpr int PlaceholderPaddingPx = 16;
+} // namespace
 
 ProxyDialog::ProxyDialog(QWidget *parent)
     : QDialog(parent)
@@ -25,7 +30,7 @@ ProxyDialog::ProxyDialog(QWidget *parent)
     , m_caFile(new QLineEdit(this))
     , m_record(new QLineEdit(this))
     , m_script(new QLineEdit(this))
-    , m_problem(new ElidingLabel(this))
+    , m_problem(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("New proxy"));
@@ -46,7 +51,11 @@ ProxyDialog::ProxyDialog(QWidget *parent)
     m_script->setToolTip(tr("onMessage(msg, ctx) sees each message both ways and passes, "
                             "replaces or drops it"));
     connect(m_script, &QLineEdit::textChanged, this, &ProxyDialog::readScript);
-    m_problem->setTextRole(int(Theme::Role::Error));
+    QPalette problemPalette = m_problem->palette();
+    problemPalette.setColor(QPalette::WindowText, Theme::color(Theme::Role::Error, palette()));
+    m_problem->setPalette(problemPalette);
+    m_problem->setWordWrap(true);
+    m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Start Proxy"));
 
     const std::pair<QLineEdit *, QString> names[] = {{m_upstream, tr("Upstream URL")},
@@ -55,6 +64,10 @@ ProxyDialog::ProxyDialog(QWidget *parent)
     for (const auto &[edit, name] : names) {
         edit->setAccessibleName(name);
         connect(edit, &QLineEdit::textChanged, this, &ProxyDialog::validate);
+        // Wide enough for its placeholder, which says what the field wants.
+        const QMargins margins = edit->textMargins();
+        edit->setMinimumWidth(edit->fontMetrics().horizontalAdvance(edit->placeholderText())
+            + margins.left() + margins.right() + PlaceholderPaddingPx);
     }
     m_port->setAccessibleName(tr("Listen port"));
     connect(m_port, &QSpinBox::valueChanged, this, &ProxyDialog::validate);
@@ -169,5 +182,10 @@ void ProxyDialog::validate()
     const bool ok = collect(&ignored, &error);
     // An empty form is not yet wrong: it only keeps Start disabled.
     m_problem->setText(ok || m_upstream->text().trimmed().isEmpty() ? QString() : error);
+    m_problem->setVisible(!m_problem->text().isEmpty());
+    // A window does not grow by itself for the lines of a wrapped label.
+    const int needed = heightForWidth(width());
+    if (isVisible() && needed > height())
+        resize(width(), needed);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
 }

@@ -4,9 +4,9 @@
 
 #include <QDialog>
 
-class ElidingLabel;
 class QCheckBox;
 class QDialogButtonBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -42,6 +42,6 @@ private:
     QLineEdit *m_script;
     ScriptSource m_scriptSource; // what the script field names, read
     QString m_scriptProblem; // why it cannot be used
-    ElidingLabel *m_problem;
+    QLabel *m_problem; // wrapped: a long reason is read whole, not in a tooltip
     QDialogButtonBox *m_buttons;
 };

@@ -52,11 +52,11 @@ ProxyFaultsEditor::ProxyFaultsEditor(QWidget *parent) : QWidget(parent)
     }
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(2, 1);
+    setFocusProxy(m_fields[int(ProxySide::Client)].latency);
 }
 
 void ProxyFaultsEditor::setFaults(const ProxyFaults &faults)
 {
-    m_given = faults;
     for (ProxySide side : {ProxySide::Client, ProxySide::Server}) {
         const DirectionFaults &d = faults.of(side);
         DirectionFields &f = m_fields[int(side)];
@@ -70,9 +70,9 @@ void ProxyFaultsEditor::setFaults(const ProxyFaults &faults)
     }
 }
 
-ProxyFaults ProxyFaultsEditor::faults() const
+ProxyFaults ProxyFaultsEditor::appliedTo(ProxyFaults inForce) const
 {
-    ProxyFaults result = m_given;
+    ProxyFaults result = std::move(inForce);
     for (ProxySide side : {ProxySide::Client, ProxySide::Server}) {
         DirectionFaults &d = result.of(side);
         const DirectionFields &f = m_fields[int(side)];

@@ -20,7 +20,6 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDialog>
-#include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -45,6 +44,8 @@
 
 namespace {
 constexpr int ClockIntervalMs = 250;
+// The pause after the last edit of a standing fault before it applies.
+constexpr int FaultsDebounceMs = 300;
 
 QComboBox *sideChooser(QWidget *parent, const QString &accessibleName)
 {
@@ -80,6 +81,8 @@ ProxyPage::ProxyPage(SavedMessages *savedMessages, QWidget *parent)
     , m_detail(new MessageDetailView(this))
     , m_scopeLabel(new ElidingLabel(this))
     , m_faults(new ProxyFaultsEditor(this))
+    , m_faultsDebounce(new QTimer(this))
+    , m_faultsTab(new QScrollArea(this))
     , m_stallSide(sideChooser(this, tr("Stall direction")))
     , m_stallSeconds(new QSpinBox(this))
     , m_cutBytes(new QSpinBox(this))
@@ -161,14 +164,20 @@ ProxyPage::ProxyPage(SavedMessages *savedMessages, QWidget *parent)
     auto *faultsPage = new QWidget(this);
     auto *faultsLayout = new QVBoxLayout(faultsPage);
     faultsLayout->addWidget(m_scopeLabel);
-    auto *standing = new QGroupBox(tr("Standing faults"), faultsPage);
+    auto *standing = new QGroupBox(tr("Standing faults (live)"), faultsPage);
     auto *standingLayout = new QVBoxLayout(standing);
+    standing->setToolTip(tr("Live: each change applies as you make it, and is a Fault row in "
+                            "the log"));
     standingLayout->addWidget(m_faults);
-    auto *apply = new QPushButton(tr("Apply Faults"), standing);
-    apply->setToolTip(tr("Apply these faults now; each change is a Fault row in the log"));
-    connect(apply, &QPushButton::clicked, this, &ProxyPage::applyFaults);
-    standingLayout->addWidget(apply, 0, Qt::AlignRight);
     faultsLayout->addWidget(standing);
+    // Live: the values apply once the user pauses, so typing "150" is one change, not three.
+    m_faultsDebounce->setSingleShot(true);
+    m_faultsDebounce->setInterval(FaultsDebounceMs);
+    connect(m_faultsDebounce, &QTimer::timeout, this, &ProxyPage::applyFaults);
+    connect(m_faults, &ProxyFaultsEditor::edited, this, [this] {
+        m_faultsScope = scope();
+        m_faultsDebounce->start();
+    });
     auto *once = new QGroupBox(tr("Now"), faultsPage);
     auto *onceLayout = new QFormLayout(once);
     m_stallSeconds->setRange(1, ProxyFaults::MaxLatencyMs / 1000);
@@ -218,12 +227,11 @@ ProxyPage::ProxyPage(SavedMessages *savedMessages, QWidget *parent)
     onceLayout->addRow(tr("Close:"), closeRow);
     faultsLayout->addWidget(once);
     faultsLayout->addStretch(1);
-    auto *faultsScroll = new QScrollArea(this);
-    faultsScroll->setWidget(faultsPage);
-    faultsScroll->setWidgetResizable(true);
-    faultsScroll->setFrameShape(QFrame::NoFrame);
+    m_faultsTab->setWidget(faultsPage);
+    m_faultsTab->setWidgetResizable(true);
+    m_faultsTab->setFrameShape(QFrame::NoFrame);
     m_sideTabs->addTab(m_detail, tr("Message"));
-    m_sideTabs->addTab(faultsScroll, tr("Faults"));
+    m_sideTabs->addTab(m_faultsTab, tr("Faults"));
 
     // Layout: pairs above; the log with inject/intercept below it on the left, the detail and
     // faults on the right.
@@ -399,6 +407,11 @@ void ProxyPage::setAllPairs(bool all)
 
 void ProxyPage::updateScope()
 {
+    // Edits still waiting for their pause belong to the scope they were made in.
+    if (m_faultsDebounce->isActive()) {
+        m_faultsDebounce->stop();
+        applyFaults();
+    }
     const int target = scope();
     m_scopeLabel->setText(target == ProxyServer::AllPairs
             ? tr("Applies to all pairs, and to pairs accepted later")
@@ -471,35 +484,20 @@ void ProxyPage::copyUrl()
 
 void ProxyPage::applyFaults()
 {
-    const ProxyFaults faults = m_faults->faults();
+    const ProxyFaults faults = m_faults->appliedTo(m_presenter->faults(m_faultsScope));
     const QString invalid = faults.validate();
     if (!invalid.isEmpty()) {
         showProblem(invalid);
         return;
     }
     showProblem({});
-    m_presenter->setFaults(scope(), faults);
+    m_presenter->setFaults(m_faultsScope, faults);
 }
 
-void ProxyPage::askFaults()
+void ProxyPage::showFaults()
 {
-    QDialog dialog(this);
-    dialog.setObjectName(QStringLiteral("faultsDialog"));
-    dialog.setWindowTitle(scope() == ProxyServer::AllPairs ? tr("Faults for all pairs")
-                                                           : tr("Faults for pair %1").arg(scope()));
-    auto *editor = new ProxyFaultsEditor(&dialog);
-    editor->setFaults(m_presenter->faults(scope()));
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Apply Faults"));
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto *layout = new QVBoxLayout(&dialog);
-    layout->addWidget(editor);
-    layout->addWidget(buttons);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    m_faults->setFaults(editor->faults());
-    applyFaults();
+    m_sideTabs->setCurrentWidget(m_faultsTab);
+    m_faults->setFocus(Qt::ShortcutFocusReason);
 }
 
 void ProxyPage::askStall(ProxySide from)

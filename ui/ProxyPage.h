@@ -14,12 +14,14 @@ class ProxyFaultsEditor;
 class ProxyPresenter;
 class QCheckBox;
 class QComboBox;
+class QScrollArea;
 class QLineEdit;
 class QSpinBox;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
 class QTableView;
+class QTimer;
 class QToolButton;
 class SavedMessages;
 class ScriptPanel;
@@ -64,8 +66,7 @@ public Q_SLOTS:
     void selectPair(int pairId);
     void setAllPairs(bool all);
     void copyUrl();
-    void applyFaults(); // the faults editor's values, to the scope
-    void askFaults(); // the same editor in a dialog
+    void showFaults(); // the Faults side tab, its first field focused
     void askStall(ProxySide from); // asks for how long
     void stall(ProxySide from, int forMs);
     void cutNow();
@@ -90,6 +91,8 @@ Q_SIGNALS:
     void problem(const QString &message);
 
 private:
+    // The faults editor's values, to the scope they were edited for (live, debounced).
+    void applyFaults();
     void showPair(int pairId);
     void updateScope();
     void updateHeld();
@@ -116,6 +119,9 @@ private:
     ScriptPanel *m_script = nullptr;
     ElidingLabel *m_scopeLabel;
     ProxyFaultsEditor *m_faults;
+    QTimer *m_faultsDebounce; // one request per burst of edits, not one per keystroke
+    int m_faultsScope = ProxyServer::AllPairs; // what the pending edits are for
+    QScrollArea *m_faultsTab;
     QComboBox *m_stallSide;
     QSpinBox *m_stallSeconds;
     QSpinBox *m_cutBytes;

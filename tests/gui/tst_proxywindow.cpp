@@ -32,6 +32,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -39,6 +40,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -152,6 +154,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void newProxyAsksForSettingsAndSaysWhatIsWrong();
+    void aLongProblemInTheNewProxyDialogIsReadWhole();
     void aPairShowsItsMessagesBothWaysInTheLog();
     void aFaultFromTheMenuIsAFaultRowInThePairsLog();
     void anInterceptedMessageEditedIsWhatThePeerReceives();
@@ -237,6 +240,7 @@ void TestProxyWindow::newProxyAsksForSettingsAndSaysWhatIsWrong()
 {
     MainWindow window;
     window.show();
+    window.activateWindow(); // without a window manager (xvfb), nothing else activates it
     QVERIFY(QTest::qWaitForWindowActive(&window));
     const auto [problem, startEnabled] = answerNewProxy(window, [](QWidget *dialog) {
         QTest::keyClicks(named<QLineEdit>(dialog, QStringLiteral("Upstream URL")),
@@ -263,6 +267,49 @@ void TestProxyWindow::newProxyAsksForSettingsAndSaysWhatIsWrong()
     window.action(QStringLiteral("copyProxyUrl"))->trigger();
     QCOMPARE(QApplication::clipboard()->text(), proxy->urlText());
     QVERIFY(proxy->statusText().contains(m_server.url().toString()));
+}
+
+void TestProxyWindow::aLongProblemInTheNewProxyDialogIsReadWhole()
+{
+    MainWindow window;
+    window.show();
+    window.activateWindow(); // without a window manager (xvfb), nothing else activates it
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QString problem;
+    bool problemWhole = false;
+    int placeholderWidth = 0;
+    int caFieldTextWidth = 0;
+    whenDialogOpens([&](QWidget *dialog) {
+        QTest::keyClicks(named<QLineEdit>(dialog, QStringLiteral("Upstream URL")),
+            QStringLiteral("http://127.0.0.1:1/a/rather/long/path/to/the/service"));
+        problem = qobject_cast<ProxyDialog *>(dialog)->problemText();
+        QLabel *label = nullptr;
+        for (QLabel *l : dialog->findChildren<QLabel *>()) {
+            if (l->text() == problem)
+                label = l;
+        }
+        // Wrapped, within the dialog, and as tall as its lines need once laid out.
+        problemWhole = label && label->wordWrap()
+            && QTest::qWaitFor(
+                [label, dialog] {
+                    return label->isVisible()
+                        && label->height() >= label->heightForWidth(label->width())
+                        && dialog->rect().contains(label->geometry());
+                },
+                5000);
+        // The CA file field shows its placeholder whole.
+        auto *ca = named<QLineEdit>(dialog, QStringLiteral("CA file"));
+        placeholderWidth = ca->fontMetrics().horizontalAdvance(ca->placeholderText());
+        const int frame = ca->style()->pixelMetric(QStyle::PM_DefaultFrameWidth, nullptr, ca);
+        caFieldTextWidth = ca->width() - 2 * frame - 4; // QLineEdit keeps 2 px each side
+        saveScreenshot(dialog, QStringLiteral("proxy-dialog-problem.png"));
+        clickButton(dialog, QStringLiteral("Cancel"));
+    });
+    window.action(QStringLiteral("newProxy"))->trigger();
+    QVERIFY2(problem.contains(QStringLiteral("HTTP URL")), qPrintable(problem));
+    QVERIFY(problemWhole);
+    QVERIFY2(placeholderWidth <= caFieldTextWidth,
+        qPrintable(QStringLiteral("%1 > %2").arg(placeholderWidth).arg(caFieldTextWidth)));
 }
 
 void TestProxyWindow::aPairShowsItsMessagesBothWaysInTheLog()
@@ -329,19 +376,31 @@ void TestProxyWindow::aFaultFromTheMenuIsAFaultRowInThePairsLog()
     connectClient(window, proxy);
     QVERIFY(!window.action(QStringLiteral("proxyAllPairs"))->isChecked());
 
-    whenDialogOpens([](QWidget *dialog) {
-        named<QSpinBox>(dialog, QStringLiteral("Latency client \u2192 server"))->setValue(40);
-        named<QSpinBox>(dialog, QStringLiteral("Jitter client \u2192 server"))->setValue(4);
-        clickButton(dialog, QStringLiteral("Apply Faults"));
-    });
+    // Proxy > Faults shows the Faults tab with its first field focused; what is typed there
+    // applies as it is typed (after a pause, as one change), with nothing to press.
     window.action(QStringLiteral("proxyFaults"))->trigger();
+    auto *latency = named<QSpinBox>(proxy, QStringLiteral("Latency client \u2192 server"));
+    QTRY_VERIFY(latency->hasFocus());
+    QTest::keyClick(latency, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(latency, QStringLiteral("40"));
+    QTest::keyClick(latency, Qt::Key_Tab);
+    auto *jitter = named<QSpinBox>(proxy, QStringLiteral("Jitter client \u2192 server"));
+    QVERIFY(jitter->hasFocus());
+    QTest::keyClick(jitter, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(jitter, QStringLiteral("4"));
     MessageLogModel *log = proxy->presenter()->log(1);
     QTRY_VERIFY_WITH_TIMEOUT(
         firstRowContaining(log, Kind::Fault, QStringLiteral("latency 40\u00b14 ms")) >= 0, 10000);
     QCOMPARE(proxy->presenter()->faults(1).fromClient.latencyMs, 40);
-    // The Faults panel shows the pair's faults.
-    QCOMPARE(named<QSpinBox>(proxy, QStringLiteral("Latency client \u2192 server"))->value(), 40);
-    proxy->sideTabs()->setCurrentIndex(1);
+    QCOMPARE(proxy->presenter()->faults(1).fromClient.jitterMs, 4);
+    // One change for the whole burst of keystrokes, not one per key.
+    int changes = 0;
+    for (int row = 0; row < log->rowCount(); ++row)
+        changes += log->eventAt(row).text.startsWith(QStringLiteral("faults now"));
+    QCOMPARE(changes, 1);
+    // No Apply button is left to press.
+    for (QPushButton *button : proxy->findChildren<QPushButton *>())
+        QVERIFY(!button->text().contains(QStringLiteral("Apply")));
     screenshot(window, QStringLiteral("proxy-faults.png"));
 
     // Cut now, from the menu: the pair ends, and the log says a fault was applied.
@@ -522,6 +581,7 @@ void TestProxyWindow::aScriptThatDoesNotCompileIsRefusedInTheDialog()
     QVERIFY(HandMade::writeFile(path, "function onMessage(msg) {\n  return msg.data +;\n}\n"));
     MainWindow window;
     window.show();
+    window.activateWindow(); // without a window manager (xvfb), nothing else activates it
     QVERIFY(QTest::qWaitForWindowActive(&window));
     const auto [problem, startEnabled] = answerNewProxy(window, [&](QWidget *dialog) {
         QTest::keyClicks(

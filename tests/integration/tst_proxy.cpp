@@ -238,6 +238,20 @@ QByteArray maskedFrame(quint8 opcode, const QByteArray &payload)
     return f;
 }
 
+// A client's frame of length bytes ('z', 126 to 65,535 of them) with a zero mask, so that the
+// payload goes as it is: an 8-byte header.
+QByteArray zeroMaskedFrame(char firstByte, int length)
+{
+    QByteArray f;
+    f += firstByte;
+    f += char(0x80 | 126);
+    f += char(length >> 8);
+    f += char(length & 0xff);
+    f += QByteArray(4, '\0');
+    f += QByteArray(length, 'z');
+    return f;
+}
+
 } // namespace
 
 class TestProxy : public QObject
@@ -262,7 +276,9 @@ private Q_SLOTS:
     void droppedPongsMakeTheServerClose1011_data();
     void droppedPongsMakeTheServerClose1011();
     void faultsChangeLiveOnAnOpenPair();
+    void pairFiguresCountMessagesAndTheirPayload();
     void cutInTheMiddleOfAMessageIs1006AtOnce();
+    void cutCountsAFragmentedMessageOverItsFrames_data();
     void cutCountsAFragmentedMessageOverItsFrames();
     void malformedFrameClosesBothSidesWith1002();
     void malformedFrameFromTheServerClosesBothSides();
@@ -273,6 +289,7 @@ private Q_SLOTS:
     void injectedAndEditedMessagesAreMessageRowsAndRecorded();
     void closeSideClosesOneSideWithItsCode();
     void closeSideEndsTcpAtTheBoundWithoutAnAnswer();
+    void closeSideRelaysWhatTheSideSendsBeforeItsAnswer();
     void listensWithTlsAndRelaysToWss();
     void heldDirectionStopsReadingPastItsLimit();
     void aHundredClientsAtOnceAreEachServed();
@@ -730,6 +747,27 @@ void TestProxy::faultsChangeLiveOnAnOpenPair()
     QVERIFY(echoMs("after") < 40);
 }
 
+void TestProxy::pairFiguresCountMessagesAndTheirPayload()
+{
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo-plain")}), qPrintable(f.error()));
+    RawClient client;
+    QVERIFY(client.open(f.proxy.port()));
+    // Two 13-byte messages and a ping: the counts and payload leave the ping and the frame
+    // headers out; the bytes on the wire have them all.
+    client.write(maskedFrame(0x1, "first message") + maskedFrame(0x9, "beat")
+        + maskedFrame(0x1, "other message"));
+    QCOMPARE(client.nextMessage(), QByteArray("first message"));
+    QCOMPARE(client.nextMessage(), QByteArray("other message"));
+    QTRY_COMPARE(f.proxy.pairStatus(1).messagesFromServer, 2);
+    QTRY_COMPARE(f.proxy.pairStatus(1).wireBytesFromServer, 2 * (2 + 13) + 2 + 4);
+    const ProxyPairStatus s = f.proxy.pairStatus(1);
+    QCOMPARE(s.messagesFromClient, 2);
+    QCOMPARE(s.payloadBytesFromClient, 26);
+    QCOMPARE(s.wireBytesFromClient, 2 * (6 + 13) + 6 + 4);
+    QCOMPARE(s.payloadBytesFromServer, 26);
+}
+
 void TestProxy::cutInTheMiddleOfAMessageIs1006AtOnce()
 {
     ProxyFixture f;
@@ -749,40 +787,52 @@ void TestProxy::cutInTheMiddleOfAMessageIs1006AtOnce()
     QVERIFY(f.log.ended.value(1).contains(QLatin1String("reset by the proxy")));
 }
 
+void TestProxy::cutCountsAFragmentedMessageOverItsFrames_data()
+{
+    QTest::addColumn<int>("latencyMs");
+    QTest::newRow("at once") << 0;
+    // What was received before the cut and queued behind the latency still reaches the server
+    // (a cut mid-message, as the peer sees it), and the reset follows it.
+    QTest::newRow("behind a latency") << 200;
+}
+
 void TestProxy::cutCountsAFragmentedMessageOverItsFrames()
 {
+    QFETCH(int, latencyMs);
     ProxyFixture f; // counts the bytes it receives, never answers
     QVERIFY2(f.start({QStringLiteral("count")}), qPrintable(f.error()));
     RawClient client;
     QVERIFY(client.open(f.proxy.port()));
     QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
-    f.proxy.cutInNextMessageOver(1, 70000);
-    QTRY_VERIFY(!f.log.of(1, Kind::Fault).isEmpty()); // armed
-    // A binary message in four frames of 30,000 bytes, each below the limit; the third takes
-    // the message over it.
+    ProxyFaults faults;
+    faults.fromClient.latencyMs = latencyMs;
+    f.proxy.setFaults(1, faults);
+    f.proxy.cutInNextMessageOver(1, 7000);
+    QTRY_COMPARE(f.log.textsOf(1, Kind::Fault).count(QLatin1String("cut armed")), 1);
+    // A binary message in four frames of 3,000 bytes, each below the limit; the third takes
+    // the message over it. (Small enough to be sent at once: what the kernel has not sent when
+    // the reset comes is lost, as on a network.)
     QByteArray message;
-    for (int i = 0; i < 4; ++i) {
-        message += char((i == 3 ? 0x80 : 0x00) | (i == 0 ? 0x2 : 0x0));
-        message += char(0x80 | 126);
-        message += char(30000 >> 8);
-        message += char(30000 & 0xff);
-        message += QByteArray(4, '\0'); // a zero mask: the payload goes as it is
-        message += QByteArray(30000, 'z');
-    }
+    for (int i = 0; i < 4; ++i)
+        message += zeroMaskedFrame(char((i == 3 ? 0x80 : 0x00) | (i == 0 ? 0x2 : 0x0)), 3000);
+    QElapsedTimer t;
+    t.start();
     client.write(message);
+    QVERIFY(client.socket().state() == QAbstractSocket::UnconnectedState
+        || client.socket().waitForDisconnected(5000));
+    QVERIFY2(t.elapsed() >= latencyMs - 10, qPrintable(QString::number(t.elapsed())));
+    QCOMPARE(client.socket().error(), QAbstractSocket::RemoteHostClosedError);
     // The first two frames whole, then the third's header and its payload up to the limit.
     const int frameHeader = 8;
     QCOMPARE(f.upstream.waitForLine(QStringLiteral("RECEIVED-BYTES")),
-        QStringLiteral("RECEIVED-BYTES %1").arg(2 * (frameHeader + 30000) + frameHeader + 10000));
-    QVERIFY(client.socket().state() == QAbstractSocket::UnconnectedState
-        || client.socket().waitForDisconnected(5000));
-    QCOMPARE(client.socket().error(), QAbstractSocket::RemoteHostClosedError);
+        QStringLiteral("RECEIVED-BYTES %1").arg(2 * (frameHeader + 3000) + frameHeader + 1000));
     QTRY_COMPARE(f.log.ended.size(), 1);
     QVERIFY(f.log.ended.value(1).contains(QLatin1String("client TCP: reset by the proxy")));
-    const QString faults = f.log.textsOf(1, Kind::Fault);
-    QVERIFY2(faults.contains(QLatin1String("70000 bytes of it forwarded, 10000 of its 30000-byte "
-                                           "frame")),
-        qPrintable(faults));
+    QVERIFY(f.log.ended.value(1).contains(QLatin1String("server TCP: reset by the proxy")));
+    const QString texts = f.log.textsOf(1, Kind::Fault);
+    QVERIFY2(
+        texts.contains(QLatin1String("7000 bytes of it forwarded, 1000 of its 3000-byte frame")),
+        qPrintable(texts));
 }
 
 void TestProxy::malformedFrameClosesBothSidesWith1002()
@@ -1054,6 +1104,36 @@ void TestProxy::closeSideEndsTcpAtTheBoundWithoutAnAnswer()
         f.log.ended.value(1).contains(QLatin1String("server TCP: closed (timeout) by the proxy")),
         qPrintable(f.log.ended.value(1)));
     QCOMPARE(f.log.of(1, Kind::Close).value(0).code, quint16(4003));
+}
+
+void TestProxy::closeSideRelaysWhatTheSideSendsBeforeItsAnswer()
+{
+    // A server that, given a close frame, sends a last message before its answer (RFC 6455
+    // allows it): the client, not closed yet, gets it, then the proxy's 1001.
+    PeerProcess upstream;
+    QVERIFY2(
+        upstream.startPythonScript(QStringLiteral("raw_peer.py"), {QStringLiteral("last-words")}),
+        qPrintable(upstream.errorText()));
+    ProxyServer proxy;
+    ProxyLog log(&proxy);
+    QString error;
+    QVERIFY2(proxy.listen(settingsFor(upstream.url()), &error), qPrintable(error));
+    RawClient client;
+    QVERIFY(client.open(proxy.port()));
+    QTRY_COMPARE(proxy.pairStatus(1).state, ProxyPairState::Open);
+    proxy.closeSide(1, ProxySide::Server, 4003, QStringLiteral("server, go"));
+    QCOMPARE(upstream.waitForLine(QStringLiteral("CLIENT-CLOSE")),
+        QStringLiteral("CLIENT-CLOSE 4003 server, go"));
+    QCOMPARE(client.nextMessage(), QByteArray("last words"));
+    QCOMPARE(client.waitForCloseCode(), 1001);
+    QTRY_COMPARE(log.ended.size(), 1);
+    const QList<TrafficEvent> fromServer = log.of(1, Kind::Text, Direction::Incoming);
+    QCOMPARE(fromServer.size(), 1);
+    QCOMPARE(fromServer.first().text, QStringLiteral("last words"));
+    const QString notes = log.textsOf(1, Kind::Note);
+    QVERIFY2(
+        notes.contains(QLatin1String("the server answered the proxy's close: 4003 \"server, go\"")),
+        qPrintable(notes));
 }
 
 void TestProxy::listensWithTlsAndRelaysToWss()

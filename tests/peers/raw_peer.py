@@ -43,8 +43,9 @@ def upgrade(request, extra=b""):
             b"Sec-WebSocket-Accept: " + accept_key(request) + b"\r\n" + extra + b"\r\n")
 
 
-async def read_client_frames(reader):
-    """Reports the client's frames (masked, as RFC 6455 requires) until it closes TCP."""
+async def read_client_frames(reader, on_close=None):
+    """Reports the client's frames (masked, as RFC 6455 requires) until it closes TCP; on_close
+    (a coroutine taking the code and reason) answers the client's close frame."""
     buffer = b""
     try:
         while True:
@@ -78,6 +79,8 @@ async def read_client_frames(reader):
                 if opcode == 0x8:
                     code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
                     say(f"CLIENT-CLOSE {code} {payload[2:].decode('utf-8', 'replace')}")
+                    if on_close:
+                        await on_close(code, payload[2:])
                 elif opcode == 0xA:
                     say(f"CLIENT-PONG {payload.hex()}")
                 elif opcode == 0x1:
@@ -148,6 +151,14 @@ async def scenario(name, reader, writer, request):
         await asyncio.sleep(0.2)
         rst(writer)
         say("SERVER-RESET")
+        return
+    elif name == "last-words":
+        # RFC 6455 lets a side send data after it received a close frame, until it answers.
+        async def answer(code, reason):
+            w(frame(0x1, b"last words") + close_frame(code, reason))
+            await writer.drain()
+        await writer.drain()
+        await read_client_frames(reader, answer)
         return
     elif name == "echo":
         pass

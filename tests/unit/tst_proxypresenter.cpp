@@ -27,8 +27,10 @@ ProxyPairStatus statusOf(int pairId, ProxyPairState state, qint64 fromClient, qi
     s.upstream = QStringLiteral("ws://127.0.0.1:9000/chat");
     s.messagesFromClient = fromClient;
     s.messagesFromServer = fromServer;
-    s.bytesFromClient = fromClient * 20;
-    s.bytesFromServer = fromServer * 18;
+    s.payloadBytesFromClient = fromClient * 20;
+    s.payloadBytesFromServer = fromServer * 18;
+    s.wireBytesFromClient = fromClient * 26 + 40; // headers, and pings
+    s.wireBytesFromServer = fromServer * 20 + 40;
     return s;
 }
 
@@ -73,6 +75,14 @@ void TestProxyPresenter::pairsAreListedWithTheirFiguresAndHowTheyEnded()
     QCOMPARE(cell(pairs, 1, ProxyPairListModel::StateColumn), QStringLiteral("open"));
     QCOMPARE(cell(pairs, 1, ProxyPairListModel::FromClientColumn), QStringLiteral("12 (240 B)"));
     QCOMPARE(cell(pairs, 1, ProxyPairListModel::FromServerColumn), QStringLiteral("11 (198 B)"));
+    // The bytes on the wire, pings and frame headers included, are the cell's tooltip.
+    const QString wireTip
+        = pairs
+              ->data(pairs->index(pairs->rowOfPair(1), ProxyPairListModel::FromClientColumn),
+                  Qt::ToolTipRole)
+              .toString();
+    QVERIFY2(wireTip.startsWith(QStringLiteral("12 messages, 240 B of payload\n352 B on the wire")),
+        qPrintable(wireTip));
     QCOMPARE(cell(pairs, 1, ProxyPairListModel::ClientPingColumn), QStringLiteral("850 µs"));
     QCOMPARE(cell(pairs, 1, ProxyPairListModel::ServerPingColumn), QStringLiteral("\u2013"));
     QCOMPARE(cell(pairs, 1, ProxyPairListModel::HeldColumn), QStringLiteral("2 \u2191 0 \u2193"));

@@ -107,6 +107,14 @@ QString ProxyPairListModel::countText(qint64 messages, qint64 bytes)
     return QStringLiteral("%L1 (%2)").arg(messages).arg(MessageLogModel::formatSize(bytes));
 }
 
+QString ProxyPairListModel::countTip(qint64 messages, qint64 payloadBytes, qint64 wireBytes)
+{
+    return tr("%L1 messages, %2 of payload\n%3 on the wire: every frame, pings, pongs, close "
+              "frames and frame headers included")
+        .arg(messages)
+        .arg(MessageLogModel::formatSize(payloadBytes), MessageLogModel::formatSize(wireBytes));
+}
+
 QString ProxyPairListModel::rttText(qint64 rttUs)
 {
     return rttUs < 0 ? QStringLiteral("\u2013") : Units::duration(rttUs);
@@ -129,6 +137,10 @@ QVariant ProxyPairListModel::data(const QModelIndex &index, int role) const
         return s.pairId;
     if (role == Qt::TextAlignmentRole && index.column() >= FromClientColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && index.column() == FromClientColumn)
+        return countTip(s.messagesFromClient, s.payloadBytesFromClient, s.wireBytesFromClient);
+    if (role == Qt::ToolTipRole && index.column() == FromServerColumn)
+        return countTip(s.messagesFromServer, s.payloadBytesFromServer, s.wireBytesFromServer);
     if (role == Qt::ToolTipRole) {
         QString tip
             = tr("Pair %1: %2 relayed to %3").arg(s.pairId).arg(s.clientAddress, s.upstream);
@@ -154,9 +166,9 @@ QVariant ProxyPairListModel::data(const QModelIndex &index, int role) const
             ? proxyPairStateName(s.state)
             : QStringLiteral("%1: %2").arg(proxyPairStateName(s.state), r.endSummary);
     case FromClientColumn:
-        return countText(s.messagesFromClient, s.bytesFromClient);
+        return countText(s.messagesFromClient, s.payloadBytesFromClient);
     case FromServerColumn:
-        return countText(s.messagesFromServer, s.bytesFromServer);
+        return countText(s.messagesFromServer, s.payloadBytesFromServer);
     case ClientPingColumn:
         return rttText(s.clientPingRttUs);
     case ServerPingColumn:
@@ -183,8 +195,10 @@ QVariant ProxyPairListModel::headerData(int section, Qt::Orientation orientation
         = {QT_TR_NOOP("The pair's number, from 1"), QT_TR_NOOP("The client's address and port"),
             QT_TR_NOOP("When the client was accepted (time 0 of the pair's log)"),
             QT_TR_NOOP("Where the pair is, and how each side ended"),
-            QT_TR_NOOP("Messages (and bytes on the wire) the client sent"),
-            QT_TR_NOOP("Messages (and bytes on the wire) the server sent"),
+            QT_TR_NOOP("Text and binary messages the client sent, and their payload; a cell's "
+                       "tooltip adds the bytes on the wire"),
+            QT_TR_NOOP("Text and binary messages the server sent, and their payload; a cell's "
+                       "tooltip adds the bytes on the wire"),
             QT_TR_NOOP("How long the server took to answer the client's latest ping"),
             QT_TR_NOOP("How long the client took to answer the server's latest ping"),
             QT_TR_NOOP("Messages held by intercept, each way")};

@@ -7,9 +7,9 @@
 #include <QList>
 
 // The pairs of a proxy as the proxy tab lists them: client address, when it was accepted, state
-// (with how the pair ended), message counts and ping round trips both ways, and messages held by
-// intercept. Rows are in the order clients were accepted; a row changes when its status does (with
-// each batch, never per message).
+// (with how the pair ended), messages and their payload and ping round trips both ways, and
+// messages held by intercept. Rows are in the order clients were accepted; a row changes when its
+// status does (with each batch, never per message).
 class ProxyPairListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -48,8 +48,11 @@ public:
     QVariant headerData(
         int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    // "12 (1.4 KiB)"; "850 µs" or "–" before the first answered ping.
-    static QString countText(qint64 messages, qint64 bytes);
+    // "12 (1.4 KiB)": messages and their payload; "850 µs" or "–" before the first answered
+    // ping.
+    static QString countText(qint64 messages, qint64 payloadBytes);
+    // The same with the bytes on the wire (control frames and frame headers included).
+    static QString countTip(qint64 messages, qint64 payloadBytes, qint64 wireBytes);
     static QString rttText(qint64 rttUs);
     // "14:03:07" (local time), or empty before it is known.
     static QString startedText(qint64 startedWallMs);

@@ -150,12 +150,14 @@ ProxyPairStatus ProxyPair::status() const
         = m_upstreamUrl.isValid() ? m_upstreamUrl.toString() : m_settings.upstream.toString();
     if (m_fromClient) {
         s.messagesFromClient = m_fromClient->messages();
-        s.bytesFromClient = m_fromClient->wireBytes();
+        s.payloadBytesFromClient = m_fromClient->payloadBytes();
+        s.wireBytesFromClient = m_fromClient->wireBytes();
         s.heldFromClient = m_fromClient->heldCount();
     }
     if (m_fromServer) {
         s.messagesFromServer = m_fromServer->messages();
-        s.bytesFromServer = m_fromServer->wireBytes();
+        s.payloadBytesFromServer = m_fromServer->payloadBytes();
+        s.wireBytesFromServer = m_fromServer->wireBytes();
         s.heldFromServer = m_fromServer->heldCount();
     }
     s.clientPingRttUs = m_clientPingRttUs;
@@ -219,9 +221,15 @@ void ProxyPair::readFrom(ProxySide side)
             transportOf(otherSide(side))->write(buffer, n);
             break;
         case Stage::Ending:
-            if (m_awaitingCloseAnswer && side == m_closingSide)
-                relay->receive(buffer, n, m_clock.elapsedUs()); // logged, not relayed
-            break; // nothing more is relayed
+            // While a side answers the proxy's close, it may still send data, relayed to the
+            // other side; what the other side sends is logged, not relayed (the closing side
+            // must get nothing after the proxy's close frame).
+            if (relay && (m_awaitingCloseAnswer || !relay->isStopped())) {
+                relay->receive(buffer, n, m_clock.elapsedUs());
+                if (!m_closeAnswer.isEmpty())
+                    closeAnswerEnded(std::exchange(m_closeAnswer, {}), false);
+            }
+            break;
         case Stage::Done:
             break;
         }
@@ -506,6 +514,10 @@ void ProxyPair::onSideEnded(ProxySide side)
 
 void ProxyPair::onRelayDrained(ProxySide from)
 {
+    if (m_closeOtherWhenDrained && from == m_proxyClosedSide) {
+        m_closeOtherWhenDrained = false;
+        closeTheOtherSide();
+    }
     const SideEnd &sourceEnd = from == ProxySide::Client ? m_clientEnd : m_serverEnd;
     if (sourceEnd.ended && !sourceEnd.byProxy)
         endSide(otherSide(from), false);
@@ -524,12 +536,12 @@ qint64 ProxyPair::pingAnswered(ProxySide pongFrom, QByteArrayView payload, qint6
 void ProxyPair::closeFrameSeen(ProxySide from, quint16 code, const QString &reason)
 {
     if (m_awaitingCloseAnswer && from == m_closingSide) {
-        closeAnswerEnded(
-            QStringLiteral("the %1 answered the proxy's close: %2%3")
-                .arg(proxySideName(from))
-                .arg(code)
-                .arg(reason.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(reason)),
-            false);
+        // Handled once the frames before it in the same read have been relayed.
+        m_closeAnswer
+            = QStringLiteral("the %1 answered the proxy's close: %2%3")
+                  .arg(proxySideName(from))
+                  .arg(code)
+                  .arg(reason.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(reason));
         return;
     }
     if (m_hasCloser || m_proxyClosed)
@@ -645,10 +657,20 @@ void ProxyPair::closeAnswerEnded(const QString &how, bool timedOut)
     if (timedOut)
         (side == ProxySide::Client ? m_clientEnd : m_serverEnd).how = TransportEnd::Timeout;
     // Then the side that was not named, with 1001, the same way.
-    if (side == m_proxyClosedSide)
-        startCloseHandshake(otherSide(side), CloseCode::GoingAway,
-            QStringLiteral("the %1 was closed by the proxy").arg(proxySideName(side)));
+    if (side == m_proxyClosedSide) {
+        if (relayFrom(side)->hasQueued())
+            m_closeOtherWhenDrained = true; // what it sent before its answer goes first
+        else
+            closeTheOtherSide();
+    }
     finishIfDone();
+}
+
+void ProxyPair::closeTheOtherSide()
+{
+    const ProxySide named = m_proxyClosedSide;
+    startCloseHandshake(otherSide(named), CloseCode::GoingAway,
+        QStringLiteral("the %1 was closed by the proxy").arg(proxySideName(named)));
 }
 
 void ProxyPair::startScript()
@@ -846,13 +868,12 @@ void ProxyPair::closeSide(ProxySide side, quint16 code, const QString &reason)
     m_proxyCode = code;
     m_proxyReason = reason;
     setState(ProxyPairState::Closing);
-    // Nothing more is relayed either way: the other side is closed (1001) once this one answered.
-    m_fromClient->stopRelaying();
-    m_fromServer->stopRelaying();
+    // Nothing more goes to the side (its relay stops at the close frame); what it sends until
+    // it answers still goes to the other side, which is closed (1001) after that answer.
+    relayFrom(side)->expectCloseAnswer();
     startCloseHandshake(side, code, reason);
     if (!m_awaitingCloseAnswer)
-        startCloseHandshake(otherSide(side), CloseCode::GoingAway,
-            QStringLiteral("the %1 was closed by the proxy").arg(proxySideName(side)));
+        closeTheOtherSide();
     finishIfDone();
 }
 

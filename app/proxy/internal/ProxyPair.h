@@ -108,6 +108,9 @@ private:
     // closeSide's handshake with one side: the close frame, then its answer awaited (bounded).
     void startCloseHandshake(ProxySide side, quint16 code, const QString &reason);
     void closeAnswerEnded(const QString &how, bool timedOut);
+    // After the named side's close handshake: the other side's, with 1001, once what the named
+    // side sent before its answer has been written to it.
+    void closeTheOtherSide();
     void finishIfDone();
     void startScript();
     // ScriptHost::Connection: ctx.send goes to the server as if the client had sent it;
@@ -158,6 +161,8 @@ private:
     ProxySide m_proxyClosedSide = ProxySide::Client; // closeSide's side
     bool m_awaitingCloseAnswer = false; // the proxy's close frame went to m_closingSide
     ProxySide m_closingSide = ProxySide::Client;
+    QString m_closeAnswer; // its answer, seen while parsing: handled once the read is routed
+    bool m_closeOtherWhenDrained = false;
     TrafficEvent::CloseCause m_proxyCause = TrafficEvent::CloseCause::None;
     QString m_proxyReason;
     quint16 m_proxyCode = 0;

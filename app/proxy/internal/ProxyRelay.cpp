@@ -20,6 +20,8 @@ constexpr qint64 SliceUs = 10'000;
 constexpr int MaxPendingPings = 64;
 // Consecutive forwarded bytes with the same release time share one queued segment up to this.
 constexpr qsizetype MaxSegmentBytes = 256LL * 1024;
+// How long an armed cut waits for the part before it to leave the socket.
+constexpr int CutFlushBoundMs = 1000;
 } // namespace
 
 ProxyRelay::ProxyRelay(ProxySide from, Transport *source, Transport *destination, ProxyPair *pair,
@@ -71,6 +73,8 @@ void ProxyRelay::setFaults(const DirectionFaults &faults)
 
 bool ProxyRelay::receive(const char *data, qint64 size, qint64 nowUs)
 {
+    if (!m_cutPending.isEmpty())
+        return true; // read before the source was paused: lost in the cut, as on the network
     m_nowUs = nowUs;
     const qint64 base = m_parser.bytesParsed();
     // The parser unmasks in place: a client's frames are parsed in a copy, as they must be
@@ -99,6 +103,7 @@ void ProxyRelay::messageReceived(
     const bool held = m_firstParsed ? m_holdContinuing : holdsMessages();
     m_firstParsed = false;
     ++m_messages;
+    m_payloadBytes += size;
     m_wireBytes += info.wireSize;
     EventBatcher *batcher = m_pair->batcher();
     const qint64 wallMs = m_pair->clock().wallMsAt(m_nowUs);
@@ -203,8 +208,12 @@ qint64 ProxyRelay::answerPing(QByteArrayView payload, qint64 nowUs)
 
 ProxyRelay::Route ProxyRelay::decide(const FrameHeader &frame)
 {
-    if (m_stopped)
+    if (m_stopped || m_sourceClosed)
         return Route::Drop;
+    if (frame.opcode == WireOpcode::Close && m_closeAnswersProxy) {
+        m_sourceClosed = true;
+        return Route::Drop;
+    }
     if (WireOpcode::isControl(frame.opcode)) {
         if ((frame.opcode == WireOpcode::Ping && m_faults.dropPings)
             || (frame.opcode == WireOpcode::Pong && m_faults.dropPongs))
@@ -230,13 +239,34 @@ ProxyRelay::Route ProxyRelay::decide(const FrameHeader &frame)
 
 void ProxyRelay::cutHere()
 {
-    m_pair->cutNow(QStringLiteral("cut in the middle of a message from the %1 over %2 bytes: "
+    m_cutPending = QStringLiteral("cut in the middle of a message from the %1 over %2 bytes: "
                                   "%3 bytes of it forwarded, %4 of its %5-byte frame")
                        .arg(proxySideName(m_from))
                        .arg(m_cutOver)
                        .arg(m_messageBytes + m_cutInFrame)
                        .arg(m_cutInFrame)
-                       .arg(m_splitter.frame().length));
+                       .arg(m_splitter.frame().length);
+    m_cutOver = -1;
+    // Nothing after the cut point is relayed: the source waits, unread, for the reset.
+    m_sourcePaused = true;
+    m_source->setReadingPaused(true);
+    cutIfWritten();
+}
+
+void ProxyRelay::cutIfWritten(bool force)
+{
+    if (m_cutPending.isEmpty() || !m_queue.empty())
+        return;
+    // A reset drops what the socket has not sent yet: the part before the cut goes out first,
+    // within a bound (a destination that reads nothing more is cut all the same).
+    if (!force && m_destination->bytesToWrite() > 0) {
+        if (!m_cutFlushBounded) {
+            m_cutFlushBounded = true;
+            QTimer::singleShot(CutFlushBoundMs, this, [this] { cutIfWritten(true); });
+        }
+        return;
+    }
+    m_pair->cutNow(std::exchange(m_cutPending, {}));
 }
 
 void ProxyRelay::route(const char *data, qint64 size)
@@ -430,6 +460,10 @@ void ProxyRelay::checkBackpressure()
 
 void ProxyRelay::onDestinationWritten()
 {
+    if (!m_cutPending.isEmpty()) {
+        cutIfWritten();
+        return;
+    }
     if (m_sourcePaused
         && m_queuedBytes + m_heldBytes + m_destination->bytesToWrite() <= HighWaterBytes / 2) {
         m_sourcePaused = false;
@@ -579,6 +613,7 @@ bool ProxyRelay::stopRelaying()
     m_held.clear();
     m_heldBytes = 0;
     m_pendingOwn.clear();
+    m_cutPending.clear();
     // Nothing waits any more: the source is read again (what it sends now is only logged).
     if (m_sourcePaused) {
         m_sourcePaused = false;

@@ -60,8 +60,14 @@ public:
     void stall(int forMs);
     // Cuts both TCP connections in the middle of the next message from the source larger than
     // bytes (on-wire payload, counted over its frames as they pass; -1: disarmed): the frame
-    // that takes it over goes on up to the limit, never whole. A held message is not cut.
+    // that takes it over goes on up to the limit, never whole, and the reset follows once that
+    // part has been written to the destination's socket (after its latency, a stall or a
+    // bandwidth limit); the source is not read meanwhile. A held message is not cut.
     void armCut(qint64 bytes) { m_cutOver = bytes; }
+    // The proxy sent its own close frame to the source: the source's close frame answers it and
+    // is not forwarded, nor anything after it; what the source sends before it still is (RFC
+    // 6455 lets a side send data until it answers a close).
+    void expectCloseAnswer() { m_closeAnswersProxy = true; }
     // A whole frame of the proxy's own, sent between frames (a data frame between messages).
     void sendOwnFrame(const QByteArray &frame, bool isData);
     // Intercept decisions (Replace: payload goes out instead, uncompressed).
@@ -79,7 +85,9 @@ public:
     // time since it was forwarded, in µs, or -1. Pings answered by a later pong are forgotten.
     qint64 answerPing(QByteArrayView payload, qint64 nowUs);
 
+    // Messages from the source and their payload (as logged); every byte of every frame.
     qint64 messages() const { return m_messages; }
+    qint64 payloadBytes() const { return m_payloadBytes; }
     qint64 wireBytes() const { return m_wireBytes; }
 
 Q_SIGNALS:
@@ -132,6 +140,9 @@ private:
     Route decide(const FrameHeader &frame);
     void frameEnded(const FrameHeader &frame);
     void cutHere();
+    // The armed cut, once everything up to its point has been written to the destination
+    // (force: at the bound, whatever is still unwritten).
+    void cutIfWritten(bool force = false);
     // Sends now, or queues until delayUs from now and never before what is already queued.
     void forward(const char *data, qint64 size, bool endsFrame, qint64 delayUs);
     qint64 delayUs() const;
@@ -172,6 +183,8 @@ private:
     qint64 m_cutLeft = 0; // payload bytes of the cut frame still to go before the reset
     qint64 m_cutInFrame = 0; // ... and all of them
     qint64 m_frameDelayUs = 0; // the latency (with its jitter) drawn for the current frame
+    QString m_cutPending; // what the cut waiting for its bytes to be written says (empty: none)
+    bool m_cutFlushBounded = false;
 
     std::deque<Segment> m_queue;
     qint64 m_queuedBytes = 0;
@@ -181,6 +194,8 @@ private:
     qint64 m_nextSendUs = 0; // bandwidth: when the next slice may go
     bool m_sourcePaused = false;
     bool m_stopped = false;
+    bool m_closeAnswersProxy = false;
+    bool m_sourceClosed = false; // the source's close frame (answering the proxy's) went by
 
     QByteArray m_heldRaw; // the held message being read
     std::deque<Decoded> m_heldDecoded;
@@ -191,5 +206,6 @@ private:
 
     QList<PendingPing> m_pings;
     qint64 m_messages = 0;
+    qint64 m_payloadBytes = 0;
     qint64 m_wireBytes = 0;
 };
