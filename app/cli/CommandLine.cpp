@@ -345,6 +345,11 @@ int runServe(const QStringList &arguments)
             return ExitStatus::ConnectFailed;
         messages = MockServer::messagesOf(reader.batches());
     }
+    // Before anything is printed: a Ctrl+C right after the first line still ends the server
+    // cleanly (the signal is taken once the event loop runs).
+    SignalWatcher signalWatcher({SIGINT, SIGTERM});
+    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived,
+        [] { QCoreApplication::exit(ExitStatus::Ok); });
     MockServer server;
     server.setScript(script);
     server.setRules(rules);
@@ -388,9 +393,6 @@ int runServe(const QStringList &arguments)
         std::fwrite(err.constData(), 1, size_t(err.size()), stderr);
         std::fflush(stderr);
     });
-    SignalWatcher signalWatcher({SIGINT, SIGTERM});
-    QObject::connect(&signalWatcher, &SignalWatcher::signalReceived,
-        [] { QCoreApplication::exit(ExitStatus::Ok); });
     const int status = QCoreApplication::exec();
     server.stop();
     QCoreApplication::sendPostedEvents(&server); // the scripts' last batch

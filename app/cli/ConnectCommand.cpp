@@ -75,6 +75,9 @@ ConnectCommand::~ConnectCommand()
 int ConnectCommand::exec()
 {
     m_connection = new ConnectionHandle(m_settings);
+    // Before anything is printed: a Ctrl+C right after the first line is still a clean end.
+    m_signals = new SignalWatcher({SIGINT, SIGTERM}, this);
+    connect(m_signals, &SignalWatcher::signalReceived, this, &ConnectCommand::onSignal);
     if (!m_recordPath.isEmpty()) {
         // Opened and its header written before connecting: a file that cannot be written is
         // known before anything happens on the network.
@@ -97,8 +100,6 @@ int ConnectCommand::exec()
             });
         writeErr(QStringLiteral("* recording to %1").arg(m_recordPath));
     }
-    m_signals = new SignalWatcher({SIGINT, SIGTERM}, this);
-    connect(m_signals, &SignalWatcher::signalReceived, this, &ConnectCommand::onSignal);
     connect(m_connection, &ConnectionHandle::eventsReceived, this, &ConnectCommand::onEvents);
     connect(m_connection, &ConnectionHandle::stateChanged, this, &ConnectCommand::onStateChanged);
 

@@ -168,6 +168,16 @@ ProxyCommand::ProxyCommand(const ProxyServer::Settings &settings, bool showPings
 
 int ProxyCommand::exec()
 {
+    // Before anything is printed: a Ctrl+C right after "listening on" still ends every pair
+    // cleanly (the signal is taken once the event loop runs).
+    SignalWatcher signalWatcher({SIGINT, SIGTERM});
+    connect(&signalWatcher, &SignalWatcher::signalReceived, this, [this] {
+        // Every pair ends within one bound; their last events and recordings are finished.
+        m_server.stop();
+        QCoreApplication::sendPostedEvents();
+        std::fflush(stdout);
+        QCoreApplication::exit(ExitStatus::Ok);
+    });
     QString error;
     if (!m_server.listen(m_settings, &error)) {
         writeErr(QStringLiteral("sockscope: %1").arg(error));
@@ -182,14 +192,6 @@ int ProxyCommand::exec()
         [this](int pairId, const TrafficBatch &batch) { onEvents(pairId, batch); });
     connect(&m_server, &ProxyServer::pairOpened, this, [](int pairId, const QString &address) {
         writeErr(QStringLiteral("[%1] * client %2 accepted").arg(pairId).arg(address));
-    });
-    SignalWatcher signalWatcher({SIGINT, SIGTERM});
-    connect(&signalWatcher, &SignalWatcher::signalReceived, this, [this] {
-        // Every pair ends within one bound; their last events and recordings are finished.
-        m_server.stop();
-        QCoreApplication::sendPostedEvents();
-        std::fflush(stdout);
-        QCoreApplication::exit(ExitStatus::Ok);
     });
     return finishScript(QCoreApplication::exec());
 }

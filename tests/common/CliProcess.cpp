@@ -46,12 +46,16 @@ QString CliProcess::stderrText()
 
 void CliProcess::signal(int number)
 {
-    ::kill(pid_t(m_process.processId()), number);
+    // Once the program has ended its id is 0, and kill(0, …) would signal the whole process
+    // group: the test and ctest with it.
+    if (const pid_t pid = pid_t(m_process.processId()); pid > 0)
+        ::kill(pid, number);
 }
 
 int CliProcess::waitForExit(int timeoutMs)
 {
-    if (!m_process.waitForFinished(timeoutMs))
+    // waitForFinished() is false for a program that has already ended: that is not a time-out.
+    if (m_process.state() != QProcess::NotRunning && !m_process.waitForFinished(timeoutMs))
         return -1;
     stdoutText();
     stderrText();

@@ -4,10 +4,12 @@
 #include "PeerProcess.h"
 #include "RecordingReader.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -51,6 +53,8 @@ private Q_SLOTS:
     void interruptWhileWaitingToReconnectExits130();
     void convertReportsSkippedPartsAndNumbersSessions();
     void serveOnAllInterfacesWarns();
+    void ctrlCRightAfterTheFirstLineIsAClean_data();
+    void ctrlCRightAfterTheFirstLineIsAClean();
     void showFramesTellsHowMessagesTravelled();
 
 private:
@@ -635,6 +639,45 @@ void TestCli::serveOnAllInterfacesWarns()
     QVERIFY(serve.waitForStderr(QStringLiteral("reachable from the network")));
     serve.signal(SIGINT);
     QCOMPARE(serve.waitForExit(5000), 0);
+}
+
+void TestCli::ctrlCRightAfterTheFirstLineIsAClean_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("firstLine");
+    QTest::addColumn<QList<int>>("statuses");
+    const QString sample = recordSample();
+    QTest::newRow("serve --listen 0.0.0.0") << QStringList(
+        {QStringLiteral("serve"), sample, QStringLiteral("--listen"), QStringLiteral("0.0.0.0")})
+                                            << QStringLiteral("warning") << QList<int>({0});
+    QTest::newRow("proxy") << QStringList({QStringLiteral("proxy"), QStringLiteral("--to"),
+        QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--listen"), QStringLiteral("0")})
+                           << QStringLiteral("listening on") << QList<int>({0});
+    // A server that takes the connection and never answers the upgrade: still connecting.
+    QTest::newRow("record") << QStringList({QStringLiteral("record"), QStringLiteral("SILENT"),
+        QStringLiteral("-o"), QDir::temp().filePath(QStringLiteral("sockscope-ctrlc.jsonl"))})
+                            << QStringLiteral("recording to") << QList<int>({130});
+}
+
+void TestCli::ctrlCRightAfterTheFirstLineIsAClean()
+{
+    // The signal handler is in place before the first line is written: a Ctrl+C as soon as a
+    // user (or a script) sees it ends the program the documented way, never by the signal itself.
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, firstLine);
+    QFETCH(QList<int>, statuses);
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    arguments.replaceInStrings(
+        QStringLiteral("SILENT"), QStringLiteral("ws://127.0.0.1:%1/").arg(silent.serverPort()));
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        Cli cli(arguments);
+        QVERIFY2(cli.waitForStderr(firstLine), qPrintable(cli.stderrText()));
+        cli.signal(SIGINT);
+        const int status = cli.waitForExit(5000);
+        QVERIFY2(statuses.contains(status),
+            qPrintable(QStringLiteral("exit %1: %2").arg(status).arg(cli.stderrText())));
+    }
 }
 
 void TestCli::showFramesTellsHowMessagesTravelled()
