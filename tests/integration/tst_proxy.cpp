@@ -238,18 +238,40 @@ QByteArray maskedFrame(quint8 opcode, const QByteArray &payload)
     return f;
 }
 
-// A client's frame of length bytes ('z', 126 to 65,535 of them) with a zero mask, so that the
-// payload goes as it is: an 8-byte header.
+// A client's frame of length bytes ('z', 126 or more of them) with a zero mask, so that the
+// payload goes as it is: an 8-byte header up to 65,535 bytes, a 14-byte one above.
 QByteArray zeroMaskedFrame(char firstByte, int length)
 {
     QByteArray f;
     f += firstByte;
-    f += char(0x80 | 126);
-    f += char(length >> 8);
-    f += char(length & 0xff);
+    if (length <= 0xffff) {
+        f += char(0x80 | 126);
+        f += char(length >> 8);
+        f += char(length & 0xff);
+    } else {
+        f += char(0x80 | 127);
+        char size[8];
+        qToBigEndian<quint64>(quint64(length), size);
+        f.append(size, 8);
+    }
     f += QByteArray(4, '\0');
     f += QByteArray(length, 'z');
     return f;
+}
+
+// A self-signed certificate for 127.0.0.1 and its key, written into dir; false if openssl failed.
+bool makeCertificate(const QTemporaryDir &dir, QString *cert, QString *key)
+{
+    *cert = dir.filePath(QStringLiteral("cert.pem"));
+    *key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+            QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+            QStringLiteral("-keyout"), *key, QStringLiteral("-out"), *cert});
+    return openssl.waitForFinished(60000) && openssl.exitCode() == 0;
 }
 
 } // namespace
@@ -280,6 +302,9 @@ private Q_SLOTS:
     void cutInTheMiddleOfAMessageIs1006AtOnce();
     void cutCountsAFragmentedMessageOverItsFrames_data();
     void cutCountsAFragmentedMessageOverItsFrames();
+    void cutDeliversALargePartWholeBeforeTheReset_data();
+    void cutDeliversALargePartWholeBeforeTheReset();
+    void cutTowardsAStuckServerResetsWithinItsBound();
     void malformedFrameClosesBothSidesWith1002();
     void malformedFrameFromTheServerClosesBothSides();
     void overLimitLengthClosesWith1009();
@@ -826,6 +851,7 @@ void TestProxy::cutCountsAFragmentedMessageOverItsFrames()
     const int frameHeader = 8;
     QCOMPARE(f.upstream.waitForLine(QStringLiteral("RECEIVED-BYTES")),
         QStringLiteral("RECEIVED-BYTES %1").arg(2 * (frameHeader + 3000) + frameHeader + 1000));
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("ENDED-BY")), QStringLiteral("ENDED-BY reset"));
     QTRY_COMPARE(f.log.ended.size(), 1);
     QVERIFY(f.log.ended.value(1).contains(QLatin1String("client TCP: reset by the proxy")));
     QVERIFY(f.log.ended.value(1).contains(QLatin1String("server TCP: reset by the proxy")));
@@ -833,6 +859,92 @@ void TestProxy::cutCountsAFragmentedMessageOverItsFrames()
     QVERIFY2(
         texts.contains(QLatin1String("7000 bytes of it forwarded, 1000 of its 3000-byte frame")),
         qPrintable(texts));
+}
+
+void TestProxy::cutDeliversALargePartWholeBeforeTheReset_data()
+{
+    QTest::addColumn<int>("frames");
+    QTest::addColumn<bool>("tls");
+    // 480,000 bytes, cut over 330,000, to a server whose small receive window keeps most of the
+    // part in the proxy's kernel until it reads it, as on a long path: a reset at that moment
+    // would drop what it has not acknowledged.
+    QTest::newRow("several frames") << 8 << false;
+    QTest::newRow("one large frame") << 1 << false;
+    QTest::newRow("one large frame to a wss server") << 1 << true;
+}
+
+void TestProxy::cutDeliversALargePartWholeBeforeTheReset()
+{
+    QFETCH(int, frames);
+    QFETCH(bool, tls);
+    QTemporaryDir dir;
+    QStringList peerArgs {
+        QStringLiteral("count"), QStringLiteral("--rcvbuf"), QStringLiteral("4096")};
+    if (tls) {
+        QString cert;
+        QString key;
+        QVERIFY(makeCertificate(dir, &cert, &key));
+        peerArgs << QStringLiteral("--tls") << cert << key;
+    }
+    ProxyFixture f; // counts the bytes it receives, never answers
+    QVERIFY2(f.start(peerArgs,
+                 [&](ProxyServer::Settings &s) {
+                     if (tls) {
+                         s.upstream = f.upstream.url(QStringLiteral("wss"));
+                         s.insecure = true;
+                     }
+                 }),
+        qPrintable(f.error()));
+    RawClient client;
+    QVERIFY(client.open(f.proxy.port()));
+    QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
+    const int limit = 330000;
+    f.proxy.cutInNextMessageOver(1, limit);
+    QTRY_COMPARE(f.log.textsOf(1, Kind::Fault).count(QLatin1String("cut armed")), 1);
+    const int frameLength = 480000 / frames;
+    QByteArray message;
+    for (int i = 0; i < frames; ++i) {
+        message += zeroMaskedFrame(
+            char((i == frames - 1 ? 0x80 : 0x00) | (i == 0 ? 0x2 : 0x0)), frameLength);
+    }
+    client.write(message);
+    QVERIFY(client.socket().state() == QAbstractSocket::UnconnectedState
+        || client.socket().waitForDisconnected(5000));
+    // Every frame up to the one that takes the message over the limit, with its header, and the
+    // payload up to the limit: all of it arrives, then the reset.
+    const int frameHeader = frameLength > 0xffff ? 14 : 8;
+    const int framesStarted = limit / frameLength + 1;
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("RECEIVED-BYTES")),
+        QStringLiteral("RECEIVED-BYTES %1").arg(framesStarted * frameHeader + limit));
+    QCOMPARE(f.upstream.waitForLine(QStringLiteral("ENDED-BY")), QStringLiteral("ENDED-BY reset"));
+    QTRY_COMPARE(f.log.ended.size(), 1);
+    QVERIFY(f.log.ended.value(1).contains(QLatin1String("server TCP: reset by the proxy")));
+    const QString texts = f.log.textsOf(1, Kind::Fault);
+    QVERIFY2(
+        texts.contains(QStringLiteral("%1 bytes of it forwarded").arg(limit)), qPrintable(texts));
+}
+
+void TestProxy::cutTowardsAStuckServerResetsWithinItsBound()
+{
+    ProxyFixture
+        f; // reads nothing after the upgrade: what the proxy forwards is never acknowledged
+    QVERIFY2(f.start({QStringLiteral("stuck"), QStringLiteral("--rcvbuf"), QStringLiteral("4096")}),
+        qPrintable(f.error()));
+    RawClient client;
+    QVERIFY(client.open(f.proxy.port()));
+    QTRY_COMPARE(f.proxy.pairStatus(1).state, ProxyPairState::Open);
+    f.proxy.cutInNextMessageOver(1, 100000);
+    QTRY_COMPARE(f.log.textsOf(1, Kind::Fault).count(QLatin1String("cut armed")), 1);
+    QElapsedTimer t;
+    t.start();
+    client.write(zeroMaskedFrame(char(0x82), 200000));
+    // The proxy waits for the server to take the part before the cut, but not for ever.
+    QVERIFY(client.socket().state() == QAbstractSocket::UnconnectedState
+        || client.socket().waitForDisconnected(5000));
+    QCOMPARE(client.socket().error(), QAbstractSocket::RemoteHostClosedError);
+    QVERIFY2(t.elapsed() >= 900 && t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+    QTRY_COMPARE(f.log.ended.size(), 1);
+    QVERIFY(f.log.ended.value(1).contains(QLatin1String("server TCP: reset by the proxy")));
 }
 
 void TestProxy::malformedFrameClosesBothSidesWith1002()
@@ -1139,16 +1251,9 @@ void TestProxy::closeSideRelaysWhatTheSideSendsBeforeItsAnswer()
 void TestProxy::listensWithTlsAndRelaysToWss()
 {
     QTemporaryDir dir;
-    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
-    const QString key = dir.filePath(QStringLiteral("key.pem"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-            QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
-            QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
-    QVERIFY(openssl.waitForFinished(60000) && openssl.exitCode() == 0);
+    QString cert;
+    QString key;
+    QVERIFY(makeCertificate(dir, &cert, &key));
     PeerProcess upstream;
     QVERIFY2(upstream.startPython({QStringLiteral("echo"), QStringLiteral("--tls"), cert, key}),
         qPrintable(upstream.errorText()));

@@ -21,10 +21,14 @@ Prints "PORT <n>" on stdout once listening, then one line per thing a test may w
   unauthorized answers the upgrade with 401 and a WWW-Authenticate header, keeps TCP open
   silent    accepts TCP and never answers
   deaf      completes the upgrade, then ignores everything, close frames included
+  stuck     completes the upgrade, then reads nothing more (a peer whose loop is stuck)
   dropmid   completes the upgrade, sends half of a large binary frame, drops TCP
   masking   completes the upgrade, sends a masked frame (a server must not mask), then waits
   count     completes the upgrade, reads everything until the client is gone, never answers, then
-            prints "RECEIVED-BYTES <n>" (the bytes after the upgrade request) and "CLIENT-GONE"
+            prints "RECEIVED-BYTES <n>" (the bytes after the upgrade request), "ENDED-BY fin" or
+            "ENDED-BY reset" (how TCP ended) and "CLIENT-GONE"
+  (the raw modes take --tls CERT KEY as well, and --rcvbuf BYTES: a receive buffer that small,
+   so what a client sends waits in its own kernel, as on a long path, until this peer reads it)
   api       a JSON API whose replies carry a fresh timestamp ("ts") and fresh ids on every run,
             for `sockscope test`: a welcome on connect, then for {"op": ...}
               get KEY      {"op":"get","key":KEY,"value":...,"ts":...,"id":...}
@@ -42,6 +46,7 @@ import base64
 import hashlib
 import json
 import random
+import socket
 import ssl
 import sys
 import time
@@ -175,6 +180,9 @@ async def raw_handler(mode, reader, writer):
     writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                  b"Sec-WebSocket-Accept: " + accept_key(request) + b"\r\n\r\n")
     await writer.drain()
+    if mode == "stuck":
+        writer.transport.pause_reading()  # else asyncio keeps reading into its own buffer
+        await asyncio.Future()
     if mode == "deaf":
         await drain_until_gone(reader)
     elif mode == "masking":
@@ -184,12 +192,16 @@ async def raw_handler(mode, reader, writer):
         await drain_until_gone(reader)
     elif mode == "count":
         received = len(request) - request.index(b"\r\n\r\n") - 4
+        ended = "fin"
         try:
             while chunk := await reader.read(65536):
                 received += len(chunk)
-        except ConnectionError:
-            pass  # a reset ends the count; what arrived before it is counted
+        except ConnectionResetError:
+            ended = "reset"  # what arrived before it is counted
+        except OSError as error:
+            ended = type(error).__name__
         say(f"RECEIVED-BYTES {received}")
+        say(f"ENDED-BY {ended}")
         say("CLIENT-GONE")
     elif mode == "dropmid":
         await asyncio.sleep(0.2)
@@ -234,7 +246,14 @@ async def main():
                                         max_size=None,
                                         **options)
     else:
-        server = await asyncio.start_server(lambda r, w: raw_handler(mode, r, w), "127.0.0.1", 0)
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if "--rcvbuf" in sys.argv:
+            # Set before listening: accepted sockets inherit it, and it bounds the window offered.
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF,
+                                int(sys.argv[sys.argv.index("--rcvbuf") + 1]))
+        listener.bind(("127.0.0.1", 0))
+        server = await asyncio.start_server(lambda r, w: raw_handler(mode, r, w), sock=listener,
+                                            ssl=tls_from_arguments())
     port = server.sockets[0].getsockname()[1]
     say(f"PORT {port}")
     await asyncio.Future()

@@ -8,8 +8,13 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#ifdef Q_OS_LINUX
+#include <linux/sockios.h>
+#endif
 
 using TransportEnd = TrafficEvent::TransportEnd;
 
@@ -233,6 +238,23 @@ void TcpTransport::write(const char *data, qint64 size)
     }
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(true);
+}
+
+qint64 TcpTransport::bytesNotAcknowledged() const
+{
+    return bytesToWrite() + kernelBytesNotAcknowledged(m_fd);
+}
+
+qint64 TcpTransport::kernelBytesNotAcknowledged(qintptr descriptor)
+{
+#ifdef SIOCOUTQ
+    int queued = 0;
+    if (descriptor >= 0 && ::ioctl(int(descriptor), SIOCOUTQ, &queued) == 0)
+        return qMax(0, queued);
+#else
+    Q_UNUSED(descriptor);
+#endif
+    return 0;
 }
 
 void TcpTransport::flush()

@@ -26,6 +26,10 @@ public:
     void write(const char *data, qint64 size) override;
     using Transport::write;
     qint64 bytesToWrite() const override { return m_pending.size() - m_pendingOffset; }
+    qint64 bytesNotAcknowledged() const override;
+    // What the kernel holds in the send queue of socket descriptor, not acknowledged by the
+    // peer (0 where the system cannot say).
+    static qint64 kernelBytesNotAcknowledged(qintptr descriptor);
     void disconnectFromHost() override;
     void abort() override;
     void reset() override;

@@ -1,5 +1,7 @@
 #include "TlsTransport.h"
 
+#include "TcpTransport.h"
+
 #include <QCoreApplication>
 
 #include <QSslSocket>
@@ -59,6 +61,13 @@ void TlsTransport::write(const char *data, qint64 size)
 qint64 TlsTransport::bytesToWrite() const
 {
     return m_socket->bytesToWrite() + m_socket->encryptedBytesToWrite();
+}
+
+qint64 TlsTransport::bytesNotAcknowledged() const
+{
+    // The plain socket under QSslSocket: its descriptor is the one Qt writes the encrypted bytes
+    // to.
+    return bytesToWrite() + TcpTransport::kernelBytesNotAcknowledged(m_socket->socketDescriptor());
 }
 
 void TlsTransport::disconnectFromHost()

@@ -25,6 +25,7 @@ public:
     void write(const char *data, qint64 size) override;
     using Transport::write;
     qint64 bytesToWrite() const override;
+    qint64 bytesNotAcknowledged() const override;
     void disconnectFromHost() override;
     void abort() override;
     void reset() override;

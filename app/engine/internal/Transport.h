@@ -23,6 +23,10 @@ public:
     virtual qint64 read(char *buffer, qint64 max) = 0;
     virtual void write(const char *data, qint64 size) = 0;
     virtual qint64 bytesToWrite() const = 0;
+    // Bytes written that the peer has not acknowledged yet: bytesToWrite() and the kernel's send
+    // queue (not sent, or sent and not acknowledged). A reset drops all of them; the kernel tells
+    // nobody when the count falls, so whoever waits for zero polls.
+    virtual qint64 bytesNotAcknowledged() const = 0;
     // Sends what is queued, then ends our side of the stream; finished() follows.
     virtual void disconnectFromHost() = 0;
     // Ends the stream at once, dropping what is queued. Emits nothing.

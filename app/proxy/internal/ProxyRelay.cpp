@@ -20,8 +20,10 @@ constexpr qint64 SliceUs = 10'000;
 constexpr int MaxPendingPings = 64;
 // Consecutive forwarded bytes with the same release time share one queued segment up to this.
 constexpr qsizetype MaxSegmentBytes = 256LL * 1024;
-// How long an armed cut waits for the part before it to leave the socket.
-constexpr int CutFlushBoundMs = 1000;
+// How long an armed cut waits for the destination to acknowledge the part before it.
+constexpr qint64 CutFlushBoundMs = 1000;
+// How often it looks meanwhile (a loopback peer acknowledges within a few of these).
+constexpr int CutPollMs = 2;
 } // namespace
 
 ProxyRelay::ProxyRelay(ProxySide from, Transport *source, Transport *destination, ProxyPair *pair,
@@ -34,11 +36,14 @@ ProxyRelay::ProxyRelay(ProxySide from, Transport *source, Transport *destination
     , m_parser(
           from == ProxySide::Client ? FrameParser::Role::Server : FrameParser::Role::Client, this)
     , m_timer(new QTimer(this))
+    , m_cutPoll(new QTimer(this))
 {
     m_parser.setMaxMessageSize(maxMessageSize);
     m_timer->setSingleShot(true);
     m_timer->setTimerType(Qt::PreciseTimer);
     connect(m_timer, &QTimer::timeout, this, &ProxyRelay::release);
+    m_cutPoll->setInterval(CutPollMs);
+    connect(m_cutPoll, &QTimer::timeout, this, &ProxyRelay::cutIfDelivered);
     connect(m_destination, &Transport::bytesWritten, this, &ProxyRelay::onDestinationWritten);
 }
 
@@ -250,22 +255,27 @@ void ProxyRelay::cutHere()
     // Nothing after the cut point is relayed: the source waits, unread, for the reset.
     m_sourcePaused = true;
     m_source->setReadingPaused(true);
-    cutIfWritten();
+    cutIfDelivered();
 }
 
-void ProxyRelay::cutIfWritten(bool force)
+void ProxyRelay::cutIfDelivered()
 {
     if (m_cutPending.isEmpty() || !m_queue.empty())
         return;
-    // A reset drops what the socket has not sent yet: the part before the cut goes out first,
-    // within a bound (a destination that reads nothing more is cut all the same).
-    if (!force && m_destination->bytesToWrite() > 0) {
-        if (!m_cutFlushBounded) {
-            m_cutFlushBounded = true;
-            QTimer::singleShot(CutFlushBoundMs, this, [this] { cutIfWritten(true); });
+    // A reset drops what the destination has not acknowledged, the kernel's send queue
+    // included: the part before the cut reaches it first, within a bound (a destination that
+    // reads nothing more, or a shutdown, is not waited for longer).
+    if (m_destination->bytesNotAcknowledged() > 0) {
+        const qint64 now = nowUs();
+        if (m_cutDeadlineUs < 0)
+            m_cutDeadlineUs = now + CutFlushBoundMs * 1000;
+        if (now < m_cutDeadlineUs) {
+            if (!m_cutPoll->isActive())
+                m_cutPoll->start();
+            return;
         }
-        return;
     }
+    m_cutPoll->stop();
     m_pair->cutNow(std::exchange(m_cutPending, {}));
 }
 
@@ -461,7 +471,7 @@ void ProxyRelay::checkBackpressure()
 void ProxyRelay::onDestinationWritten()
 {
     if (!m_cutPending.isEmpty()) {
-        cutIfWritten();
+        cutIfDelivered();
         return;
     }
     if (m_sourcePaused
@@ -614,6 +624,7 @@ bool ProxyRelay::stopRelaying()
     m_heldBytes = 0;
     m_pendingOwn.clear();
     m_cutPending.clear();
+    m_cutPoll->stop();
     // Nothing waits any more: the source is read again (what it sends now is only logged).
     if (m_sourcePaused) {
         m_sourcePaused = false;

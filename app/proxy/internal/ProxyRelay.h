@@ -60,9 +60,10 @@ public:
     void stall(int forMs);
     // Cuts both TCP connections in the middle of the next message from the source larger than
     // bytes (on-wire payload, counted over its frames as they pass; -1: disarmed): the frame
-    // that takes it over goes on up to the limit, never whole, and the reset follows once that
-    // part has been written to the destination's socket (after its latency, a stall or a
-    // bandwidth limit); the source is not read meanwhile. A held message is not cut.
+    // that takes it over goes on up to the limit, never whole, and the reset follows once the
+    // destination has acknowledged that part (after its latency, a stall or a bandwidth limit,
+    // then at most CutFlushBoundMs more); the source is not read meanwhile. A held message is
+    // not cut.
     void armCut(qint64 bytes) { m_cutOver = bytes; }
     // The proxy sent its own close frame to the source: the source's close frame answers it and
     // is not forwarded, nor anything after it; what the source sends before it still is (RFC
@@ -140,9 +141,9 @@ private:
     Route decide(const FrameHeader &frame);
     void frameEnded(const FrameHeader &frame);
     void cutHere();
-    // The armed cut, once everything up to its point has been written to the destination
-    // (force: at the bound, whatever is still unwritten).
-    void cutIfWritten(bool force = false);
+    // The armed cut, once everything up to its point has been acknowledged by the destination
+    // or the bound has passed.
+    void cutIfDelivered();
     // Sends now, or queues until delayUs from now and never before what is already queued.
     void forward(const char *data, qint64 size, bool endsFrame, qint64 delayUs);
     qint64 delayUs() const;
@@ -183,8 +184,9 @@ private:
     qint64 m_cutLeft = 0; // payload bytes of the cut frame still to go before the reset
     qint64 m_cutInFrame = 0; // ... and all of them
     qint64 m_frameDelayUs = 0; // the latency (with its jitter) drawn for the current frame
-    QString m_cutPending; // what the cut waiting for its bytes to be written says (empty: none)
-    bool m_cutFlushBounded = false;
+    QString m_cutPending; // what the cut waiting for its bytes to be delivered says (empty: none)
+    qint64 m_cutDeadlineUs = -1; // when it resets whatever is still unacknowledged
+    QTimer *m_cutPoll; // while it waits: the kernel does not say when the peer acknowledged
 
     std::deque<Segment> m_queue;
     qint64 m_queuedBytes = 0;
