@@ -5,9 +5,9 @@
 #include "ConnectionHandle.h"
 #include "EventRecorder.h"
 #include "PeerProcess.h"
+#include "TestCertificate.h"
 #include "TestSettings.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -242,16 +242,10 @@ void TestConformance::tlsEndingsWithoutACloseFrame()
     QFETCH(QString, scenario);
     QFETCH(bool, closeNotify);
     QTemporaryDir dir;
-    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
-    const QString key = dir.filePath(QStringLiteral("key.pem"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-            QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
-    QVERIFY(openssl.waitForFinished(60000));
-    QCOMPARE(openssl.exitCode(), 0);
+    TestCertificate certificate;
+    QVERIFY2(certificate.create(dir), qPrintable(certificate.error()));
+    const QString cert = certificate.certPath();
+    const QString key = certificate.keyPath();
     ConnectionSettings settings;
     settings.url = QUrl(QStringLiteral("wss://127.0.0.1:1/"));
     settings.heartbeat.enabled = false;

@@ -7,6 +7,7 @@
 #include "RecordingReader.h"
 #include "ReplayPlan.h"
 #include "ScriptSource.h"
+#include "TestCertificate.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -257,21 +258,6 @@ QByteArray zeroMaskedFrame(char firstByte, int length)
     f += QByteArray(4, '\0');
     f += QByteArray(length, 'z');
     return f;
-}
-
-// A self-signed certificate for 127.0.0.1 and its key, written into dir; false if openssl failed.
-bool makeCertificate(const QTemporaryDir &dir, QString *cert, QString *key)
-{
-    *cert = dir.filePath(QStringLiteral("cert.pem"));
-    *key = dir.filePath(QStringLiteral("key.pem"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-            QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
-            QStringLiteral("-keyout"), *key, QStringLiteral("-out"), *cert});
-    return openssl.waitForFinished(60000) && openssl.exitCode() == 0;
 }
 
 } // namespace
@@ -881,10 +867,9 @@ void TestProxy::cutDeliversALargePartWholeBeforeTheReset()
     QStringList peerArgs {
         QStringLiteral("count"), QStringLiteral("--rcvbuf"), QStringLiteral("4096")};
     if (tls) {
-        QString cert;
-        QString key;
-        QVERIFY(makeCertificate(dir, &cert, &key));
-        peerArgs << QStringLiteral("--tls") << cert << key;
+        TestCertificate certificate;
+        QVERIFY2(certificate.create(dir), qPrintable(certificate.error()));
+        peerArgs << QStringLiteral("--tls") << certificate.certPath() << certificate.keyPath();
     }
     ProxyFixture f; // counts the bytes it receives, never answers
     QVERIFY2(f.start(peerArgs,
@@ -1251,9 +1236,10 @@ void TestProxy::closeSideRelaysWhatTheSideSendsBeforeItsAnswer()
 void TestProxy::listensWithTlsAndRelaysToWss()
 {
     QTemporaryDir dir;
-    QString cert;
-    QString key;
-    QVERIFY(makeCertificate(dir, &cert, &key));
+    TestCertificate certificate;
+    QVERIFY2(certificate.create(dir), qPrintable(certificate.error()));
+    const QString cert = certificate.certPath();
+    const QString key = certificate.keyPath();
     PeerProcess upstream;
     QVERIFY2(upstream.startPython({QStringLiteral("echo"), QStringLiteral("--tls"), cert, key}),
         qPrintable(upstream.errorText()));

@@ -4,10 +4,10 @@
 #include "ConnectionHandle.h"
 #include "EventRecorder.h"
 #include "PeerProcess.h"
+#include "TestCertificate.h"
 #include "TestSettings.h"
 
 #include <QElapsedTimer>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -54,17 +54,10 @@ void TestRealPeers::initTestCase()
     QTest::failOnWarning(
         QRegularExpression(QStringLiteral("[Tt]imer|[Tt]hread|QObject|QSocketNotifier")));
     QVERIFY(m_certDir.isValid());
-    m_cert = m_certDir.filePath(QStringLiteral("cert.pem"));
-    m_key = m_certDir.filePath(QStringLiteral("key.pem"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-        {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-            QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-            QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-            QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost"),
-            QStringLiteral("-keyout"), m_key, QStringLiteral("-out"), m_cert});
-    QVERIFY(openssl.waitForFinished(60000));
-    QVERIFY2(openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    TestCertificate certificate;
+    QVERIFY2(certificate.create(m_certDir), qPrintable(certificate.error()));
+    m_cert = certificate.certPath();
+    m_key = certificate.keyPath();
 }
 
 void TestRealPeers::echo_data()
