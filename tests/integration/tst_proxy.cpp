@@ -802,7 +802,7 @@ void TestProxy::malformedFrameClosesBothSidesWith1002()
     QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
     // The offending frame's offset: after the 10-byte masked "fine".
     QVERIFY2(f.log.of(1, Kind::Error).constFirst().text.contains(QLatin1String("byte 10 ")),
-        qPrintable(f.log.of(1, Kind::Error).first().text));
+        qPrintable(f.log.of(1, Kind::Error).constFirst().text));
     QCOMPARE(f.log.of(1, Kind::Text, Direction::Outgoing).size(), 1);
 }
 
@@ -817,7 +817,7 @@ void TestProxy::malformedFrameFromTheServerClosesBothSides()
     QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
     QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
     QVERIFY2(f.log.of(1, Kind::Error).constFirst().text.contains(QLatin1String("the server broke")),
-        qPrintable(f.log.of(1, Kind::Error).first().text));
+        qPrintable(f.log.of(1, Kind::Error).constFirst().text));
     QVERIFY(f.log.of(1, Kind::Text, Direction::Incoming).isEmpty()); // never forwarded as a message
 }
 
