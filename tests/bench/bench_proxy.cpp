@@ -49,12 +49,14 @@ QList<double> echoRoundTripsUs(quint16 port, int samples)
         QObject::connect(timer, &QTimer::timeout, socket, sendOne);
         QObject::connect(socket, &QWebSocket::connected, socket, sendOne);
         QObject::connect(
-            socket, &QWebSocket::textMessageReceived, socket, [&, sentAt, count, timer, socket] {
+            // rtts and done outlive the socket: it is deleted below before they go.
+            socket, &QWebSocket::textMessageReceived, socket,
+            [rtts = &rtts, done = &done, samples, sentAt, count, timer, socket] {
                 if (++*count > WarmUp)
-                    rtts << seconds(Clock::now() - *sentAt) * 1e6;
-                if (rtts.size() == samples) {
+                    *rtts << seconds(Clock::now() - *sentAt) * 1e6;
+                if (rtts->size() == samples) {
                     socket->abort();
-                    done = true;
+                    *done = true;
                     return;
                 }
                 timer->start(2);

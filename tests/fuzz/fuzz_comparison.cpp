@@ -50,7 +50,7 @@ void checkDifferences(const QList<MessageComparison::Difference> &differences,
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1 || size > 256 * 1024)
+    if (size < 1 || size > size_t {256} * 1024)
         return 0;
     const quint8 setup = data[0];
     const QList<QByteArray> parts

@@ -84,7 +84,7 @@ QByteArray splitterBytes(const QByteArray &stream, qsizetype at, int *headers)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     SplitInput input;
-    if (!SplitInput::read(data, size, 1024 * 1024, &input))
+    if (!SplitInput::read(data, size, size_t {1024} * 1024, &input))
         return 0;
     const quint8 setup = input.setup;
     const QByteArray &stream = input.bytes;

@@ -200,7 +200,7 @@ void checkDeflateParameters(const QByteArray &value)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     SplitInput input;
-    if (!SplitInput::read(data, size, 256 * 1024, &input))
+    if (!SplitInput::read(data, size, size_t {256} * 1024, &input))
         return 0;
     const QByteArray &bytes = input.bytes;
     const bool deflate = input.setup & 1;

@@ -43,7 +43,7 @@ Inflated inflateMessage(
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     SplitInput input;
-    if (!SplitInput::read(data, size, 256 * 1024, &input))
+    if (!SplitInput::read(data, size, size_t {256} * 1024, &input))
         return 0;
     const quint8 setup = input.setup;
     const QByteArray &bytes = input.bytes;

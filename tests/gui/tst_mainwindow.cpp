@@ -501,7 +501,7 @@ void TestMainWindow::hugeBinaryOpensAtOnce()
     MainWindow window;
     window.show();
     ConnectionPage *page = openEcho(window);
-    page->connection()->sendBinary(QByteArray(100 * 1024 * 1024, 'z'));
+    page->connection()->sendBinary(QByteArray(100LL * 1024 * 1024, 'z'));
     QTRY_COMPARE_WITH_TIMEOUT(
         countRows(page->logModel(), Kind::Binary, Direction::Incoming), 1, 60000);
     bool loopRan = false;

@@ -242,7 +242,7 @@ QString TestCli::recordSample()
     PeerProcess server;
     if (!server.startPython({QStringLiteral("echo")}))
         return {};
-    const QString path = m_dir.filePath(QStringLiteral("sample.jsonl"));
+    QString path = m_dir.filePath(QStringLiteral("sample.jsonl"));
     Cli cli({QStringLiteral("record"), server.url().toString(), QStringLiteral("-o"), path,
         QStringLiteral("--no-ping"), QStringLiteral("-H"),
         QStringLiteral("Authorization: Bearer hunter2")});
@@ -426,7 +426,7 @@ void TestCli::showRefusesAnEmptyFile()
 
 QString TestCli::writeFile(const QString &name, const QByteArray &content)
 {
-    const QString path = m_dir.filePath(name);
+    QString path = m_dir.filePath(name);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
         return {};
@@ -479,7 +479,7 @@ void TestCli::aDiskThatFillsUpEndsTheRecordingWithItsLinesIntact()
     QVERIFY2(cli.stderrText().contains(QLatin1String("writing the recording")),
         qPrintable(cli.stderrText()));
     QVERIFY(cli.stderrText().contains(QLatin1String("the lines written before are intact")));
-    QVERIFY(QFileInfo(path).size() <= 16 * 1024);
+    QVERIFY(QFileInfo(path).size() <= 16LL * 1024);
     RecordingReader reader;
     QVERIFY2(reader.read(path), qPrintable(reader.error()));
     QVERIFY2(reader.problems().isEmpty(), qPrintable(reader.problemLines().join('\n')));

@@ -128,7 +128,7 @@ void TestDemoServer::aStallHoldsUpOnlyTheConnectionThatAsked()
     QVERIFY(rb.ofKind(Kind::PongTimeout).isEmpty());
     QVERIFY(rc.ofKind(Kind::PongTimeout).isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(
-        ra.ofKind(Kind::Text).last().text.startsWith(QLatin1String("back after")), 10000);
+        ra.ofKind(Kind::Text).constLast().text.startsWith(QLatin1String("back after")), 10000);
 }
 
 void TestDemoServer::closeUsesTheGivenCodeAndReason()

@@ -105,7 +105,7 @@ void TestMockServer::deflateIsNegotiatedWithOurClient()
     EventRecorder recorder(&connection);
     connection.open();
     QVERIFY(recorder.waitFor(Kind::Text));
-    const TrafficEvent text = recorder.ofKind(Kind::Text).first();
+    const TrafficEvent text = recorder.ofKind(Kind::Text).constFirst();
     QCOMPARE(text.text.toUtf8(), big);
     QVERIFY(text.frameFlags & TrafficEvent::Compressed);
     QVERIFY(text.wireSize < big.size() / 10);
@@ -114,11 +114,11 @@ void TestMockServer::deflateIsNegotiatedWithOurClient()
 void TestMockServer::aClientThatStopsReadingIsDropped()
 {
     // Each question is answered with 1 MiB; the client asks and asks but never reads.
-    const QByteArray mebibyte(1024 * 1024, 'm');
+    const QByteArray mebibyte(1024LL * 1024, 'm');
     QList<MockServer::Message> script;
     for (int i = 0; i < 200; ++i) {
-        script.append({i * 10, false, false, "more"});
-        script.append({i * 10 + 5, true, true, mebibyte});
+        script.append({i * 10LL, false, false, "more"});
+        script.append({i * 10LL + 5, true, true, mebibyte});
     }
     MockServer server;
     QVERIFY(server.listen(script, MockServer::Mode::Reply));

@@ -187,7 +187,7 @@ public:
             if (m_in.size() >= 2 && m_in.size() >= 2 + (m_in.at(1) & 0x7f)) {
                 const int length = m_in.at(1) & 0x7f;
                 const quint8 opcode = m_in.at(0) & 0x0f;
-                const QByteArray payload = m_in.mid(2, length);
+                QByteArray payload = m_in.mid(2, length);
                 m_in.remove(0, 2 + length);
                 if (opcode == 0x1 || opcode == 0x2)
                     return payload;
@@ -221,9 +221,9 @@ quint16 startProxyCommand(QProcess &cli, const QStringList &arguments, QByteArra
     cli.start(QStringLiteral(SOCKSCOPE_BINARY), QStringList {QStringLiteral("proxy")} + arguments);
     while (!err->contains("listening on") && cli.waitForReadyRead(10000))
         *err += cli.readAllStandardError();
-    const QRegularExpressionMatch match
-        = QRegularExpression(QStringLiteral("listening on ws://127\\.0\\.0\\.1:(\\d+)/"))
-              .match(QString::fromUtf8(*err));
+    static const QRegularExpression listening(
+        QStringLiteral("listening on ws://127\\.0\\.0\\.1:(\\d+)/"));
+    const QRegularExpressionMatch match = listening.match(QString::fromUtf8(*err));
     return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
 }
 
@@ -380,7 +380,7 @@ void TestProxy::relaysEveryKindOfMessage()
     const QList<TrafficEvent> down = f.log.of(1, Kind::Binary, Direction::Incoming);
     QVERIFY(up.size() >= 2 && down.size() >= 2);
     QCOMPARE(down.last().size, qint64(16 * 1024 * 1024));
-    QCOMPARE(down.last().data, QByteArray(16 * 1024 * 1024, '\0'));
+    QCOMPARE(down.last().data, QByteArray(16LL * 1024 * 1024, '\0'));
     QVERIFY(up.last().frameFlags & TrafficEvent::Masked);
     QVERIFY(!(down.last().frameFlags & TrafficEvent::Masked));
     if (compressed) // a run of zeros goes compressed by both servers
@@ -415,7 +415,7 @@ void TestProxy::subprotocolIsNegotiatedEndToEnd()
     QCOMPARE(
         peer.waitForLine(QStringLiteral("SUBPROTOCOL")), QStringLiteral("SUBPROTOCOL superchat"));
     QTRY_COMPARE(f.log.of(1, Kind::Open).size(), 1);
-    QCOMPARE(f.log.of(1, Kind::Open).first().text, QStringLiteral("superchat"));
+    QCOMPARE(f.log.of(1, Kind::Open).constFirst().text, QStringLiteral("superchat"));
 }
 
 void TestProxy::upstreamSeesTheClientsHeadersAndPath()
@@ -433,7 +433,8 @@ void TestProxy::upstreamSeesTheClientsHeadersAndPath()
     const QJsonObject json = QJsonDocument::fromJson(seen.mid(5).toUtf8()).object();
     QCOMPARE(json.value(QLatin1String("path")).toString(), QStringLiteral("/base/room/7?user=ann"));
     QHash<QString, QStringList> headers;
-    for (const QJsonValue &h : json.value(QLatin1String("headers")).toArray())
+    const QJsonArray headerPairs = json.value(QLatin1String("headers")).toArray();
+    for (const auto &h : headerPairs)
         headers[h.toArray().at(0).toString().toLower()] << h.toArray().at(1).toString();
     QCOMPARE(headers.value(QStringLiteral("host")),
         QStringList {QStringLiteral("127.0.0.1:%1").arg(f.upstream.port())});
@@ -482,7 +483,7 @@ void TestProxy::refusedUpgradesAreRelayedAsSent()
             ? QByteArrayLiteral("Location: ws://127.0.0.1:9/elsewhere\r\n")
             : QByteArrayLiteral("WWW-Authenticate: Bearer\r\n")));
     QTRY_COMPARE(f.log.of(1, Kind::Handshake).size(), 1);
-    QCOMPARE(QString::number(f.log.of(1, Kind::Handshake).first().code), status);
+    QCOMPARE(QString::number(f.log.of(1, Kind::Handshake).constFirst().code), status);
 }
 
 void TestProxy::upstreamRefusedGives502()
@@ -524,7 +525,7 @@ void TestProxy::upstreamSilenceGives502AfterTheTimeout()
     QCOMPARE(peer.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 502"));
     QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
     QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
-    QVERIFY(f.log.of(1, Kind::Error).first().text.contains(QLatin1String("within 400 ms")));
+    QVERIFY(f.log.of(1, Kind::Error).constFirst().text.contains(QLatin1String("within 400 ms")));
     QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
 }
 
@@ -539,15 +540,15 @@ void TestProxy::closeCodesGoBothWays()
     QCOMPARE(byClient.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4001"));
     QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4001 done"));
     QTRY_COMPARE(f.log.of(1, Kind::Close).size(), 1);
-    QCOMPARE(f.log.of(1, Kind::Close).first().closedBy, Closer::Local);
-    QCOMPARE(f.log.of(1, Kind::Close).first().code, quint16(4001));
+    QCOMPARE(f.log.of(1, Kind::Close).constFirst().closedBy, Closer::Local);
+    QCOMPARE(f.log.of(1, Kind::Close).constFirst().code, quint16(4001));
 
     PeerProcess byServer;
     QVERIFY(byServer.startPythonClient({f.url(), QStringLiteral("server-close")}));
     QCOMPARE(byServer.waitForLine(QStringLiteral("CLOSED")), QStringLiteral("CLOSED 4002 bye"));
     QTRY_COMPARE(f.log.of(2, Kind::Close).size(), 1);
-    QCOMPARE(f.log.of(2, Kind::Close).first().closedBy, Closer::Peer);
-    QCOMPARE(f.log.of(2, Kind::Close).first().code, quint16(4002));
+    QCOMPARE(f.log.of(2, Kind::Close).constFirst().closedBy, Closer::Peer);
+    QCOMPARE(f.log.of(2, Kind::Close).constFirst().code, quint16(4002));
     QCOMPARE(
         f.log.of(2, Kind::CloseFrame, Direction::Incoming).value(0).text, QStringLiteral("bye"));
 }
@@ -726,7 +727,7 @@ void TestProxy::droppedPongsMakeTheServerClose1011()
     // The server sent that close frame (its own close_code reads 1006 when it cuts TCP before
     // the client's answer is back, as it does to a client it considers dead).
     QTRY_VERIFY(!f.log.of(1, Kind::CloseFrame, Direction::Incoming).isEmpty());
-    QCOMPARE(f.log.of(1, Kind::CloseFrame, Direction::Incoming).first().code, quint16(1011));
+    QCOMPARE(f.log.of(1, Kind::CloseFrame, Direction::Incoming).constFirst().code, quint16(1011));
     // "pong from the client dropped" or "ping from the server dropped"
     QVERIFY(
         !f.log.of(1, Kind::Fault, dropPings ? Direction::Incoming : Direction::Outgoing).isEmpty());
@@ -947,8 +948,8 @@ void TestProxy::malformedFrameClosesBothSidesWith1002()
         f.upstream.waitForLine(QStringLiteral("CLOSED")).left(11), QStringLiteral("CLOSED 1002"));
     QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
     // The offending frame's offset: after the 10-byte masked "fine".
-    QVERIFY2(f.log.of(1, Kind::Error).first().text.contains(QLatin1String("byte 10 ")),
-        qPrintable(f.log.of(1, Kind::Error).first().text));
+    QVERIFY2(f.log.of(1, Kind::Error).constFirst().text.contains(QLatin1String("byte 10 ")),
+        qPrintable(f.log.of(1, Kind::Error).constFirst().text));
     QCOMPARE(f.log.of(1, Kind::Text, Direction::Outgoing).size(), 1);
 }
 
@@ -962,8 +963,8 @@ void TestProxy::malformedFrameFromTheServerClosesBothSides()
     QVERIFY2(closed.startsWith(QLatin1String("CLOSED 1002")), qPrintable(closed));
     QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
     QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
-    QVERIFY2(f.log.of(1, Kind::Error).first().text.contains(QLatin1String("the server broke")),
-        qPrintable(f.log.of(1, Kind::Error).first().text));
+    QVERIFY2(f.log.of(1, Kind::Error).constFirst().text.contains(QLatin1String("the server broke")),
+        qPrintable(f.log.of(1, Kind::Error).constFirst().text));
     QVERIFY(f.log.of(1, Kind::Text, Direction::Incoming).isEmpty()); // never forwarded as a message
 }
 
@@ -971,7 +972,7 @@ void TestProxy::overLimitLengthClosesWith1009()
 {
     ProxyFixture f;
     QVERIFY2(f.start({QStringLiteral("echo")},
-                 [](ProxyServer::Settings &s) { s.maxMessageSize = 1024 * 1024; }),
+                 [](ProxyServer::Settings &s) { s.maxMessageSize = 1024LL * 1024; }),
         qPrintable(f.error()));
     RawClient client;
     QVERIFY(client.open(f.proxy.port()));
@@ -1252,7 +1253,7 @@ void TestProxy::listensWithTlsAndRelaysToWss()
     QVERIFY(refused.startPythonClient({proxyUrl(untrusting), QStringLiteral("status")}));
     QCOMPARE(refused.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 502"));
     QTRY_VERIFY(!untrustingLog.of(1, Kind::Error).isEmpty());
-    QVERIFY(untrustingLog.of(1, Kind::Error).first().text.contains(QLatin1String("TLS")));
+    QVERIFY(untrustingLog.of(1, Kind::Error).constFirst().text.contains(QLatin1String("TLS")));
 
     // --insecure accepts it.
     ProxyServer insecure;
@@ -1302,7 +1303,7 @@ void TestProxy::heldDirectionStopsReadingPastItsLimit()
     const qint64 before = residentBytes(cli.processId());
     // A 64 MiB message into a direction that is held: the proxy keeps its 8 MiB, and TCP flow
     // control keeps the rest with the sender.
-    const qint64 size = 64 * 1024 * 1024;
+    const qint64 size = 64LL * 1024 * 1024;
     QByteArray header("\x82\xff", 2);
     for (int shift = 56; shift >= 0; shift -= 8)
         header += char(size >> shift);
@@ -1313,7 +1314,7 @@ void TestProxy::heldDirectionStopsReadingPastItsLimit()
     while (t.elapsed() < 3000)
         client.socket().waitForBytesWritten(100);
     const qint64 waiting = client.socket().bytesToWrite();
-    QVERIFY2(waiting > 32 * 1024 * 1024, qPrintable(QString::number(waiting)));
+    QVERIFY2(waiting > 32LL * 1024 * 1024, qPrintable(QString::number(waiting)));
     const qint64 grown = residentBytes(cli.processId()) - before;
     // Bounded by the held buffer, far below the 64 MiB sent. Under AddressSanitizer the freed
     // read buffers stay in its quarantine and every allocation carries shadow memory: a looser
@@ -1471,7 +1472,7 @@ void TestProxy::commandLinePrintsBothDirections()
     QByteArray err;
     while (!err.contains("listening on") && cli.waitForReadyRead(10000))
         err += cli.readAllStandardError();
-    const QRegularExpression listening(
+    static const QRegularExpression listening(
         QStringLiteral("(^|\\n)listening on ws://127\\.0\\.0\\.1:(\\d+)/\\n"));
     const QRegularExpressionMatch match = listening.match(QString::fromUtf8(err));
     QVERIFY2(match.hasMatch(), err.constData());

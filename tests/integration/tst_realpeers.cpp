@@ -424,7 +424,7 @@ void TestRealPeers::deflateCanBeTurnedOff()
     QVERIFY(!handshake.text.contains(QLatin1String("permessage-deflate")));
     connection.sendText(QStringLiteral("a").repeated(5000));
     QTRY_COMPARE(recorder.count(Kind::Text, Direction::Incoming), 1);
-    const TrafficEvent echo = recorder.ofKind(Kind::Text).last();
+    const TrafficEvent echo = recorder.ofKind(Kind::Text).constLast();
     QVERIFY(!(echo.frameFlags & TrafficEvent::Compressed));
     QCOMPARE(echo.wireSize, qint64(5000 + 4));
 }
@@ -434,7 +434,7 @@ void TestRealPeers::decompressionBombIsRefusedWith1009()
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
     ConnectionSettings s = quietSettings(server.url());
-    s.maxIncomingMessageSize = 1024 * 1024;
+    s.maxIncomingMessageSize = 1024LL * 1024;
     ConnectionHandle connection(s);
     EventRecorder recorder(&connection);
     connection.open();

@@ -237,7 +237,7 @@ void TestRecording::recordingSurvivesKillDashNine()
     QVERIFY(cli.waitForStarted());
     cli.write("burst 300000 64\n");
     // Wait until a good part of the flood is on disk, then kill without warning.
-    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > 4 * 1024 * 1024, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > 4LL * 1024 * 1024, 30000);
     ::kill(pid_t(cli.processId()), SIGKILL);
     QVERIFY(cli.waitForFinished(5000));
 

@@ -45,7 +45,7 @@ QStringList incomingTexts(const EventRecorder &recorder)
 
 QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
 {
-    const QString path = dir.filePath(name);
+    QString path = dir.filePath(name);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
         return {};
@@ -112,7 +112,7 @@ struct ServedConnection
     {
         file = writeFile(dir, name, content);
         serve = std::make_unique<CliProcess>(QStringList {QStringLiteral("serve"), option, file});
-        const QRegularExpression listening(QStringLiteral("on (ws://\\S+)"));
+        static const QRegularExpression listening(QStringLiteral("on (ws://\\S+)"));
         if (!serve->waitForStdout(listening))
             return;
         connection = std::make_unique<ConnectionHandle>(
@@ -366,8 +366,8 @@ private Q_SLOTS:
         CliProcess &serve = *served.serve;
         ConnectionHandle &connection = *served.connection;
         EventRecorder &recorder = *served.recorder;
-        QVERIFY(serve.stdoutText().contains(
-            QRegularExpression(QStringLiteral("3 rules from .* on ws://"))));
+        static const QRegularExpression announced(QStringLiteral("3 rules from .* on ws://"));
+        QVERIFY(serve.stdoutText().contains(announced));
         connection.sendText(QStringLiteral(R"({"op":"slow-one"})"));
         connection.sendText(QStringLiteral(R"({"op":"ping","id":"a1"})"));
         connection.sendText(QStringLiteral(R"({"op":"unknown"})"));
@@ -375,7 +375,7 @@ private Q_SLOTS:
             (QStringList {QStringLiteral(R"({"id":"a1","op":"pong"})"), QStringLiteral("late")}));
         connection.sendText(QStringLiteral(R"({"op":"bye"})"));
         QVERIFY(recorder.waitForState(ConnectionState::Closed));
-        const TrafficEvent close = recorder.ofKind(Kind::Close).last();
+        const TrafficEvent close = recorder.ofKind(Kind::Close).constLast();
         QCOMPARE(close.code, quint16(4001));
         QCOMPARE(close.text, QStringLiteral("asked"));
         QVERIFY(incomingTexts(recorder).contains(QStringLiteral("bye")));

@@ -30,20 +30,28 @@ QByteArray recording(const QUrl &url, const QList<QPair<char, QByteArray>> &even
     return out;
 }
 
-const QList<QPair<char, QByteArray>> ApiConversation {
-    {'<', R"({"event":"welcome","ts":1700000000.5,"session":42})"},
-    {'>', R"({"op":"get","key":"colour"})"},
-    {'<', R"({"op":"get","key":"colour","value":"blue","ts":1700000001.25,"id":43})"},
-    {'>', R"({"op":"list"})"},
-    {'<', R"({"items":[{"id":44,"name":"a"},{"id":45,"name":"b"}],"ts":1700000002})"},
-    {'>', R"({"op":"pair"})"},
-    {'<', R"({"part":1})"},
-    {'<', R"({"part":2})"},
-};
+// Functions, not globals: built when a test asks, not before QTest's main.
+QList<QPair<char, QByteArray>> apiConversation()
+{
+    return {
+        {'<', R"({"event":"welcome","ts":1700000000.5,"session":42})"},
+        {'>', R"({"op":"get","key":"colour"})"},
+        {'<', R"({"op":"get","key":"colour","value":"blue","ts":1700000001.25,"id":43})"},
+        {'>', R"({"op":"list"})"},
+        {'<', R"({"items":[{"id":44,"name":"a"},{"id":45,"name":"b"}],"ts":1700000002})"},
+        {'>', R"({"op":"pair"})"},
+        {'<', R"({"part":1})"},
+        {'<', R"({"part":2})"},
+    };
+}
 
-const QStringList Volatile {QStringLiteral("--ignore"), QStringLiteral("/ts"),
-    QStringLiteral("--ignore"), QStringLiteral("/id"), QStringLiteral("--ignore"),
-    QStringLiteral("/session"), QStringLiteral("--ignore"), QStringLiteral("/items/*/id")};
+// The options that ignore what the api peer changes on every run.
+QStringList ignoreVolatile()
+{
+    return {QStringLiteral("--ignore"), QStringLiteral("/ts"), QStringLiteral("--ignore"),
+        QStringLiteral("/id"), QStringLiteral("--ignore"), QStringLiteral("/session"),
+        QStringLiteral("--ignore"), QStringLiteral("/items/*/id")};
+}
 
 } // namespace
 
@@ -80,7 +88,7 @@ void TestTestCommand::initTestCase()
 
 QString TestTestCommand::write(const QString &name, const QByteArray &content)
 {
-    const QString path = m_dir.filePath(name);
+    QString path = m_dir.filePath(name);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
         qFatal("cannot write %s", qPrintable(path));
@@ -89,7 +97,7 @@ QString TestTestCommand::write(const QString &name, const QByteArray &content)
 
 QString TestTestCommand::apiRecording(const QUrl &url)
 {
-    return write(QStringLiteral("api.jsonl"), recording(url, ApiConversation));
+    return write(QStringLiteral("api.jsonl"), recording(url, apiConversation()));
 }
 
 void TestTestCommand::matchesWhenVolatileFieldsAreIgnored()
@@ -98,7 +106,7 @@ void TestTestCommand::matchesWhenVolatileFieldsAreIgnored()
     QVERIFY2(server.startPython({QStringLiteral("api")}), qPrintable(server.errorText()));
     const QString file = apiRecording(server.url());
     // The recorded URL is the server's: no --to needed; recorded timing (20 ms steps).
-    CliProcess cli(QStringList {QStringLiteral("test"), file} + Volatile);
+    CliProcess cli(QStringList {QStringLiteral("test"), file} + ignoreVolatile());
     QCOMPARE(cli.waitForExit(), 0);
     const QString out = cli.stdoutText();
     for (int step = 0; step <= 3; ++step)
@@ -133,18 +141,18 @@ void TestTestCommand::timestampsAndIdsFailWhenNotIgnored()
         QStringLiteral("--ignore"), QStringLiteral("/session")});
     QCOMPARE(cli.waitForExit(), 1);
     const QString out = cli.stdoutText();
-    QVERIFY2(out.contains(QRegularExpression(
-                 QStringLiteral("\u2717 step 0  \\(before the first message\\)  \\(1 reply\\)\\n"
-                                "    reply 1  /ts  recorded: 1700000000.5  live: 1\\d{9}"))),
-        qPrintable(out));
+    static const QRegularExpression firstStepTs(
+        QStringLiteral("\u2717 step 0  \\(before the first message\\)  \\(1 reply\\)\\n"
+                       "    reply 1  /ts  recorded: 1700000000.5  live: 1\\d{9}"));
+    QVERIFY2(out.contains(firstStepTs), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("\u2717 step 1")), qPrintable(out));
     // The differing paths, recorded and live values side by side.
-    QVERIFY2(out.contains(
-                 QRegularExpression(QStringLiteral("reply 1  /id  recorded: 43 +live: \\d+\\n"))),
-        qPrintable(out));
-    QVERIFY2(out.contains(QRegularExpression(
-                 QStringLiteral("\\n +/ts  recorded: 1700000001.25  live: 1\\d{9}"))),
-        qPrintable(out));
+    static const QRegularExpression replyId(
+        QStringLiteral("reply 1  /id  recorded: 43 +live: \\d+\\n"));
+    QVERIFY2(out.contains(replyId), qPrintable(out));
+    static const QRegularExpression replyTs(
+        QStringLiteral("\\n +/ts  recorded: 1700000001.25  live: 1\\d{9}"));
+    QVERIFY2(out.contains(replyTs), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("/items/0/id")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("/items/1/id")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("\u2713 step 3")), qPrintable(out));
@@ -183,7 +191,7 @@ void TestTestCommand::mismatches()
     // counts in the step during which it arrives.
     CliProcess cli(QStringList {QStringLiteral("test"), file, QStringLiteral("--timeout"),
                        QStringLiteral("300ms")}
-        + Volatile);
+        + ignoreVolatile());
     QCOMPARE(cli.waitForExit(), 1);
     const QString out = cli.stdoutText();
     QVERIFY2(out.contains(QStringLiteral("\u2717 ") + failedStep), qPrintable(out));
@@ -199,7 +207,7 @@ void TestTestCommand::unorderedMatchesByContent()
     const QString file = apiRecording(server.url());
     CliProcess cli(QStringList {QStringLiteral("test"), file, QStringLiteral("--max"),
                        QStringLiteral("--unordered")}
-        + Volatile);
+        + ignoreVolatile());
     QCOMPARE(cli.waitForExit(), 0);
     QVERIFY2(cli.stdoutText().contains(QStringLiteral("all 4 steps matched")),
         qPrintable(cli.stdoutText()));
@@ -214,7 +222,7 @@ void TestTestCommand::junitReportForCi()
     const QString junit = m_dir.filePath(QStringLiteral("report.xml"));
     CliProcess cli(QStringList {QStringLiteral("test"), file, QStringLiteral("--max"),
                        QStringLiteral("--junit"), junit}
-        + Volatile);
+        + ignoreVolatile());
     QCOMPARE(cli.waitForExit(), 1);
     QVERIFY2(cli.stderrText().contains(QStringLiteral("JUnit report written to ") + junit),
         qPrintable(cli.stderrText()));
@@ -263,7 +271,8 @@ void TestTestCommand::liveTextIsEscapedForTheTerminal()
         recording(server.url(),
             {{'<', R"({"event":"welcome","session":1})"}, {'>', R"(\u001b]0;pwned\u0007 hi)"},
                 {'<', "hi"}}));
-    CliProcess cli(QStringList {QStringLiteral("test"), file, QStringLiteral("--max")} + Volatile);
+    CliProcess cli(
+        QStringList {QStringLiteral("test"), file, QStringLiteral("--max")} + ignoreVolatile());
     QCOMPARE(cli.waitForExit(), 1);
     const QString out = cli.stdoutText();
     QVERIFY2(out.contains(QStringLiteral("reply 1  recorded: hi  live: \\e]0;pwned\\x07 hi")),
@@ -279,7 +288,8 @@ void TestTestCommand::connectionEndingEarlyExits4()
                  {QStringLiteral("api"), QStringLiteral("--drop-after"), QStringLiteral("2")}),
         qPrintable(server.errorText()));
     const QString file = apiRecording(server.url());
-    CliProcess cli(QStringList {QStringLiteral("test"), file, QStringLiteral("--max")} + Volatile);
+    CliProcess cli(
+        QStringList {QStringLiteral("test"), file, QStringLiteral("--max")} + ignoreVolatile());
     QCOMPARE(cli.waitForExit(), 4);
     const QString out = cli.stdoutText();
     QVERIFY2(out.contains(QStringLiteral("\u2713 step 1")), qPrintable(out));
@@ -302,7 +312,7 @@ void TestTestCommand::aRedactedUrlIsTestedWithTo()
 {
     // With --to, the recording is used as usual (here: nothing listens, so it cannot connect).
     const QString file = write(QStringLiteral("redacted-to.jsonl"),
-        recording(QUrl(QStringLiteral("ws://127.0.0.1:1/feed?token=redacted")), ApiConversation));
+        recording(QUrl(QStringLiteral("ws://127.0.0.1:1/feed?token=redacted")), apiConversation()));
     CliProcess cli({QStringLiteral("test"), file, QStringLiteral("--max"), QStringLiteral("--to"),
         QStringLiteral("ws://127.0.0.1:1/feed")});
     QCOMPARE(cli.waitForExit(), 3);
@@ -319,7 +329,7 @@ void TestTestCommand::ctrlCEndsATestAtOnce()
     CliProcess cli(
         QStringList {QStringLiteral("test"), file, QStringLiteral("--max"),
             QStringLiteral("--timeout"), QStringLiteral("60"), QStringLiteral("--junit"), junit}
-        + Volatile);
+        + ignoreVolatile());
     QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("step 1 "))));
     cli.signal(SIGINT);
     QCOMPARE(cli.waitForExit(3000), 130);
@@ -331,7 +341,7 @@ void TestTestCommand::badArgumentsExit2_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
     const QString file = write(QStringLiteral("args.jsonl"),
-        recording(QUrl(QStringLiteral("ws://127.0.0.1:1/")), ApiConversation));
+        recording(QUrl(QStringLiteral("ws://127.0.0.1:1/")), apiConversation()));
     const QString serverOnly = write(QStringLiteral("server-only.jsonl"),
         recording(QUrl(QStringLiteral("ws://127.0.0.1:1/")), {{'<', "hello"}}));
     const QString badPointers = write(QStringLiteral("bad-pointers.txt"), "/ok\nnot-a-pointer\n");
@@ -354,9 +364,9 @@ void TestTestCommand::badArgumentsExit2_data()
         << QStringList {"test", file, "--reconnect"} << "Unknown option 'reconnect'";
     // A recorded URL whose secrets were redacted holds placeholders: never connected to as is.
     const QString redactedPassword = write(QStringLiteral("redacted-password.jsonl"),
-        recording(QUrl(QStringLiteral("ws://u:redacted@127.0.0.1:1/")), ApiConversation));
+        recording(QUrl(QStringLiteral("ws://u:redacted@127.0.0.1:1/")), apiConversation()));
     const QString redactedToken = write(QStringLiteral("redacted-token.jsonl"),
-        recording(QUrl(QStringLiteral("ws://127.0.0.1:1/feed?token=redacted")), ApiConversation));
+        recording(QUrl(QStringLiteral("ws://127.0.0.1:1/feed?token=redacted")), apiConversation()));
     const QString said = QStringLiteral("recorded its URL with the secrets redacted: give the "
                                         "server with --to URL");
     QTest::newRow("redacted password") << QStringList {"test", redactedPassword} << said;

@@ -219,7 +219,8 @@ void TestCommandSpec::completionHandlesEachOptionOnce()
     // A second case for the same option is never reached: its completion would silently differ.
     QString completion = sourceFile(QStringLiteral("packaging/sockscope.bash-completion"));
     QVERIFY(!completion.isEmpty());
-    completion.replace(QRegularExpression(QStringLiteral("\\\\\\n\\s*")), QStringLiteral(" "));
+    static const QRegularExpression continuation(QStringLiteral("\\\\\\n\\s*"));
+    completion.replace(continuation, QStringLiteral(" "));
     static const QRegularExpression label(
         QStringLiteral("^\\s+(-[-\\w| ]*)\\)\\s*$"), QRegularExpression::MultilineOption);
     QSet<QString> seen;

@@ -150,8 +150,8 @@ void TestProxyPresenter::eachPairHasItsOwnLogWithBothDirections()
     QCOMPARE(scriptSaid.count(), 1);
     QCOMPARE(scriptSaid.at(0).at(0).toInt(), 1);
     QCOMPARE(presenter.scriptLines(1).size(), 1);
-    QCOMPARE(presenter.scriptLines(1).first().text, QStringLiteral("rewrote one"));
-    QCOMPARE(presenter.scriptLines(1).first().line, 3);
+    QCOMPARE(presenter.scriptLines(1).constFirst().text, QStringLiteral("rewrote one"));
+    QCOMPARE(presenter.scriptLines(1).constFirst().line, 3);
     QVERIFY(presenter.scriptLines(2).isEmpty());
     QCOMPARE(presenter.log(2)->rowCount(), 0);
     QCOMPARE(presenter.lag(1).maxUs, 300);
