@@ -72,7 +72,7 @@ void ProxyFaultsEditor::setFaults(const ProxyFaults &faults)
 
 ProxyFaults ProxyFaultsEditor::appliedTo(ProxyFaults inForce) const
 {
-    ProxyFaults result = std::move(inForce);
+    ProxyFaults result = inForce;
     for (ProxySide side : {ProxySide::Client, ProxySide::Server}) {
         DirectionFaults &d = result.of(side);
         const DirectionFields &f = m_fields[int(side)];
