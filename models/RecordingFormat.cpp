@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstring>
+#include <limits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -247,13 +248,32 @@ qsizetype messageLineBound(const TrafficEvent &e, qsizetype payloadBytes)
         + (e.kind == Kind::Text ? payloadBytes * 6 : (payloadBytes + 2) / 3 * 4);
 }
 
+// The digits of the last time written: the messages of one read share their time, so in a flood
+// most lines repeat the one before.
+struct TimeDigits
+{
+    qint64 value = std::numeric_limits<qint64>::min();
+    char text[24] = {};
+    int size = 0;
+
+    char *put(char *p, qint64 timeUs)
+    {
+        if (timeUs != value) {
+            value = timeUs;
+            size = int(putInt(text, timeUs) - text);
+        }
+        std::memcpy(p, text, size_t(size));
+        return p + size;
+    }
+};
+
 // The line of a message whose payload is in the batch's buffer: the flood case, written
 // straight to p without a call per field.
-char *putMessageLine(char *p, QByteArrayView payload, const TrafficEvent &e)
+char *putMessageLine(char *p, QByteArrayView payload, const TrafficEvent &e, TimeDigits &time)
 {
     const bool text = e.kind == Kind::Text;
     p = put(p, "{\"timeUs\":");
-    p = putInt(p, e.timeUs);
+    p = time.put(p, e.timeUs);
     // No "size": it is the payload's length, which readers take from the payload.
     if (e.direction == Direction::Incoming)
         p = text ? put(p, ",\"direction\":\"in\",\"kind\":\"text\",\"payload\":")
@@ -453,6 +473,7 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out, SecretRedactio
     // made ahead (out grows geometrically and the writer keeps its capacity between flushes);
     // out.size() is only set right when another kind of line is appended, and at the end.
     qsizetype used = out.size();
+    TimeDigits time;
     for (const TrafficEvent &event : batch.events) {
         if (event.isMessage() && event.payloadOffset >= 0 && event.direction != Direction::Local
             && event.origin == TrafficEvent::Origin::Peer) {
@@ -462,7 +483,7 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out, SecretRedactio
             if (out.size() - used < bound)
                 out.resize(used + qMax<qsizetype>(bound, 64 * 1024));
             char *const begin = out.data() + used;
-            used += putMessageLine(begin, payload, event) - begin;
+            used += putMessageLine(begin, payload, event, time) - begin;
             continue;
         }
         out.resize(used);

@@ -3,8 +3,13 @@
 #include "ByteScan.h"
 
 #include <QString>
+#include <QtAlgorithms>
 
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace TerminalText {
 
@@ -42,29 +47,49 @@ char *putEscaped(char *p, QByteArrayView utf8)
 {
     static const char hex[] = "0123456789abcdef";
     const char *const data = utf8.data();
-    qsizetype runStart = 0;
-    const qsizetype size = utf8.size();
-    auto putRun = [&](qsizetype end) {
-        std::memcpy(p, data + runStart, size_t(end - runStart));
-        p += end - runStart;
-    };
-    for (qsizetype i = 0; i < size; ++i) {
+    const char *c = data;
+    const char *const end = data + utf8.size();
+    for (;;) {
+        // Plain text is copied a block at a time as it is checked. A block is stored whole even
+        // when it holds a byte to escape: the room for escaping the rest (MaxEscapedRatio bytes
+        // a byte) covers it.
+#if defined(__SSE2__)
+        while (end - c >= 16) {
+            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(c));
+            const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1f)), block);
+            const __m128i delOrC1 = _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)),
+                _mm_cmpeq_epi8(block, _mm_set1_epi8(char(0xc2))));
+            const int suspect = _mm_movemask_epi8(_mm_or_si128(control, delOrC1));
+            _mm_storeu_si128(reinterpret_cast<__m128i *>(p), block);
+            if (suspect != 0) {
+                const int plain = int(qCountTrailingZeroBits(uint(suspect)));
+                p += plain;
+                c += plain;
+                break;
+            }
+            p += 16;
+            c += 16;
+        }
+#endif
         // Eight bytes at a time while none is a control, DEL or a C1 lead byte.
-        while (size - i >= 8) {
-            const quint64 w = ByteScan::load(data + i);
+        while (end - c >= 8) {
+            const quint64 w = ByteScan::load(c);
             if (ByteScan::hasLess(w, 0x20) || ByteScan::hasByte(w, 0x7f)
                 || ByteScan::hasByte(w, 0xc2))
                 break;
-            i += 8;
+            std::memcpy(p, &w, 8);
+            p += 8;
+            c += 8;
         }
-        if (i >= size)
+        if (c == end)
             break;
-        if (!needsEscape(utf8, i))
+        if (!needsEscape(utf8, c - data)) {
+            *p++ = *c++;
             continue;
-        putRun(i);
-        const uchar c = uchar(data[i]);
+        }
+        const uchar u = uchar(*c++);
         *p++ = '\\';
-        switch (c) {
+        switch (u) {
         case 0x1b:
             *p++ = 'e';
             break;
@@ -78,7 +103,7 @@ char *putEscaped(char *p, QByteArrayView utf8)
             *p++ = 't';
             break;
         case 0xc2: { // a C1 control, U+0080 to U+009F: two bytes become six
-            const uchar next = uchar(data[++i]);
+            const uchar next = uchar(*c++);
             *p++ = 'u';
             *p++ = '0';
             *p++ = '0';
@@ -88,12 +113,10 @@ char *putEscaped(char *p, QByteArrayView utf8)
         }
         default:
             *p++ = 'x';
-            *p++ = hex[c >> 4];
-            *p++ = hex[c & 15];
+            *p++ = hex[u >> 4];
+            *p++ = hex[u & 15];
         }
-        runStart = i + 1;
     }
-    putRun(size);
     return p;
 }
 

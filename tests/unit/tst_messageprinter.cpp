@@ -36,6 +36,7 @@ class TestMessagePrinter : public QObject
 private Q_SLOTS:
     void controlCharactersAreEscaped_data();
     void controlCharactersAreEscaped();
+    void escapingIsTheSameAtEveryPosition();
     void rawLeavesPayloadsUntouched();
     void statusTextFromTheNetworkIsEscaped();
     void showFramesDescribesHowMessagesArrived();
@@ -74,6 +75,51 @@ void TestMessagePrinter::controlCharactersAreEscaped()
     const QByteArray line = MessagePrinter().line(batch, batch.events.first());
     QCOMPARE(line, printed);
     QCOMPARE(line.count('\n'), 1); // one message, one line
+}
+
+// Byte by byte, as the rules say: the reference the block-at-a-time escaper must agree with.
+QByteArray escapedOneByOne(const QByteArray &utf8)
+{
+    QByteArray out;
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        const uchar c = uchar(utf8[i]);
+        const uchar next = i + 1 < utf8.size() ? uchar(utf8[i + 1]) : 0;
+        if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            out += "\\u00" + QByteArray::number(next, 16);
+            ++i;
+        } else if (c == 0x1b) {
+            out += "\\e";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x20 || c == 0x7f) {
+            out += "\\x" + QByteArray::number(c, 16).rightJustified(2, '0');
+        } else {
+            out += char(c);
+        }
+    }
+    return out;
+}
+
+void TestMessagePrinter::escapingIsTheSameAtEveryPosition()
+{
+    // Payloads are checked 16 and 8 bytes at a time: each kind of byte to escape (and the
+    // look-alikes to keep) at every offset of a 48-byte text, across every block boundary.
+    const QList<QByteArray> specials = {QByteArray("\x1b"), QByteArray("\n"), QByteArray("\0", 1),
+        QByteArray("\x7f"), QByteArray("\xc2\x9b"), QByteArray("\xc2\x80"), QByteArray("\xc2\xa2"),
+        QByteArray("\xc2"), QByteArray("\x1f\x1f")};
+    for (const QByteArray &special : specials) {
+        for (qsizetype at = 0; at <= 48; ++at) {
+            QByteArray payload(48, 'a');
+            payload.insert(at, special);
+            const TrafficBatch batch = textBatch(payload);
+            QCOMPARE(MessagePrinter().line(batch, batch.events.constFirst()),
+                "< " + escapedOneByOne(payload) + '\n');
+        }
+    }
 }
 
 void TestMessagePrinter::rawLeavesPayloadsUntouched()
