@@ -12,10 +12,6 @@
 #include <cstring>
 #include <limits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 using Kind = TrafficEvent::Kind;
 using Direction = TrafficEvent::Direction;
 
@@ -131,26 +127,9 @@ char *putJsonString(char *p, QByteArrayView utf8)
     const char *c = utf8.data();
     const char *const end = c + utf8.size();
     for (;;) {
-        // Plain text is copied a block at a time as it is checked. A block is stored whole even
-        // when it holds a byte to escape: the room for escaping the rest covers it.
-#if defined(__SSE2__)
-        while (end - c >= 16) {
-            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(c));
-            const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1f)), block);
-            const __m128i quoteOrBackslash = _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')),
-                _mm_cmpeq_epi8(block, _mm_set1_epi8('\\')));
-            const int special = _mm_movemask_epi8(_mm_or_si128(control, quoteOrBackslash));
-            _mm_storeu_si128(reinterpret_cast<__m128i *>(p), block);
-            if (special != 0) {
-                const int plain = int(qCountTrailingZeroBits(uint(special)));
-                p += plain;
-                c += plain;
-                break;
-            }
-            p += 16;
-            c += 16;
-        }
-#endif
+        // Plain text is copied a block at a time as it is checked (the room for escaping the
+        // rest covers a block stored past the first special byte).
+        ByteScan::copyPlainBlocks(c, end, p, '"', '\\');
         while (end - c >= 8) {
             const quint64 w = ByteScan::load(c);
             if (jsonSpecialBits(w) != 0)

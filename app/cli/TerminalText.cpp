@@ -3,13 +3,8 @@
 #include "ByteScan.h"
 
 #include <QString>
-#include <QtAlgorithms>
 
 #include <cstring>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace TerminalText {
 
@@ -50,27 +45,9 @@ char *putEscaped(char *p, QByteArrayView utf8)
     const char *c = data;
     const char *const end = data + utf8.size();
     for (;;) {
-        // Plain text is copied a block at a time as it is checked. A block is stored whole even
-        // when it holds a byte to escape: the room for escaping the rest (MaxEscapedRatio bytes
-        // a byte) covers it.
-#if defined(__SSE2__)
-        while (end - c >= 16) {
-            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(c));
-            const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1f)), block);
-            const __m128i delOrC1 = _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)),
-                _mm_cmpeq_epi8(block, _mm_set1_epi8(char(0xc2))));
-            const int suspect = _mm_movemask_epi8(_mm_or_si128(control, delOrC1));
-            _mm_storeu_si128(reinterpret_cast<__m128i *>(p), block);
-            if (suspect != 0) {
-                const int plain = int(qCountTrailingZeroBits(uint(suspect)));
-                p += plain;
-                c += plain;
-                break;
-            }
-            p += 16;
-            c += 16;
-        }
-#endif
+        // Plain text is copied a block at a time as it is checked (the room for escaping the
+        // rest, MaxEscapedRatio bytes a byte, covers a block stored past the first suspect).
+        ByteScan::copyPlainBlocks(c, end, p, char(0x7f), char(0xc2));
         // Eight bytes at a time while none is a control, DEL or a C1 lead byte.
         while (end - c >= 8) {
             const quint64 w = ByteScan::load(c);
