@@ -117,6 +117,11 @@ int ConnectCommand::exec()
         m_stdin = new StdinLineReader(this);
         connect(m_stdin, &StdinLineReader::lineRead, this, &ConnectCommand::onLine);
         connect(m_stdin, &StdinLineReader::endOfInput, this, &ConnectCommand::onEndOfInput);
+        connect(m_stdin, &StdinLineReader::lineSkipped, this, [] {
+            writeErr(QStringLiteral("! a line of standard input is longer than %1 MiB: it is "
+                                    "skipped, not sent")
+                         .arg(StdinLineReader::MaxLineBytes / (1024 * 1024)));
+        });
     }
 
     if (!m_script.isEmpty())

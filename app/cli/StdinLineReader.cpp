@@ -4,6 +4,7 @@
 #include <QTimer>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -33,22 +34,20 @@ void StdinLineReader::start()
 void StdinLineReader::onReadable()
 {
     char chunk[65536];
-    for (;;) {
+    for (qsizetype taken = 0; taken < ReadBytesPerTurn;) {
         const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof(chunk));
         if (n > 0) {
-            m_buffer.append(chunk, n);
+            take(chunk, n);
+            taken += n;
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            emitLines();
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return;
-        }
         // End of input (or an error reading it, which ends it just the same).
-        emitLines();
-        if (!m_buffer.isEmpty())
-            Q_EMIT lineRead(QString::fromUtf8(std::exchange(m_buffer, {})));
+        if (!m_line.isEmpty())
+            emitLine();
         m_notifier->setEnabled(false);
         if (!m_ended) {
             m_ended = true;
@@ -56,18 +55,39 @@ void StdinLineReader::onReadable()
         }
         return;
     }
+    // More is waiting: the notifier fires again on the next turn of the loop.
 }
 
-void StdinLineReader::emitLines()
+void StdinLineReader::take(const char *data, qsizetype size)
 {
-    qsizetype start = 0;
-    qsizetype newline;
-    while ((newline = m_buffer.indexOf('\n', start)) >= 0) {
-        qsizetype end = newline;
-        if (end > start && m_buffer.at(end - 1) == '\r')
-            --end;
-        Q_EMIT lineRead(QString::fromUtf8(m_buffer.constData() + start, end - start));
-        start = newline + 1;
+    const char *p = data;
+    const char *const end = data + size;
+    while (p < end) {
+        const auto *newline = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
+        const char *const lineEnd = newline ? newline : end;
+        if (!m_skippingLine) {
+            if (m_line.size() + (lineEnd - p) > MaxLineBytes) {
+                m_line = QByteArray();
+                m_skippingLine = true;
+                Q_EMIT lineSkipped();
+            } else {
+                m_line.append(p, lineEnd - p);
+            }
+        }
+        if (!newline)
+            return;
+        if (m_skippingLine)
+            m_skippingLine = false;
+        else
+            emitLine();
+        p = newline + 1;
     }
-    m_buffer.remove(0, start);
+}
+
+void StdinLineReader::emitLine()
+{
+    if (m_line.endsWith('\r'))
+        m_line.chop(1);
+    Q_EMIT lineRead(QString::fromUtf8(m_line));
+    m_line.clear();
 }

@@ -1,11 +1,18 @@
 #include "CliProcess.h"
 
+#include <QFile>
 #include <QTest>
 
 #include <csignal>
 
 CliProcess::CliProcess(const QStringList &arguments)
 {
+    m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
+}
+
+CliProcess::CliProcess(const QStringList &arguments, const InputFile &input)
+{
+    m_process.setStandardInputFile(input.path);
     m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
 }
 
@@ -60,4 +67,17 @@ int CliProcess::waitForExit(int timeoutMs)
     stdoutText();
     stderrText();
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -2;
+}
+
+qint64 CliProcess::residentBytes()
+{
+    const qint64 pid = m_process.processId();
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (pid <= 0 || !status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:")) // "VmRSS:     1234 kB"
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
 }

@@ -10,6 +10,12 @@ class CliProcess
 {
 public:
     explicit CliProcess(const QStringList &arguments);
+    // Standard input read from a file (/dev/zero, a prepared file) instead of the test.
+    struct InputFile
+    {
+        QString path;
+    };
+    CliProcess(const QStringList &arguments, const InputFile &input);
     CliProcess(const QString &program, const QStringList &arguments);
     ~CliProcess();
 
@@ -21,6 +27,8 @@ public:
     // Exit code, or -1 when it did not exit in time (-2: it crashed).
     int waitForExit(int timeoutMs = 10000);
     QProcess &process() { return m_process; }
+    // The program's resident memory now (VmRSS), in bytes; -1 when it is not running.
+    qint64 residentBytes();
 
 private:
     QProcess m_process;

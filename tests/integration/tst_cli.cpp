@@ -25,6 +25,8 @@ private Q_SLOTS:
     void badArguments_data();
     void badArguments();
     void linesAreSentAndEofClosesWith1000();
+    void anOverlongLineOfInputIsSkippedAndTheNextIsSent();
+    void endlessInputLeavesTheSessionResponsiveAndBounded();
     void binaryMessagesPrintAsHex();
     void interrupt_data();
     void interrupt();
@@ -142,6 +144,41 @@ void TestCli::linesAreSentAndEofClosesWith1000()
     cli.process().closeWriteChannel();
     QCOMPARE(cli.waitForExit(), 0);
     QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
+}
+
+void TestCli::anOverlongLineOfInputIsSkippedAndTheNextIsSent()
+{
+    // 64 MiB is the largest line kept (as large as the largest message received by default).
+    const QString input = writeFile(QStringLiteral("overlong.txt"),
+        "first\n" + QByteArray(64 * 1024 * 1024 + 1, 'x') + "\r\nlast\n");
+    QVERIFY(!input.isEmpty());
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString()}, Cli::InputFile {input});
+    QCOMPARE(cli.waitForExit(), 0);
+    QCOMPARE(cli.stdoutText(), QStringLiteral("< first\n< last\n"));
+    QVERIFY2(cli.stderrText().contains(QLatin1String(
+                 "! a line of standard input is longer than 64 MiB: it is skipped, not sent")),
+        qPrintable(cli.stderrText()));
+    QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
+}
+
+void TestCli::endlessInputLeavesTheSessionResponsiveAndBounded()
+{
+    // /dev/zero is one endless line: it is skipped as it comes, while the session goes on.
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    Cli cli({QStringLiteral("connect"), server.url().toString(), QStringLiteral("--show-pings"),
+                QStringLiteral("--ping-interval"), QStringLiteral("0.05")},
+        Cli::InputFile {QStringLiteral("/dev/zero")});
+    QVERIFY(cli.waitForStderr(QStringLiteral("longer than 64 MiB: it is skipped")));
+    // Printing happens in the thread that reads the input: the round trips show it keeps turning.
+    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("(< pong #\\d+ [^\n]*\n){3}"))));
+    const qint64 resident = cli.residentBytes();
+    QVERIFY2(resident > 0 && resident < 256LL * 1024 * 1024, qPrintable(QString::number(resident)));
+    QCOMPARE(cli.stderrText().count(QLatin1String("longer than 64 MiB")), 1);
+    cli.signal(SIGINT);
+    QCOMPARE(cli.waitForExit(5000), 0);
 }
 
 void TestCli::binaryMessagesPrintAsHex()
