@@ -89,6 +89,7 @@ private Q_SLOTS:
     void replayKeepsTheRecordedTiming();
     void replayCanWaitForEachReply();
     void recordingSurvivesKillDashNine();
+    void aFinishedRecordingTakesNoMoreDiskThanItsSize();
     void mockServerTimedServesTwoClientsAtOnce();
     void mockServerReplyModeAnswersEachMessage();
     void everyConnectionCanBeRecordedIntoAFolder();
@@ -253,6 +254,42 @@ void TestRecording::recordingSurvivesKillDashNine()
     if (!content.endsWith('\n'))
         QVERIFY(reader.problems().first().message.contains(QLatin1String("cut off")));
     QVERIFY(reader.eventCount() > 10000);
+}
+
+void TestRecording::aFinishedRecordingTakesNoMoreDiskThanItsSize()
+{
+    // The writer allocates the file ahead of its writes (8 MiB at a time) and gives back what was
+    // not used when the recording ends.
+    TestServer server;
+    const QString path = m_dir.filePath(QStringLiteral("allocated.jsonl"));
+    ConnectionHandle connection(quietSettings(server.url()));
+    EventRecorder recorder(&connection);
+    connection.startRecording(path);
+    connection.open();
+    QVERIFY(recorder.waitForState(ConnectionState::Open));
+    const int messages = 100'000;
+    connection.sendText(QStringLiteral("burst %1 64").arg(messages));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.count(Kind::Text, Direction::Incoming), messages, 30000);
+    connection.stopRecording();
+    QTRY_VERIFY(std::any_of(recorder.events.cbegin(), recorder.events.cend(),
+        [](const TrafficEvent &e) { return e.text.contains(QLatin1String("events written to")); }));
+
+    struct stat info = {};
+    QCOMPARE(::stat(QFile::encodeName(path).constData(), &info), 0);
+    const qint64 allocated = qint64(info.st_blocks) * 512;
+    // Whole blocks, and at most one block of the file system's own bookkeeping (an extent index).
+    QVERIFY2(allocated <= (info.st_size + 4095) / 4096 * 4096 + 4096,
+        qPrintable(QStringLiteral("%1 bytes allocated for %2").arg(allocated).arg(info.st_size)));
+    RecordingReader reader;
+    QVERIFY2(reader.read(path), qPrintable(reader.error()));
+    QVERIFY(reader.problems().isEmpty());
+    qint64 texts = 0;
+    for (const TrafficBatch &batch : reader.batches())
+        texts
+            += std::count_if(batch.events.cbegin(), batch.events.cend(), [](const TrafficEvent &e) {
+                   return e.kind == Kind::Text && e.direction == Direction::Incoming;
+               });
+    QCOMPARE(texts, qint64(messages));
 }
 
 void TestRecording::mockServerTimedServesTwoClientsAtOnce()

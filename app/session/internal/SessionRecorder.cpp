@@ -6,6 +6,12 @@
 #include <QThread>
 #include <QTimer>
 
+#include <cstring>
+
+#ifdef Q_OS_LINUX
+#include <fcntl.h>
+#endif
+
 namespace {
 // The writer finishes what it was given before its thread ends: a slow disk gets this long.
 constexpr int WriterStopTimeoutMs = 30000;
@@ -105,6 +111,7 @@ RecordingWriter::RecordingWriter(std::unique_ptr<QFile> file, qint64 writtenByte
     SecretRedaction::Policy policy, std::shared_ptr<std::atomic<qint64>> pending)
     : m_file(std::move(file))
     , m_written(writtenBytes)
+    , m_complete(writtenBytes)
     , m_policy(policy)
     , m_pending(std::move(pending))
 { }
@@ -139,7 +146,7 @@ void RecordingWriter::start()
 {
     m_timer = new QTimer(this);
     m_timer->setInterval(FlushIntervalMs);
-    connect(m_timer, &QTimer::timeout, this, &RecordingWriter::flushToDisk);
+    connect(m_timer, &QTimer::timeout, this, [this] { flushToDisk(Flush::Everything); });
     m_timer->start();
     m_buffer.reserve(2 * FlushBytes);
 }
@@ -149,35 +156,77 @@ void RecordingWriter::write(const TrafficBatch &batch)
     if (!m_failed) {
         RecordingFormat::appendEventLines(batch, m_buffer, m_policy);
         if (m_buffer.size() >= FlushBytes)
-            flushToDisk();
+            flushToDisk(Flush::ToPageBoundary);
     }
     m_pending->fetch_sub(batch.events.size());
 }
 
-void RecordingWriter::flushToDisk()
+void RecordingWriter::flushToDisk(Flush what)
 {
     if (m_failed || m_buffer.isEmpty())
         return;
+    qsizetype bytes = m_buffer.size();
+    if (what == Flush::ToPageBoundary) {
+        bytes = qsizetype((m_written + bytes) / PageBytes * PageBytes - m_written);
+        if (bytes <= 0)
+            return;
+    }
+    preallocate(m_written + bytes);
     // Straight to the OS: what it holds survives the process being killed.
-    if (m_file->write(m_buffer) != m_buffer.size()) {
+    if (m_file->write(m_buffer.constData(), bytes) != bytes) {
         m_failed = true;
         const QString message = writeError(m_file->fileName(), *m_file);
         m_buffer.clear();
         // A part of a line may have made it: cut the file back to its last complete line.
-        if (m_file->size() > m_written)
-            m_file->resize(m_written);
+        if (m_file->size() > m_complete || m_allocated > m_complete)
+            m_file->resize(m_complete);
         if (m_timer)
             m_timer->stop();
         Q_EMIT failed(message);
         return;
     }
-    m_written += m_buffer.size();
-    m_buffer.truncate(0); // the capacity stays for the next lines
+    const qsizetype lastNewline = QByteArrayView(m_buffer.constData(), bytes).lastIndexOf('\n');
+    if (lastNewline >= 0)
+        m_complete = m_written + lastNewline + 1;
+    m_written += bytes;
+    // What is past the page boundary (less than a page) starts the next write; the capacity stays.
+    const qsizetype rest = m_buffer.size() - bytes;
+    if (rest > 0)
+        std::memmove(m_buffer.data(), m_buffer.constData() + bytes, size_t(rest));
+    m_buffer.truncate(rest);
+}
+
+void RecordingWriter::preallocate(qint64 end)
+{
+#ifdef Q_OS_LINUX
+    if (!m_preallocating || end <= m_allocated)
+        return;
+    const qint64 from = qMax(m_allocated, m_written);
+    const qint64 to = end + PreallocateBytes;
+    // Not every file system or file (a pipe, a device) can: then the writes allocate as they go.
+    if (::fallocate(m_file->handle(), FALLOC_FL_KEEP_SIZE, from, to - from) != 0) {
+        m_preallocating = false;
+        return;
+    }
+    m_allocated = to;
+#else
+    Q_UNUSED(end);
+#endif
+}
+
+void RecordingWriter::releasePreallocated()
+{
+    // Truncating at the size the file has gives back the blocks allocated past its end.
+    if (m_allocated > m_written)
+        m_file->resize(m_written);
+    m_allocated = 0;
 }
 
 void RecordingWriter::finish()
 {
-    flushToDisk();
+    flushToDisk(Flush::Everything);
+    if (!m_failed)
+        releasePreallocated();
     m_file->close();
     thread()->quit();
 }
