@@ -220,7 +220,10 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
     out.reserve(batch.payloads.size() + batch.events.size() * 4
         + TrafficBatchBuilder::MaxPackedBytes * TerminalText::MaxEscapedRatio);
     QByteArray err;
-    for (const TrafficEvent &e : batch.events) {
+    const qsizetype count = batch.events.size();
+    for (qsizetype i = m_printer.appendTextLines(out, batch, 0); i < count;
+         i = m_printer.appendTextLines(out, batch, i + 1)) {
+        const TrafficEvent &e = batch.events.at(i);
         if (e.kind == TrafficEvent::Kind::Close)
             m_status = ExitStatus::fromClose(e);
         m_printer.appendLine(out, batch, e);

@@ -75,21 +75,63 @@ void MessagePrinter::appendLine(
         out += line(batch, e);
         return;
     }
-    const bool incoming = e.direction == Direction::Incoming;
-    if (!incoming && !m_options.showSent)
+    if (e.direction != Direction::Incoming && !m_options.showSent)
         return;
     const QByteArray converted
         = e.payloadOffset >= 0 || !e.data.isEmpty() ? QByteArray() : e.text.toUtf8();
     const QByteArrayView payload
         = converted.isNull() ? batch.payloadView(e) : QByteArrayView(converted);
-    const QByteArrayView tag = originTag(e);
-    // One resize for the whole line: this runs once per message of a flood.
     const qsizetype at = out.size();
-    out.resize(at + 3 + tag.size() + payload.size() * TerminalText::MaxEscapedRatio);
+    out.resize(at + textLineBound({}, payload));
     char *const begin = out.data() + at;
-    char *p = begin;
-    *p++ = incoming ? '<' : '>';
+    out.resize(at + (putTextLine(begin, {}, e, payload) - begin));
+}
+
+qsizetype MessagePrinter::appendTextLines(
+    QByteArray &out, const TrafficBatch &batch, qsizetype from, QByteArrayView prefix) const
+{
+    // With frames shown, every message has a stderr line too: the caller takes each in turn.
+    if (m_options.showFrames)
+        return from;
+    const TrafficEvent *const events = batch.events.constData();
+    const qsizetype count = batch.events.size();
+    // As RecordingFormat::appendEventLines: lines go through a pointer into room made ahead, and
+    // out.size() is set right once, at the end.
+    qsizetype used = out.size();
+    qsizetype i = from;
+    for (; i < count; ++i) {
+        const TrafficEvent &e = events[i];
+        if (e.kind != Kind::Text || e.payloadOffset < 0)
+            break;
+        if (e.direction != Direction::Incoming && !m_options.showSent)
+            continue;
+        const QByteArrayView payload(batch.payloads.constData() + e.payloadOffset, e.size);
+        const qsizetype bound = textLineBound(prefix, payload);
+        if (out.size() - used < bound)
+            out.resize(used + qMax<qsizetype>(bound, 64 * 1024));
+        char *const begin = out.data() + used;
+        used += putTextLine(begin, prefix, e, payload) - begin;
+    }
+    out.resize(used);
+    return i;
+}
+
+qsizetype MessagePrinter::textLineBound(QByteArrayView prefix, QByteArrayView payload)
+{
+    const qsizetype longestTag = 12;
+    return prefix.size() + 3 + longestTag + payload.size() * TerminalText::MaxEscapedRatio;
+}
+
+char *MessagePrinter::putTextLine(
+    char *p, QByteArrayView prefix, const TrafficEvent &e, QByteArrayView payload) const
+{
+    if (!prefix.isEmpty()) {
+        std::memcpy(p, prefix.data(), size_t(prefix.size()));
+        p += prefix.size();
+    }
+    *p++ = e.direction == Direction::Incoming ? '<' : '>';
     *p++ = ' ';
+    const QByteArrayView tag = originTag(e);
     if (!tag.isEmpty()) {
         std::memcpy(p, tag.data(), size_t(tag.size()));
         p += tag.size();
@@ -101,7 +143,7 @@ void MessagePrinter::appendLine(
         p = TerminalText::putEscaped(p, payload);
     }
     *p++ = '\n';
-    out.resize(at + (p - begin));
+    return p;
 }
 
 QByteArray MessagePrinter::line(const TrafficBatch &batch, const TrafficEvent &e) const

@@ -30,8 +30,14 @@ public:
 
     // The stdout line for the event, or an empty array for events not printed there.
     QByteArray line(const TrafficBatch &batch, const TrafficEvent &event) const;
-    // The same, appended to out: no allocation per message on the flood path.
+    // The same, appended to out.
     void appendLine(QByteArray &out, const TrafficBatch &batch, const TrafficEvent &event) const;
+    // The flood path: appends the lines of the batch's events from index `from` on, each after
+    // prefix, for as long as they are text messages in the batch's buffer with nothing to say on
+    // stderr; returns the index of the first event left to appendLine() and status(), or the
+    // number of events. Written through a pointer: no call or allocation per message.
+    qsizetype appendTextLines(QByteArray &out, const TrafficBatch &batch, qsizetype from,
+        QByteArrayView prefix = {}) const;
     // The stderr lines for the event (each ending in '\n'), or an empty array.
     QByteArray status(const TrafficBatch &batch, const TrafficEvent &event) const;
     // "closed by the server: 4001 (application) "bye"", unescaped.
@@ -40,6 +46,10 @@ public:
     static QByteArray describeFrames(const TrafficEvent &event);
 
 private:
+    // "< text\n" after prefix; p has room for textLineBound().
+    char *putTextLine(
+        char *p, QByteArrayView prefix, const TrafficEvent &event, QByteArrayView payload) const;
+    static qsizetype textLineBound(QByteArrayView prefix, QByteArrayView payload);
     QByteArray scriptLine(const TrafficEvent &event) const;
     void appendPayload(QByteArray &out, QByteArrayView payload) const;
 

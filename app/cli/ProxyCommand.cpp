@@ -222,7 +222,10 @@ void ProxyCommand::onEvents(int pairId, const TrafficBatch &batch)
         std::fflush(stdout);
         out.truncate(0);
     };
-    for (const TrafficEvent &e : batch.events) {
+    const qsizetype count = batch.events.size();
+    for (qsizetype i = m_printer.appendTextLines(out, batch, 0, prefix); i < count;
+         i = m_printer.appendTextLines(out, batch, i + 1, prefix)) {
+        const TrafficEvent &e = batch.events.at(i);
         const qsizetype before = out.size();
         out += prefix;
         m_printer.appendLine(out, batch, e);

@@ -38,6 +38,8 @@ private Q_SLOTS:
     void controlCharactersAreEscaped();
     void escapingIsTheSameAtEveryPosition();
     void rawLeavesPayloadsUntouched();
+    void aBatchPrintsAsItsEventsDoOneByOne_data();
+    void aBatchPrintsAsItsEventsDoOneByOne();
     void statusTextFromTheNetworkIsEscaped();
     void showFramesDescribesHowMessagesArrived();
     void showPingsPrintsServerPingsAndOurAnswers();
@@ -132,6 +134,82 @@ void TestMessagePrinter::rawLeavesPayloadsUntouched()
     QCOMPARE(MessagePrinter(options).line(batch, batch.events.first()), "> " + payload + '\n');
     // Sent messages are printed only when asked (replay, show).
     QVERIFY(MessagePrinter().line(batch, batch.events.first()).isEmpty());
+}
+
+void TestMessagePrinter::aBatchPrintsAsItsEventsDoOneByOne_data()
+{
+    QTest::addColumn<bool>("raw");
+    QTest::addColumn<bool>("showSent");
+    QTest::addColumn<bool>("showFrames");
+    QTest::addColumn<QByteArray>("prefix");
+    QTest::newRow("connect") << false << false << false << QByteArray();
+    QTest::newRow("raw") << true << false << false << QByteArray();
+    QTest::newRow("sent shown") << false << true << false << QByteArray();
+    QTest::newRow("frames shown") << false << false << true << QByteArray();
+    QTest::newRow("proxy pair") << false << true << false << QByteArray("[7] ");
+}
+
+void TestMessagePrinter::aBatchPrintsAsItsEventsDoOneByOne()
+{
+    // The flood path (appendTextLines) prints what printing each event on its own prints, and
+    // leaves to the caller exactly the events that are not plain text lines.
+    QFETCH(bool, raw);
+    QFETCH(bool, showSent);
+    QFETCH(bool, showFrames);
+    QFETCH(QByteArray, prefix);
+    MessagePrinter::Options options;
+    options.raw = raw;
+    options.showSent = showSent;
+    options.showFrames = showFrames;
+    const MessagePrinter printer(options);
+
+    TrafficBatchBuilder builder;
+    const auto addText = [&](Direction direction, const QByteArray &utf8,
+                             TrafficEvent::Origin origin = TrafficEvent::Origin::Peer) {
+        TrafficEvent &e = builder.append(Kind::Text, direction, 1, 1);
+        builder.setRaw(e, utf8.constData(), utf8.size());
+        e.origin = origin;
+        e.setPlainWire();
+    };
+    addText(Direction::Incoming, "plain");
+    addText(Direction::Incoming, QByteArray(40, 'a') + "\x1b[2J" + QByteArray(30, 'b'));
+    addText(Direction::Outgoing, "sent\n");
+    addText(Direction::Outgoing, "{\"edited\": true}", TrafficEvent::Origin::Edited);
+    addText(Direction::Incoming, "", TrafficEvent::Origin::Injected);
+    TrafficEvent note = makeEvent(Kind::Note, Direction::Local);
+    note.text = QStringLiteral("a note");
+    builder.append(std::move(note));
+    addText(Direction::Incoming, "after the note");
+    TrafficEvent &binary = builder.append(Kind::Binary, Direction::Incoming, 1, 1);
+    builder.setRaw(binary, "\x01\x02", 2);
+    // Too large to be packed: held as a string of its own.
+    TrafficEvent &large = builder.append(Kind::Text, Direction::Incoming, 1, 1);
+    builder.setText(large, QString(TrafficBatchBuilder::MaxPackedBytes, QLatin1Char('L')));
+    addText(Direction::Incoming, "last");
+    const TrafficBatch batch = builder.take();
+
+    QByteArray expected;
+    for (const TrafficEvent &e : batch.events) {
+        const QByteArray line = printer.line(batch, e);
+        if (!line.isEmpty())
+            expected += prefix + line;
+    }
+    QByteArray out;
+    QList<qsizetype> left;
+    const qsizetype count = batch.events.size();
+    for (qsizetype i = printer.appendTextLines(out, batch, 0, prefix); i < count;
+         i = printer.appendTextLines(out, batch, i + 1, prefix)) {
+        left.append(i);
+        const QByteArray line = printer.line(batch, batch.events.at(i));
+        if (!line.isEmpty())
+            out += prefix + line;
+    }
+    QCOMPARE(out, expected);
+    for (qsizetype i = 0; i < count; ++i) {
+        const TrafficEvent &e = batch.events.at(i);
+        const bool textLine = e.kind == Kind::Text && e.payloadOffset >= 0 && !showFrames;
+        QVERIFY2(left.contains(i) != textLine, qPrintable(QString::number(i)));
+    }
 }
 
 void TestMessagePrinter::statusTextFromTheNetworkIsEscaped()
