@@ -119,11 +119,10 @@ constexpr quint64 jsonSpecialBits(quint64 word)
         & Highs;
 }
 
-// Writes utf8 as a JSON string literal; needs room for 6 bytes per input byte plus 2.
-char *putJsonString(char *p, QByteArrayView utf8)
+// Writes utf8 escaped for a JSON string, without the quotes; needs room for 6 bytes per input byte.
+char *putJsonChars(char *p, QByteArrayView utf8)
 {
     static const char hex[] = "0123456789abcdef";
-    *p++ = '"';
     const char *c = utf8.data();
     const char *const end = c + utf8.size();
     for (;;) {
@@ -166,6 +165,14 @@ char *putJsonString(char *p, QByteArrayView utf8)
             *p++ = hex[u & 15];
         }
     }
+    return p;
+}
+
+// Writes utf8 as a JSON string literal; needs room for 6 bytes per input byte plus 2.
+char *putJsonString(char *p, QByteArrayView utf8)
+{
+    *p++ = '"';
+    p = putJsonChars(p, utf8);
     *p++ = '"';
     return p;
 }
@@ -220,53 +227,57 @@ void appendWire(QByteArray &out, const TrafficEvent &e)
     out.append(field, putWire(field, e) - field);
 }
 
-// Room for the longest message line with this payload.
-qsizetype messageLineBound(const TrafficEvent &e, qsizetype payloadBytes)
+// The start of a message line, up to the first byte of its payload: the messages of one read
+// share their time, so in a flood most lines start as the one before did, and it is copied whole.
+struct MessageLineStart
 {
-    return 128 + MaxWireBytes
-        + (e.kind == Kind::Text ? payloadBytes * 6 : (payloadBytes + 2) / 3 * 4);
-}
+    // The longest start: a 20-character time, "out" and "binary" (75 bytes).
+    static constexpr qsizetype Room = 80;
 
-// The digits of the last time written: the messages of one read share their time, so in a flood
-// most lines repeat the one before.
-struct TimeDigits
-{
-    qint64 value = std::numeric_limits<qint64>::min();
-    char text[24] = {};
-    int size = 0;
+    qint64 timeUs = std::numeric_limits<qint64>::min();
+    Kind kind = Kind::Note;
+    Direction direction = Direction::Local;
+    char text[Room] = {};
+    qsizetype size = 0;
 
-    char *put(char *p, qint64 timeUs)
+    // Needs Room bytes at p, whatever the start's length: the copy has one fixed size.
+    char *write(char *p, const TrafficEvent &e)
     {
-        if (timeUs != value) {
-            value = timeUs;
-            size = int(putInt(text, timeUs) - text);
+        if (e.timeUs != timeUs || e.kind != kind || e.direction != direction) {
+            timeUs = e.timeUs;
+            kind = e.kind;
+            direction = e.direction;
+            char *q = put(text, "{\"timeUs\":");
+            q = putInt(q, timeUs);
+            // No "size": it is the payload's length, which readers take from the payload.
+            q = direction == Direction::Incoming ? put(q, ",\"direction\":\"in\"")
+                                                 : put(q, ",\"direction\":\"out\"");
+            q = kind == Kind::Text ? put(q, ",\"kind\":\"text\",\"payload\":\"")
+                                   : put(q, ",\"kind\":\"binary\",\"payload\":\"");
+            size = q - text;
         }
-        std::memcpy(p, text, size_t(size));
+        std::memcpy(p, text, Room);
         return p + size;
     }
 };
 
+// Room for the longest message line with this payload.
+qsizetype messageLineBound(const TrafficEvent &e, qsizetype payloadBytes)
+{
+    return MessageLineStart::Room + 48 + MaxWireBytes
+        + (e.kind == Kind::Text ? payloadBytes * 6 : (payloadBytes + 2) / 3 * 4);
+}
+
 // The line of a message whose payload is in the batch's buffer: the flood case, written
 // straight to p without a call per field.
-char *putMessageLine(char *p, QByteArrayView payload, const TrafficEvent &e, TimeDigits &time)
+char *putMessageLine(
+    char *p, QByteArrayView payload, const TrafficEvent &e, MessageLineStart &start)
 {
-    const bool text = e.kind == Kind::Text;
-    p = put(p, "{\"timeUs\":");
-    p = time.put(p, e.timeUs);
-    // No "size": it is the payload's length, which readers take from the payload.
-    if (e.direction == Direction::Incoming)
-        p = text ? put(p, ",\"direction\":\"in\",\"kind\":\"text\",\"payload\":")
-                 : put(p, ",\"direction\":\"in\",\"kind\":\"binary\",\"payload\":\"");
-    else
-        p = text ? put(p, ",\"direction\":\"out\",\"kind\":\"text\",\"payload\":")
-                 : put(p, ",\"direction\":\"out\",\"kind\":\"binary\",\"payload\":\"");
-    if (text) {
-        p = putJsonString(p, payload);
-    } else {
-        p = putBase64(p, payload);
-        *p++ = '"';
-    }
-    p = putWire(p, e);
+    p = start.write(p, e);
+    p = e.kind == Kind::Text ? putJsonChars(p, payload) : putBase64(p, payload);
+    *p++ = '"';
+    if (!e.hasPlainWire())
+        p = putWire(p, e);
     return put(p, "}\n");
 }
 
@@ -452,7 +463,7 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out, SecretRedactio
     // made ahead (out grows geometrically and the writer keeps its capacity between flushes);
     // out.size() is only set right when another kind of line is appended, and at the end.
     qsizetype used = out.size();
-    TimeDigits time;
+    MessageLineStart start;
     for (const TrafficEvent &event : batch.events) {
         if (event.isMessage() && event.payloadOffset >= 0 && event.direction != Direction::Local
             && event.origin == TrafficEvent::Origin::Peer) {
@@ -462,7 +473,7 @@ void appendEventLines(const TrafficBatch &batch, QByteArray &out, SecretRedactio
             if (out.size() - used < bound)
                 out.resize(used + qMax<qsizetype>(bound, 64 * 1024));
             char *const begin = out.data() + used;
-            used += putMessageLine(begin, payload, event, time) - begin;
+            used += putMessageLine(begin, payload, event, start) - begin;
             continue;
         }
         out.resize(used);

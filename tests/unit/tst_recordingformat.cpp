@@ -77,6 +77,7 @@ class TestRecordingFormat : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void writtenEventsReadBackTheSame();
+    void eachMessageLineStartsWithItsOwnTimeDirectionAndKind();
     void secretsAreRedactedUnlessKept();
     void malformedLinesAreReportedAndTheRestLoads();
     void aCutOffTailIsNamed();
@@ -128,6 +129,61 @@ void TestRecordingFormat::writtenEventsReadBackTheSame()
         QCOMPARE(read.at(i).durationUs, written.at(i).durationUs);
         QCOMPARE(read.at(i).closedBy, written.at(i).closedBy);
         QCOMPARE(read.at(i).wallMs, sampleHeader().startWallMs + written.at(i).timeUs / 1000);
+    }
+}
+
+void TestRecordingFormat::eachMessageLineStartsWithItsOwnTimeDirectionAndKind()
+{
+    // A flood's lines reuse the start of the line before when time, direction and kind repeat:
+    // a change in any one of them must show in the line, the same as written on its own.
+    struct Message
+    {
+        qint64 timeUs;
+        Direction direction;
+        Kind kind;
+    };
+    const QList<Message> messages = {{7, Direction::Incoming, Kind::Text},
+        {7, Direction::Incoming, Kind::Text}, {7, Direction::Outgoing, Kind::Text},
+        {7, Direction::Outgoing, Kind::Binary}, {7, Direction::Incoming, Kind::Binary},
+        {8, Direction::Incoming, Kind::Binary}, {8, Direction::Incoming, Kind::Text},
+        {RecordingFormat::MaxTimeUs, Direction::Incoming, Kind::Text},
+        {RecordingFormat::MaxTimeUs, Direction::Outgoing, Kind::Binary},
+        {0, Direction::Incoming, Kind::Text}};
+    TrafficBatchBuilder builder;
+    QByteArray separately;
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        const QByteArray payload = "message " + QByteArray::number(i);
+        TrafficBatchBuilder one;
+        for (TrafficBatchBuilder *b : {&builder, &one}) {
+            TrafficEvent &e = b->append(
+                messages.at(i).kind, messages.at(i).direction, messages.at(i).timeUs, 0);
+            b->setRaw(e, payload.constData(), payload.size());
+            e.setPlainWire();
+        }
+        RecordingFormat::appendEventLines(one.take(), separately);
+    }
+    const TrafficBatch batch = builder.take();
+    QByteArray together;
+    RecordingFormat::appendEventLines(batch, together);
+    QCOMPARE(together, separately);
+
+    RecordingHeader header;
+    header.url = QUrl(QStringLiteral("ws://127.0.0.1:1/"));
+    RecordingReader reader;
+    QVERIFY(reader.readData(
+        RecordingFormat::headerLine(header) + together, QStringLiteral("starts.jsonl")));
+    QVERIFY(reader.problems().isEmpty());
+    TrafficEventList read;
+    for (const TrafficBatch &b : reader.batches())
+        read += b.materialized();
+    QCOMPARE(read.size(), messages.size());
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        QCOMPARE(read.at(i).timeUs, messages.at(i).timeUs);
+        QCOMPARE(read.at(i).direction, messages.at(i).direction);
+        QCOMPARE(read.at(i).kind, messages.at(i).kind);
+        const QByteArray payload = "message " + QByteArray::number(i);
+        QCOMPARE(
+            read.at(i).kind == Kind::Text ? read.at(i).text.toUtf8() : read.at(i).data, payload);
     }
 }
 
