@@ -168,15 +168,6 @@ char *putJsonChars(char *p, QByteArrayView utf8)
     return p;
 }
 
-// Writes utf8 as a JSON string literal; needs room for 6 bytes per input byte plus 2.
-char *putJsonString(char *p, QByteArrayView utf8)
-{
-    *p++ = '"';
-    p = putJsonChars(p, utf8);
-    *p++ = '"';
-    return p;
-}
-
 char *putBase64(char *p, QByteArrayView bytes)
 {
     static const char alphabet[]

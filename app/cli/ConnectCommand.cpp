@@ -120,7 +120,7 @@ int ConnectCommand::exec()
         connect(m_stdin, &StdinLineReader::lineSkipped, this, [] {
             writeErr(QStringLiteral("! a line of standard input is longer than %1 MiB: it is "
                                     "skipped, not sent")
-                         .arg(StdinLineReader::MaxLineBytes / (1024 * 1024)));
+                         .arg(StdinLineReader::MaxLineBytes / (1024LL * 1024)));
         });
     }
 

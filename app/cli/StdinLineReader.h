@@ -16,7 +16,7 @@ public:
     // The longest line kept: as large as the largest message Sockscope receives by default.
     static constexpr qsizetype MaxLineBytes = 64LL * 1024 * 1024;
     // Read per turn of the event loop.
-    static constexpr qsizetype ReadBytesPerTurn = 1024 * 1024;
+    static constexpr qsizetype ReadBytesPerTurn = 1024LL * 1024;
 
     explicit StdinLineReader(QObject *parent = nullptr);
     ~StdinLineReader() override; // gives the terminal back its original flags
