@@ -222,7 +222,7 @@ void appendWire(QByteArray &out, const TrafficEvent &e)
 // share their time, so in a flood most lines start as the one before did, and it is copied whole.
 struct MessageLineStart
 {
-    // The longest start: a 20-character time, "out" and "binary" (75 bytes).
+    // The longest start: a 20-character time, "out" and "binary" (76 bytes).
     static constexpr qsizetype Room = 80;
 
     qint64 timeUs = std::numeric_limits<qint64>::min();

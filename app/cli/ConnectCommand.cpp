@@ -216,7 +216,8 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
         }
     }
     QByteArray out;
-    // Escaping needs room for the worst case of a line while it is written.
+    // Room for the batch's lines as they usually are, plus one line escaped at its worst: a flood
+    // is printed without a reallocation unless much of it needs escaping.
     out.reserve(batch.payloads.size() + batch.events.size() * 4
         + TrafficBatchBuilder::MaxPackedBytes * TerminalText::MaxEscapedRatio);
     QByteArray err;

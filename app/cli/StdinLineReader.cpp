@@ -8,17 +8,21 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-StdinLineReader::StdinLineReader(QObject *parent) : QObject(parent) { }
+StdinLineReader::StdinLineReader(QObject *parent) : StdinLineReader(STDIN_FILENO, parent) { }
+
+StdinLineReader::StdinLineReader(int descriptor, QObject *parent)
+    : QObject(parent), m_descriptor(descriptor)
+{ }
 
 StdinLineReader::~StdinLineReader()
 {
     if (m_savedFlags >= 0)
-        ::fcntl(STDIN_FILENO, F_SETFL, m_savedFlags);
+        ::fcntl(m_descriptor, F_SETFL, m_savedFlags);
 }
 
 void StdinLineReader::start()
 {
-    m_savedFlags = ::fcntl(STDIN_FILENO, F_GETFL);
+    m_savedFlags = ::fcntl(m_descriptor, F_GETFL);
     if (m_savedFlags < 0) { // no stdin at all: that is an immediate end of input
         QTimer::singleShot(0, this, [this] {
             m_ended = true;
@@ -26,8 +30,8 @@ void StdinLineReader::start()
         });
         return;
     }
-    ::fcntl(STDIN_FILENO, F_SETFL, m_savedFlags | O_NONBLOCK);
-    m_notifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
+    ::fcntl(m_descriptor, F_SETFL, m_savedFlags | O_NONBLOCK);
+    m_notifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &StdinLineReader::onReadable);
 }
 
@@ -35,7 +39,7 @@ void StdinLineReader::onReadable()
 {
     char chunk[65536];
     for (qsizetype taken = 0; taken < ReadBytesPerTurn;) {
-        const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof(chunk));
+        const ssize_t n = ::read(m_descriptor, chunk, sizeof(chunk));
         if (n > 0) {
             take(chunk, n);
             taken += n;
@@ -66,7 +70,8 @@ void StdinLineReader::take(const char *data, qsizetype size)
         const auto *newline = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
         const char *const lineEnd = newline ? newline : end;
         if (!m_skippingLine) {
-            if (m_line.size() + (lineEnd - p) > MaxLineBytes) {
+            // One byte more than the longest line: the '\r' of a "\r\n" is not part of it.
+            if (m_line.size() + (lineEnd - p) > MaxLineBytes + 1) {
                 m_line = QByteArray();
                 m_skippingLine = true;
                 Q_EMIT lineSkipped();
@@ -88,6 +93,9 @@ void StdinLineReader::emitLine()
 {
     if (m_line.endsWith('\r'))
         m_line.chop(1);
-    Q_EMIT lineRead(QString::fromUtf8(m_line));
+    if (m_line.size() > MaxLineBytes)
+        Q_EMIT lineSkipped();
+    else
+        Q_EMIT lineRead(QString::fromUtf8(m_line));
     m_line.clear();
 }

@@ -19,6 +19,8 @@ public:
     static constexpr qsizetype ReadBytesPerTurn = 1024LL * 1024;
 
     explicit StdinLineReader(QObject *parent = nullptr);
+    // Reads another descriptor the same way (a pipe in the tests).
+    StdinLineReader(int descriptor, QObject *parent);
     ~StdinLineReader() override; // gives the terminal back its original flags
 
     void start();
@@ -34,6 +36,7 @@ private:
     void take(const char *data, qsizetype size);
     void emitLine();
 
+    const int m_descriptor;
     int m_savedFlags = -1;
     QByteArray m_line;
     bool m_skippingLine = false;

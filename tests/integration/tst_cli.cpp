@@ -45,6 +45,7 @@ private Q_SLOTS:
     // Issue 12.
     void recordIntoAnUnwritableFileFailsBeforeConnecting_data();
     void recordIntoAnUnwritableFileFailsBeforeConnecting();
+    void aDiskThatFillsUpEndsTheRecordingWithItsLinesIntact_data();
     void aDiskThatFillsUpEndsTheRecordingWithItsLinesIntact();
     void replayOfARecordingWithoutClientMessagesExits();
     void replayOfARecordingWithABrokenUrlSaysSo();
@@ -493,14 +494,27 @@ void TestCli::recordIntoAnUnwritableFileFailsBeforeConnecting()
     QVERIFY(server.waitForLine(QStringLiteral("ACCEPTED"), 300).isEmpty()); // never connected
 }
 
+void TestCli::aDiskThatFillsUpEndsTheRecordingWithItsLinesIntact_data()
+{
+    QTest::addColumn<int>("limitKiB");
+    QTest::addColumn<QByteArray>("request");
+    // Lines written as they come (the 200 ms flush), and lines pouring in, written up to a page
+    // boundary of the file that falls inside a line.
+    QTest::newRow("a little at a time") << 16 << QByteArray("big 2000\n");
+    QTest::newRow("pouring in") << 1024 << QByteArray("big 100000\n");
+}
+
 void TestCli::aDiskThatFillsUpEndsTheRecordingWithItsLinesIntact()
 {
-    // A file size limit of 16 KiB stands in for a full disk: writes past it fail with EFBIG.
+    QFETCH(int, limitKiB);
+    QFETCH(QByteArray, request);
+    // A file size limit stands in for a full disk: writes past it fail with EFBIG.
     PeerProcess server;
     QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
-    const QString path = m_dir.filePath(QStringLiteral("full.jsonl"));
+    const QString path = m_dir.filePath(QStringLiteral("full-%1.jsonl").arg(limitKiB));
     Cli cli(QStringLiteral("bash"),
-        {QStringLiteral("-c"), QStringLiteral("ulimit -f 16; trap '' XFSZ; exec \"$@\""),
+        {QStringLiteral("-c"),
+            QStringLiteral("ulimit -f %1; trap '' XFSZ; exec \"$@\"").arg(limitKiB),
             QStringLiteral("bash"), QStringLiteral(SOCKSCOPE_BINARY), QStringLiteral("record"),
             server.url().toString(), QStringLiteral("-o"), path, QStringLiteral("--no-ping")});
     QVERIFY(cli.waitForStderr(QStringLiteral("* connected")));
@@ -511,12 +525,12 @@ void TestCli::aDiskThatFillsUpEndsTheRecordingWithItsLinesIntact()
     };
     QTRY_VERIFY_WITH_TIMEOUT(fileHolds("\"payload\":\"first\"", 2), 5000); // sent and echoed
     for (int i = 0; i < 20; ++i)
-        cli.process().write("big 2000\n");
+        cli.process().write(request);
     QCOMPARE(cli.waitForExit(10000), 6);
     QVERIFY2(cli.stderrText().contains(QLatin1String("writing the recording")),
         qPrintable(cli.stderrText()));
     QVERIFY(cli.stderrText().contains(QLatin1String("the lines written before are intact")));
-    QVERIFY(QFileInfo(path).size() <= 16LL * 1024);
+    QVERIFY(QFileInfo(path).size() <= limitKiB * 1024LL);
     RecordingReader reader;
     QVERIFY2(reader.read(path), qPrintable(reader.error()));
     QVERIFY2(reader.problems().isEmpty(), qPrintable(reader.problemLines().join('\n')));

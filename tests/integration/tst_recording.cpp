@@ -9,6 +9,7 @@
 #include "SessionRecorder.h"
 #include "TestServer.h"
 #include "TestSettings.h"
+#include "TrafficBatchBuilder.h"
 
 #include <QDir>
 #include <QProcess>
@@ -18,6 +19,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,6 +92,8 @@ private Q_SLOTS:
     void replayCanWaitForEachReply();
     void recordingSurvivesKillDashNine();
     void aFinishedRecordingTakesNoMoreDiskThanItsSize();
+    void aFloodIsAllocatedAheadAndAQuietRecordingIsNot();
+    void aFailedWriteCutsTheFileBackToItsLastCompleteLine();
     void mockServerTimedServesTwoClientsAtOnce();
     void mockServerReplyModeAnswersEachMessage();
     void everyConnectionCanBeRecordedIntoAFolder();
@@ -290,6 +294,122 @@ void TestRecording::aFinishedRecordingTakesNoMoreDiskThanItsSize()
                    return e.kind == Kind::Text && e.direction == Direction::Incoming;
                });
     QCOMPARE(texts, qint64(messages));
+}
+
+namespace {
+
+qint64 allocatedBytes(const QString &path)
+{
+    struct stat info = {};
+    return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? qint64(info.st_blocks) * 512
+                                                                   : -1;
+}
+
+// Whole blocks of 4 KiB, and at most one more for the file system's bookkeeping.
+bool holdsNoMoreThanItsSize(const QString &path)
+{
+    const qint64 size = QFileInfo(path).size();
+    return allocatedBytes(path) <= (size + 4095) / 4096 * 4096 + 4096;
+}
+
+TrafficBatch textMessages(int count)
+{
+    TrafficBatchBuilder builder;
+    const QByteArray payload(64, 'm');
+    for (int i = 0; i < count; ++i) {
+        TrafficEvent &e = builder.append(Kind::Text, Direction::Incoming, i, 0);
+        builder.setRaw(e, payload.constData(), payload.size());
+        e.setPlainWire();
+    }
+    return builder.take();
+}
+
+} // namespace
+
+void TestRecording::aFloodIsAllocatedAheadAndAQuietRecordingIsNot()
+{
+    {
+        // Only where the file system allocates ahead at all (ext4, XFS, tmpfs do).
+        QFile probe(m_dir.filePath(QStringLiteral("probe")));
+        QVERIFY(probe.open(QIODevice::WriteOnly));
+        if (::fallocate(probe.handle(), FALLOC_FL_KEEP_SIZE, 0, 1024 * 1024) != 0)
+            QSKIP("this file system does not allocate ahead");
+    }
+    RecordingHeader header;
+    header.url = QUrl(QStringLiteral("ws://127.0.0.1:1/"));
+    const QString path = m_dir.filePath(QStringLiteral("ahead.jsonl"));
+    SessionRecorder recorder(path, header, SecretRedaction::Policy::Keep);
+    QVERIFY(recorder.isOpen());
+    const qint64 headerBytes = QFileInfo(path).size();
+    // A few lines at a time: written by the 200 ms flush, nothing reserved.
+    recorder.record(textMessages(3));
+    QTRY_VERIFY(QFileInfo(path).size() > headerBytes);
+    QVERIFY(holdsNoMoreThanItsSize(path));
+    // Lines pouring in: the file is allocated ahead of them.
+    for (int i = 0; i < 8; ++i)
+        recorder.record(textMessages(4096));
+    QTRY_COMPARE(recorder.backlog(), 0);
+    const qint64 size = QFileInfo(path).size();
+    QVERIFY2(allocatedBytes(path) >= size + RecordingWriter::FlushBytes,
+        qPrintable(
+            QStringLiteral("%1 bytes allocated for %2").arg(allocatedBytes(path)).arg(size)));
+    // Given back when the recording ends.
+    QVERIFY(recorder.finish());
+    QVERIFY2(holdsNoMoreThanItsSize(path),
+        qPrintable(QStringLiteral("%1 bytes allocated for %2")
+                       .arg(allocatedBytes(path))
+                       .arg(QFileInfo(path).size())));
+    RecordingReader reader;
+    QVERIFY2(reader.read(path), qPrintable(reader.error()));
+    QVERIFY(reader.problems().isEmpty());
+    QCOMPARE(reader.eventCount(), qint64(3 + 8 * 4096));
+}
+
+void TestRecording::aFailedWriteCutsTheFileBackToItsLastCompleteLine()
+{
+    // A file size limit of 1 MiB stands in for a disk that fills up. The writer is driven here,
+    // without its timer: lines pour in, so each write ends on a page boundary inside a line, and
+    // the write that fails must not leave that half line behind.
+    struct FileSizeLimit
+    {
+        rlimit saved = {};
+        explicit FileSizeLimit(rlim_t bytes)
+        {
+            ::getrlimit(RLIMIT_FSIZE, &saved);
+            ::signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit = {bytes, saved.rlim_max};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        }
+        ~FileSizeLimit()
+        {
+            ::setrlimit(RLIMIT_FSIZE, &saved);
+            ::signal(SIGXFSZ, SIG_DFL);
+        }
+    };
+    const QString path = m_dir.filePath(QStringLiteral("limited.jsonl"));
+    QString error;
+    const QByteArray header = "{\"format\":1}\n";
+    std::unique_ptr<QFile> file = RecordingWriter::create(path, header, &error);
+    QVERIFY2(file, qPrintable(error));
+    const FileSizeLimit limit(1024 * 1024);
+    auto pending = std::make_shared<std::atomic<qint64>>(0);
+    RecordingWriter writer(std::move(file), header.size(), SecretRedaction::Policy::Keep, pending);
+    QSignalSpy failed(&writer, &RecordingWriter::failed);
+    writer.write(textMessages(4096)); // ~0.5 MB of lines: written up to a page boundary
+    QVERIFY(failed.isEmpty());
+    QFile written(path);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.size() % RecordingWriter::PageBytes, 0);
+    QVERIFY(!written.readAll().endsWith('\n')); // the last line goes on in the next write
+    for (int i = 0; i < 3 && failed.isEmpty(); ++i)
+        writer.write(textMessages(4096)); // past 1 MiB
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed.first().first().toString().contains(QLatin1String("File too large")),
+        qPrintable(failed.first().first().toString()));
+    written.seek(0);
+    const QByteArray content = written.readAll();
+    QVERIFY(content.endsWith('\n'));
+    QCOMPARE(content.count('\n'), content.count("\"timeUs\"") + 1);
 }
 
 void TestRecording::mockServerTimedServesTwoClientsAtOnce()

@@ -6,6 +6,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <cerrno>
 #include <cstring>
 
 #ifdef Q_OS_LINUX
@@ -170,10 +171,18 @@ void RecordingWriter::flushToDisk(Flush what)
         bytes = qsizetype((m_written + bytes) / PageBytes * PageBytes - m_written);
         if (bytes <= 0)
             return;
+        preallocate(m_written + bytes);
     }
-    preallocate(m_written + bytes);
-    // Straight to the OS: what it holds survives the process being killed.
-    if (m_file->write(m_buffer.constData(), bytes) != bytes) {
+    // Straight to the OS: what it holds survives the process being killed. A short write is
+    // followed by another, which fails with the reason (a full disk, a file size limit).
+    qsizetype written = 0;
+    while (written < bytes) {
+        const qint64 n = m_file->write(m_buffer.constData() + written, bytes - written);
+        if (n <= 0)
+            break;
+        written += n;
+    }
+    if (written != bytes) {
         m_failed = true;
         const QString message = writeError(m_file->fileName(), *m_file);
         m_buffer.clear();
@@ -199,12 +208,16 @@ void RecordingWriter::flushToDisk(Flush what)
 void RecordingWriter::preallocate(qint64 end)
 {
 #ifdef Q_OS_LINUX
-    if (!m_preallocating || end <= m_allocated)
+    // Kept at least two flushes ahead, so every write of a flood lands in allocated space.
+    if (!m_preallocating || end + 2 * FlushBytes <= m_allocated)
         return;
     const qint64 from = qMax(m_allocated, m_written);
-    const qint64 to = end + PreallocateBytes;
-    // Not every file system or file (a pipe, a device) can: then the writes allocate as they go.
+    const qint64 to = end + qBound(MinPreallocateBytes, m_written, MaxPreallocateBytes);
     if (::fallocate(m_file->handle(), FALLOC_FL_KEEP_SIZE, from, to - from) != 0) {
+        // Not every file system or file can (a pipe, a device): then the writes allocate as they
+        // go. A full disk may have kept part of it: that is given back at the end all the same.
+        if (errno != EOPNOTSUPP && errno != ENODEV && errno != ESPIPE)
+            m_allocated = to;
         m_preallocating = false;
         return;
     }

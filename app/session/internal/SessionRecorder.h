@@ -67,13 +67,14 @@ private:
 };
 
 // Formats batches as recording lines and writes them; flushes to the OS at least every
-// FlushIntervalMs, so a killed process leaves every record but the last line or so. Writes go
-// straight to the OS (no buffering in QFile), so after a failed write the file can be cut back to
-// the last complete line.
+// FlushIntervalMs, so a killed process leaves what came until a moment before (the last line may
+// be cut off). Writes go straight to the OS (no buffering in QFile), so after a failed write the
+// file can be cut back to the last complete line.
 //
 // The kernel's share of a flood is as large as the formatting (docs/architecture.md): writes
 // between two flushes end at a page boundary of the file, where the page cache copies at full
-// speed (an unaligned end costs 20% to 2.5x more), and the file is allocated ahead of them.
+// speed (an unaligned end costs 20% to 2.5x more), and while lines pour in the file is allocated
+// ahead of them.
 class RecordingWriter : public QObject
 {
     Q_OBJECT
@@ -84,9 +85,12 @@ public:
     static constexpr qsizetype FlushBytes = 256 * 1024;
     // The page size writes are aligned to; what is past the last boundary waits for the next write.
     static constexpr qsizetype PageBytes = 4096;
-    // Disk space reserved ahead of the writes (Linux: fallocate, the size unchanged), given back
-    // when the recording ends; a killed process leaves at most this much allocated past the end.
-    static constexpr qint64 PreallocateBytes = 8 * 1024 * 1024;
+    // While lines pour in (a flush of FlushBytes or more), disk space is reserved ahead of the
+    // writes (Linux: fallocate, the size unchanged): as much again as the file holds, from
+    // MinPreallocateBytes to MaxPreallocateBytes, given back when the recording ends. A quiet
+    // recording reserves nothing; a killed one leaves at most that much allocated past its end.
+    static constexpr qint64 MinPreallocateBytes = 4 * FlushBytes;
+    static constexpr qint64 MaxPreallocateBytes = 8 * 1024 * 1024;
 
     // Takes the open file, whose first writtenBytes bytes are complete lines; events are written
     // with the redaction policy applied.
@@ -116,7 +120,7 @@ private:
     std::unique_ptr<QFile> m_file;
     qint64 m_written; // bytes in the file
     qint64 m_complete; // bytes of complete lines in the file
-    qint64 m_allocated = 0; // where the space allocated ahead ends
+    qint64 m_allocated = 0; // where the space allocated ahead may end
     bool m_preallocating = true; // false once the file system said no
     SecretRedaction::Policy m_policy;
     std::shared_ptr<std::atomic<qint64>> m_pending;
