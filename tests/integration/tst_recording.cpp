@@ -332,7 +332,7 @@ void TestRecording::aFloodIsAllocatedAheadAndAQuietRecordingIsNot()
         // Only where the file system allocates ahead at all (ext4, XFS, tmpfs do).
         QFile probe(m_dir.filePath(QStringLiteral("probe")));
         QVERIFY(probe.open(QIODevice::WriteOnly));
-        if (::fallocate(probe.handle(), FALLOC_FL_KEEP_SIZE, 0, 1024 * 1024) != 0)
+        if (::fallocate(probe.handle(), FALLOC_FL_KEEP_SIZE, 0, 1024LL * 1024) != 0)
             QSKIP("this file system does not allocate ahead");
     }
     RecordingHeader header;
@@ -391,7 +391,7 @@ void TestRecording::aFailedWriteCutsTheFileBackToItsLastCompleteLine()
     const QByteArray header = "{\"format\":1}\n";
     std::unique_ptr<QFile> file = RecordingWriter::create(path, header, &error);
     QVERIFY2(file, qPrintable(error));
-    const FileSizeLimit limit(1024 * 1024);
+    const FileSizeLimit limit(rlim_t(1024) * 1024);
     auto pending = std::make_shared<std::atomic<qint64>>(0);
     RecordingWriter writer(std::move(file), header.size(), SecretRedaction::Policy::Keep, pending);
     QSignalSpy failed(&writer, &RecordingWriter::failed);

@@ -139,7 +139,7 @@ void TestStdinLineReader::theLongestLineIsKeptAndOneByteMoreIsSkipped()
     // More than a pipe holds: written from a thread of its own while the reader reads.
     std::thread writer([&pipe, length, ending] {
         pipe.write("before\n");
-        const QByteArray block(1024 * 1024, 'x');
+        const QByteArray block(1024LL * 1024, 'x');
         for (qsizetype left = length; left > 0; left -= block.size())
             pipe.write(QByteArrayView(block).first(qMin(left, block.size())));
         if (!ending.isEmpty())
@@ -167,7 +167,7 @@ void TestStdinLineReader::endlessInputNeverHoldsTheLoop()
     std::atomic<bool> stop = false;
     std::atomic<bool> stopped = false;
     std::thread writer([&pipe, &stop, &stopped] {
-        const QByteArray block(64 * 1024, 'z');
+        const QByteArray block(64LL * 1024, 'z');
         while (!stop && pipe.write(block)) { }
         stopped = true;
     });
