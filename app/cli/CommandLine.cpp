@@ -1,5 +1,6 @@
 #include "CommandLine.h"
 
+#include "BoundedFile.h"
 #include "CommandSpec.h"
 #include "ConnectCommand.h"
 #include "ConnectOptions.h"
@@ -243,19 +244,14 @@ int runTest(const QStringList &arguments)
     }
     if (parser.isSet(QStringLiteral("ignore-file"))) {
         const QString path = parser.value(QStringLiteral("ignore-file"));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return usageError(
-                QStringLiteral("--ignore-file %1: %2").arg(path, file.errorString()), command);
-        constexpr qint64 MaxIgnoreFileBytes = 1024LL * 1024;
-        if (file.size() > MaxIgnoreFileBytes)
-            return usageError(
-                QStringLiteral("--ignore-file %1: larger than 1 MiB, not a list of pointers")
-                    .arg(path),
-                command);
+        constexpr qint64 MaxIgnoreFileBytes = 1024LL * 1024; // far more than a list of pointers
+        QByteArray text;
+        QString error;
+        if (!BoundedFile::read(
+                path, MaxIgnoreFileBytes, QStringLiteral("--ignore-file"), &text, &error))
+            return usageError(error, command);
         QStringList problems;
-        options.ignore
-            += JsonPointerPattern::parseLines(QString::fromUtf8(file.readAll()), path, &problems);
+        options.ignore += JsonPointerPattern::parseLines(QString::fromUtf8(text), path, &problems);
         if (!problems.isEmpty())
             return usageError(problems.join(QLatin1Char('\n')), command);
     }

@@ -1,12 +1,12 @@
 #include "ConvertCommand.h"
 
+#include "BoundedFile.h"
 #include "ExitStatus.h"
 #include "HarFormat.h"
 #include "RecordingInput.h"
 #include "RecordingReader.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
@@ -38,13 +38,15 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 
 int harToRecordings(const QString &input, const QString &output, bool keepSecrets)
 {
-    QFile file(input);
-    if (!file.open(QIODevice::ReadOnly)) {
-        say(stderr, QStringLiteral("sockscope: %1: %2").arg(input, file.errorString()));
+    QByteArray json;
+    QString error;
+    if (!BoundedFile::read(
+            input, HarFormat::MaxFileBytes, QStringLiteral("the HAR file"), &json, &error)) {
+        say(stderr, QStringLiteral("sockscope: %1").arg(error));
         return ExitStatus::ConnectFailed;
     }
-    const HarFormat::ImportResult har = HarFormat::import(file.readAll(),
-        keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact);
+    const HarFormat::ImportResult har = HarFormat::import(
+        json, keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact);
     if (!har.error.isEmpty()) {
         say(stderr, QStringLiteral("sockscope: %1 is %2").arg(input, har.error));
         return ExitStatus::ConnectFailed;

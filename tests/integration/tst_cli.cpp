@@ -58,6 +58,8 @@ private Q_SLOTS:
     void ctrlCRightAfterTheFirstLineIsAClean_data();
     void ctrlCRightAfterTheFirstLineIsAClean();
     void showFramesTellsHowMessagesTravelled();
+    void filesWithoutEndAreRefusedInBoundedMemory_data();
+    void filesWithoutEndAreRefusedInBoundedMemory();
 
 private:
     QString writeFile(const QString &name, const QByteArray &content);
@@ -742,5 +744,64 @@ void TestCli::showFramesTellsHowMessagesTravelled()
     QVERIFY(!plain.stderrText().contains(QLatin1String("compressed")));
 }
 
+// /dev/zero and FIFOs claim 0 bytes and never end; a sparse file claims gigabytes it does not
+// hold. Every file the user names is refused with its name and the limit, in bounded memory.
+void TestCli::filesWithoutEndAreRefusedInBoundedMemory_data()
+{
+    QTest::addColumn<QStringList>("arguments"); // ZERO and SPARSE stand for the two files
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("message");
+    const QString sparse = QStringLiteral("SPARSE");
+    QTest::newRow("HAR from /dev/zero") << QStringList {QStringLiteral("convert"),
+        QStringLiteral("ZERO.har"), m_dir.filePath(QStringLiteral("out.jsonl"))}
+                                        << 1 << "the HAR file ZERO.har is larger than 256 MiB";
+    QTest::newRow("sparse HAR") << QStringList {QStringLiteral("convert"), sparse + ".har",
+        m_dir.filePath(QStringLiteral("out.jsonl"))}
+                                << 1 << "the HAR file SPARSE.har is larger than 256 MiB";
+    QTest::newRow("--ignore-file /dev/zero") << QStringList {QStringLiteral("test"),
+        QStringLiteral("--ignore-file"), QStringLiteral("/dev/zero"), QStringLiteral("x.jsonl")}
+                                             << 2 << "--ignore-file /dev/zero is larger than 1 MiB";
+    QTest::newRow("proxy --ca-file sparse") << QStringList {QStringLiteral("proxy"),
+        QStringLiteral("--to"), QStringLiteral("wss://127.0.0.1:1/"), QStringLiteral("--ca-file"),
+        sparse} << 2 << "the CA file SPARSE is larger than 16 MiB";
+    QTest::newRow("proxy --tls-cert sparse") << QStringList {QStringLiteral("proxy"),
+        QStringLiteral("--to"), QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--tls-cert"),
+        sparse, QStringLiteral("--tls-key"),
+        sparse} << 1 << "the TLS certificate SPARSE is larger than 16 MiB";
+    QTest::newRow("connect --ca-file sparse") << QStringList {QStringLiteral("connect"),
+        QStringLiteral("wss://127.0.0.1:1/"), QStringLiteral("--ca-file"), sparse}
+                                              << 1 << "the CA file SPARSE is larger than 16 MiB";
+    QTest::newRow("serve --rules /dev/zero") << QStringList {QStringLiteral("serve"),
+        QStringLiteral("--rules"),
+        QStringLiteral("/dev/zero")} << 2 << "the rules file /dev/zero is larger than 1 MiB";
+    QTest::newRow("serve --script /dev/zero") << QStringList {QStringLiteral("serve"),
+        QStringLiteral("--script"), QStringLiteral("/dev/zero")}
+                                              << 2 << "the script /dev/zero is larger than 4 MiB";
+}
+
+void TestCli::filesWithoutEndAreRefusedInBoundedMemory()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    const QString zero = m_dir.filePath(QStringLiteral("zero.har"));
+    if (!QFileInfo::exists(zero))
+        QVERIFY(QFile::link(QStringLiteral("/dev/zero"), zero));
+    const QString sparse = m_dir.filePath(QStringLiteral("sparse"));
+    for (const QString &suffix : {QString(), QStringLiteral(".har")}) {
+        if (!QFileInfo::exists(sparse + suffix)) {
+            QVERIFY(!writeFile(QFileInfo(sparse + suffix).fileName(), {}).isEmpty());
+            QVERIFY(QFile::resize(sparse + suffix, qint64(2) << 30));
+        }
+    }
+    for (QString &argument : arguments)
+        argument.replace(QLatin1String("ZERO.har"), zero).replace(QLatin1String("SPARSE"), sparse);
+    message.replace(QLatin1String("ZERO.har"), zero).replace(QLatin1String("SPARSE"), sparse);
+    Cli cli(arguments, Cli::AddressSpaceLimit {qint64(1) << 30});
+    QCOMPARE(cli.waitForExit(), status);
+    QVERIFY2(cli.stderrText().contains(message), qPrintable(cli.stderrText()));
+}
+
 QTEST_GUILESS_MAIN(TestCli)
+
 #include "tst_cli.moc"

@@ -7,6 +7,7 @@
 #include "FrameWriter.h"
 #include "LiveRecording.h"
 #include "LoopLagProbe.h"
+#include "PemFiles.h"
 #include "PerMessageDeflate.h"
 #include "RecordingFormat.h"
 #include "TcpTransport.h"
@@ -309,8 +310,11 @@ void ProxyPair::connectUpstream()
     const bool secure = m_settings.upstream.scheme() == QLatin1String("wss");
     if (secure) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        if (!m_settings.caFile.isEmpty())
-            tls.addCaCertificates(QSslCertificate::fromPath(m_settings.caFile));
+        QList<QSslCertificate> certificates;
+        QString unused; // checked when the proxy started; without them the TLS check fails
+        if (!m_settings.caFile.isEmpty()
+            && PemFiles::readCertificates(m_settings.caFile, &certificates, &unused))
+            tls.addCaCertificates(certificates);
         m_upstream = new TlsTransport(tls, m_settings.insecure, this);
     } else {
         m_upstream = new TcpTransport(this);
