@@ -196,8 +196,8 @@ int runReplay(const QStringList &arguments)
         return ExitStatus::ConnectFailed;
     ReplayPlan plan = ReplayPlan::fromRecording(reader);
     if (plan.isEmpty()) {
-        print(stderr,
-            QStringLiteral("sockscope: %1 has no client messages: nothing to replay\n").arg(file));
+        TerminalText::writeLine(stderr,
+            QStringLiteral("sockscope: %1 has no client messages: nothing to replay").arg(file));
         return ExitStatus::ConnectFailed;
     }
     plan.speed = speed;
@@ -284,8 +284,8 @@ int runTest(const QStringList &arguments)
         return usageError(error, command);
     TestCommand test(settings, reader.batches(), options, speed, timeoutMs);
     if (test.clientMessages() == 0) {
-        print(stderr,
-            QStringLiteral("sockscope: %1 has no client messages: nothing to test\n").arg(file));
+        TerminalText::writeLine(stderr,
+            QStringLiteral("sockscope: %1 has no client messages: nothing to test").arg(file));
         return ExitStatus::Test::Usage;
     }
     if (!junit.isEmpty())
@@ -352,7 +352,7 @@ int runServe(const QStringList &arguments)
     if (!server.listen(messages,
             modeName == QLatin1String("reply") ? MockServer::Mode::Reply : MockServer::Mode::Timed,
             address, quint16(portNumber), &error)) {
-        print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
+        TerminalText::writeLine(stderr, QStringLiteral("sockscope: %1").arg(error));
         return ExitStatus::ConnectFailed;
     }
     if (!address.isLoopback())
@@ -360,10 +360,8 @@ int runServe(const QStringList &arguments)
             QStringLiteral("sockscope: warning: listening on %1: the mock server is reachable "
                            "from the network, and serves this recording to anyone who connects\n")
                 .arg(address.toString()));
-    auto printNow = [](const QString &line) {
-        print(stdout, line + QLatin1Char('\n'));
-        std::fflush(stdout);
-    };
+    // Lines that name the file and the clients' addresses.
+    const auto printNow = [](const QString &line) { TerminalText::writeLine(stdout, line); };
     QStringList what;
     if (!file.isEmpty())
         what << QStringLiteral("%1 (%2)").arg(file, modeName);
@@ -398,7 +396,7 @@ int runServe(const QStringList &arguments)
         print(stderr, QStringLiteral("* %1\n").arg(tests.summary()));
     if (!ScriptOptions::junitPath(parser).isEmpty()
         && !tests.writeJUnit(ScriptOptions::junitPath(parser), &error)) {
-        print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
+        TerminalText::writeLine(stderr, QStringLiteral("sockscope: %1").arg(error));
         return ExitStatus::FileError;
     }
     return tests.exitStatus(status);

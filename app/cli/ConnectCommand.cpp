@@ -30,7 +30,7 @@ void writeErr(const QByteArray &bytes)
 
 void writeErr(const QString &line)
 {
-    writeErr(TerminalText::escaped(line) + '\n');
+    TerminalText::writeLine(stderr, line);
 }
 
 } // namespace

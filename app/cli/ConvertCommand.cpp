@@ -5,6 +5,7 @@
 #include "HarFormat.h"
 #include "RecordingInput.h"
 #include "RecordingReader.h"
+#include "TerminalText.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -16,11 +17,8 @@ namespace ConvertCommand {
 
 namespace {
 
-void say(FILE *stream, const QString &line)
-{
-    const QByteArray bytes = line.toLocal8Bit() + '\n';
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-}
+// HAR files quote URLs and headers from anywhere in their messages.
+const auto say = TerminalText::writeLine;
 
 bool isHar(const QString &path)
 {

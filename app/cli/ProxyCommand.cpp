@@ -21,7 +21,7 @@ void writeErr(const QByteArray &bytes)
 
 void writeErr(const QString &line)
 {
-    writeErr(TerminalText::escaped(line) + '\n');
+    TerminalText::writeLine(stderr, line);
 }
 
 bool parseSide(const QString &text, ProxySide *side)

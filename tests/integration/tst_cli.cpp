@@ -60,6 +60,7 @@ private Q_SLOTS:
     void showFramesTellsHowMessagesTravelled();
     void filesWithoutEndAreRefusedInBoundedMemory_data();
     void filesWithoutEndAreRefusedInBoundedMemory();
+    void messagesQuotingAHostileFileAreEscaped();
 
 private:
     QString writeFile(const QString &name, const QByteArray &content);
@@ -800,6 +801,35 @@ void TestCli::filesWithoutEndAreRefusedInBoundedMemory()
     Cli cli(arguments, Cli::AddressSpaceLimit {qint64(1) << 30});
     QCOMPARE(cli.waitForExit(), status);
     QVERIFY2(cli.stderrText().contains(message), qPrintable(cli.stderrText()));
+}
+
+// A problem report quotes the file's text (a URL that does not parse): a file from anywhere
+// must not reprogram the terminal through it.
+void TestCli::messagesQuotingAHostileFileAreEscaped()
+{
+    const QByteArray escape = "\\u001b[31m\\u001b]0;title\\u0007";
+    const QString recording = writeFile(QStringLiteral("escapes.jsonl"),
+        "{\"format\":\"sockscope-recording\",\"version\":1,\"url\":\"ws://127.0.0.1:1/" + escape
+            + "\"}\n{\"timeUs\":1,\"direction\":\"out\",\"kind\":\"text\",\"payload\":\"hi\"}\n");
+    const QString har = writeFile(QStringLiteral("escapes.har"),
+        "{\"log\":{\"version\":\"1.2\",\"entries\":[{\"startedDateTime\":\"2026-01-01T00:00:00Z\","
+        "\"request\":{\"url\":\"wss://x/"
+            + escape
+            + "\",\"headers\":[]},\"response\":{\"status\":101,\"headers\":[]},"
+              "\"_webSocketMessages\":[{\"type\":\"send\",\"time\":1767225600.1,\"opcode\":1,"
+              "\"data\":\"hi\"}]}]}}\n");
+    const QList<QStringList> commands {{QStringLiteral("show"), recording},
+        {QStringLiteral("replay"), recording},
+        {QStringLiteral("convert"), recording, m_dir.filePath(QStringLiteral("escapes-out.har"))},
+        {QStringLiteral("convert"), har, m_dir.filePath(QStringLiteral("escapes-out.jsonl"))}};
+    for (const QStringList &arguments : commands) {
+        Cli cli(arguments);
+        QVERIFY(cli.waitForExit() >= 0);
+        const QString all = cli.stderrText() + cli.stdoutText();
+        QVERIFY2(all.contains(QLatin1String("\\e[31m\\e]0;title\\x07")), qPrintable(all));
+        QVERIFY2(!all.contains(QLatin1Char('\x1b')) && !all.contains(QLatin1Char('\x07')),
+            qPrintable(arguments.join(QLatin1Char(' ')) + QLatin1String(": ") + all));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)
