@@ -473,6 +473,9 @@ QString helpText()
 
 int run(const QStringList &arguments)
 {
+    // A closed standard output (`| head -1`) must not kill a command that is recording: it
+    // sees EPIPE instead and ends cleanly (StandardOutput).
+    std::signal(SIGPIPE, SIG_IGN);
     const QString first = arguments.value(1);
     if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
         print(stdout,

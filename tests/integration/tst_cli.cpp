@@ -61,6 +61,7 @@ private Q_SLOTS:
     void filesWithoutEndAreRefusedInBoundedMemory_data();
     void filesWithoutEndAreRefusedInBoundedMemory();
     void messagesQuotingAHostileFileAreEscaped();
+    void aClosedStandardOutputEndsTheRecordingCleanly();
 
 private:
     QString writeFile(const QString &name, const QByteArray &content);
@@ -830,6 +831,43 @@ void TestCli::messagesQuotingAHostileFileAreEscaped()
         QVERIFY2(!all.contains(QLatin1Char('\x1b')) && !all.contains(QLatin1Char('\x07')),
             qPrintable(arguments.join(QLatin1Char(' ')) + QLatin1String(": ") + all));
     }
+}
+
+// `sockscope record ... | head -1`: the reader goes away while the session runs. The session
+// ends as on Ctrl+C, with everything captured in the file, instead of SIGPIPE killing it.
+void TestCli::aClosedStandardOutputEndsTheRecordingCleanly()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    const QString path = m_dir.filePath(QStringLiteral("closed-stdout.jsonl"));
+    // pipefail: the status is sockscope's (141 when SIGPIPE kills it), not head's.
+    Cli cli(QStringLiteral("/bin/bash"),
+        {QStringLiteral("-c"), QStringLiteral("set -o pipefail; \"$0\" \"$@\" | head -n 1"),
+            QStringLiteral(SOCKSCOPE_BINARY), QStringLiteral("record"), server.url().toString(),
+            QStringLiteral("-o"), path});
+    QVERIFY(cli.waitForStderr(QStringLiteral("* connected")));
+    cli.process().write("first\n");
+    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("< first\n"))));
+    cli.process().write("second\n"); // its echo meets the pipe head has closed
+    QCOMPARE(cli.waitForExit(5000), 0);
+    QVERIFY2(cli.stderrText().contains(QLatin1String("* standard output was closed: ending")),
+        qPrintable(cli.stderrText()));
+    QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
+    RecordingReader reader;
+    QVERIFY2(reader.read(path), qPrintable(reader.error()));
+    QVERIFY(reader.problems().isEmpty());
+    QStringList received;
+    bool sawClose = false;
+    for (const TrafficBatch &batch : reader.batches()) {
+        for (const TrafficEvent &e : batch.events) {
+            if (e.kind == TrafficEvent::Kind::Text
+                && e.direction == TrafficEvent::Direction::Incoming)
+                received << QString::fromUtf8(batch.payload(e));
+            sawClose = sawClose || e.kind == TrafficEvent::Kind::Close;
+        }
+    }
+    QCOMPARE(received, QStringList({QStringLiteral("first"), QStringLiteral("second")}));
+    QVERIFY(sawClose);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
