@@ -63,6 +63,7 @@ class TestMockServer : public QObject
 private Q_SLOTS:
     void replyModeAcceptsUtf8SplitAcrossFragments();
     void notAnUpgradeGets400();
+    void aClientThatNeverFinishesItsRequestGets408();
     void deflateIsNegotiatedWithOurClient();
     void aClientThatStopsReadingIsDropped();
 };
@@ -94,6 +95,32 @@ void TestMockServer::notAnUpgradeGets400()
     QByteArray answer;
     QTRY_VERIFY((answer += socket.readAll()).contains("\r\n\r\n"));
     QVERIFY2(answer.startsWith("HTTP/1.1 400 Bad Request"), answer.constData());
+}
+
+// Slowloris: connections that trickle or never send their request are let go, so that they
+// cannot hold the server's sockets until it can accept no one else.
+void TestMockServer::aClientThatNeverFinishesItsRequestGets408()
+{
+    MockServer server;
+    server.setHandshakeTimeout(300);
+    QVERIFY(server.listen({{0, true, false, "hello"}}, MockServer::Mode::Timed));
+    QTcpSocket idle;
+    idle.connectToHost(QHostAddress::LocalHost, server.port());
+    QTcpSocket trickling;
+    trickling.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(idle.waitForConnected(5000) && trickling.waitForConnected(5000));
+    trickling.write("GET / HTTP/1.1\r\nHost: x\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(idle.state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(trickling.state(), QAbstractSocket::UnconnectedState, 5000);
+    const QByteArray answer = trickling.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 408 Request Timeout"), answer.constData());
+
+    // A client that sends its request in time is served as ever.
+    ConnectionHandle connection(quietSettings(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitFor(Kind::Text));
+    QCOMPARE(recorder.ofKind(Kind::Text).constFirst().text, QStringLiteral("hello"));
 }
 
 void TestMockServer::deflateIsNegotiatedWithOurClient()

@@ -110,6 +110,15 @@ void ProxyPair::start()
         tcp->adopt(m_descriptor);
     }
     m_clientAddress = m_client->peerText();
+    auto *requestDeadline = new QTimer(this);
+    requestDeadline->setSingleShot(true);
+    connect(requestDeadline, &QTimer::timeout, this, [this] {
+        if (m_stage == Stage::Request)
+            refuseRequest(408, "Request Timeout",
+                QStringLiteral("no complete upgrade request within %1 ms")
+                    .arg(m_settings.upgradeRequestTimeoutMs));
+    });
+    requestDeadline->start(m_settings.upgradeRequestTimeoutMs);
     connect(m_client, &Transport::readyRead, this, &ProxyPair::onClientReadable);
     connect(m_client, &Transport::ended, this, [this] { onSideEnded(ProxySide::Client); });
     Q_EMIT accepted(m_pairId, m_clientAddress);
@@ -240,6 +249,18 @@ void ProxyPair::readFrom(ProxySide side)
         this, [this, side] { readFrom(side); }, Qt::QueuedConnection);
 }
 
+void ProxyPair::refuseRequest(int status, const QByteArray &reason, const QString &why)
+{
+    note(Kind::Error,
+        QStringLiteral("client %1: %2 (answered %3)").arg(m_clientAddress, why).arg(status));
+    m_client->write(ServerHandshake::errorResponse(
+        status, reason, QStringLiteral("Sockscope proxy: %1").arg(why)));
+    m_stage = Stage::Ending;
+    endSide(ProxySide::Client, false);
+    m_serverEnd.ended = true;
+    finishIfDone();
+}
+
 void ProxyPair::handleRequest(char *data, qint64 size)
 {
     qsizetype consumed = 0;
@@ -247,15 +268,7 @@ void ProxyPair::handleRequest(char *data, qint64 size)
     if (result == ServerHandshake::Status::NeedMore)
         return;
     if (result != ServerHandshake::Status::Upgrade) {
-        note(Kind::Error,
-            QStringLiteral("client %1: %2 (answered 400)")
-                .arg(m_clientAddress, m_handshake.error()));
-        m_client->write(ServerHandshake::errorResponse(
-            400, "Bad Request", QStringLiteral("Sockscope proxy: %1").arg(m_handshake.error())));
-        m_stage = Stage::Ending;
-        endSide(ProxySide::Client, false);
-        m_serverEnd.ended = true;
-        finishIfDone();
+        refuseRequest(400, "Bad Request", m_handshake.error());
         return;
     }
     m_clientEarly = QByteArray(data + consumed, size - consumed);
