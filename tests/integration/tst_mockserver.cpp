@@ -6,6 +6,7 @@
 #include "EventRecorder.h"
 #include "FrameWriter.h"
 #include "MockServer.h"
+#include "SlowlorisClients.h"
 #include "TestSettings.h"
 
 #include <QSignalSpy>
@@ -104,15 +105,10 @@ void TestMockServer::aClientThatNeverFinishesItsRequestGets408()
     MockServer server;
     server.setHandshakeTimeout(300);
     QVERIFY(server.listen({{0, true, false, "hello"}}, MockServer::Mode::Timed));
-    QTcpSocket idle;
-    idle.connectToHost(QHostAddress::LocalHost, server.port());
-    QTcpSocket trickling;
-    trickling.connectToHost(QHostAddress::LocalHost, server.port());
-    QVERIFY(idle.waitForConnected(5000) && trickling.waitForConnected(5000));
-    trickling.write("GET / HTTP/1.1\r\nHost: x\r\n");
-    QTRY_COMPARE_WITH_TIMEOUT(idle.state(), QAbstractSocket::UnconnectedState, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(trickling.state(), QAbstractSocket::UnconnectedState, 5000);
-    const QByteArray answer = trickling.readAll();
+    SlowlorisClients slowloris;
+    QVERIFY(slowloris.connectTo(server.port()));
+    QVERIFY(slowloris.waitUntilDropped());
+    const QByteArray answer = slowloris.answer();
     QVERIFY2(answer.startsWith("HTTP/1.1 408 Request Timeout"), answer.constData());
 
     // A client that sends its request in time is served as ever.

@@ -7,6 +7,7 @@
 #include "RecordingReader.h"
 #include "ReplayPlan.h"
 #include "ScriptSource.h"
+#include "SlowlorisClients.h"
 #include "TestCertificate.h"
 
 #include <QCryptographicHash>
@@ -538,15 +539,10 @@ void TestProxy::aClientThatNeverFinishesItsRequestGets408()
     QVERIFY2(f.start({QStringLiteral("echo")},
                  [](ProxyServer::Settings &s) { s.upgradeRequestTimeoutMs = 300; }),
         qPrintable(f.error()));
-    QTcpSocket idle;
-    idle.connectToHost(QHostAddress::LocalHost, f.proxy.port());
-    QTcpSocket trickling;
-    trickling.connectToHost(QHostAddress::LocalHost, f.proxy.port());
-    QVERIFY(idle.waitForConnected(5000) && trickling.waitForConnected(5000));
-    trickling.write("GET / HTTP/1.1\r\nHost: x\r\n");
-    QTRY_COMPARE_WITH_TIMEOUT(idle.state(), QAbstractSocket::UnconnectedState, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(trickling.state(), QAbstractSocket::UnconnectedState, 5000);
-    const QByteArray answer = trickling.readAll();
+    SlowlorisClients slowloris;
+    QVERIFY(slowloris.connectTo(f.proxy.port()));
+    QVERIFY(slowloris.waitUntilDropped());
+    const QByteArray answer = slowloris.answer();
     QVERIFY2(answer.startsWith("HTTP/1.1 408 Request Timeout"), answer.constData());
     QTRY_VERIFY(!f.log.of(2, Kind::Error).isEmpty());
     QVERIFY(f.log.of(2, Kind::Error).constFirst().text.contains(QLatin1String("within 300 ms")));
