@@ -76,6 +76,10 @@ struct ConnectionSettings
     static constexpr int DefaultConnectTimeoutMs = 10000;
     static constexpr qint64 DefaultMaxIncomingMessageSize = 64LL * 1024 * 1024;
     static constexpr int DefaultCloseTimeoutMs = 1000;
+    // How long a server of ours (serve, proxy) waits for a client's whole upgrade request before
+    // it answers 408 and lets go: idle or trickling connections (slowloris) must not hold its
+    // sockets, or its threads, for ever.
+    static constexpr int DefaultUpgradeRequestTimeoutMs = 10000;
 
     QUrl url;
     QList<HttpHeader> headers; // extra handshake headers, validated by addHeader()

@@ -29,6 +29,10 @@ struct ImportResult
     QString error; // set when the file is not a HAR at all
 };
 
+// A HAR is one JSON document, read whole: larger files are refused before parsing, so that
+// memory stays bounded (the same ceiling as a recording's longest line).
+constexpr qint64 MaxFileBytes = 256LL * 1024 * 1024;
+
 // Secrets (SecretRedaction) are redacted unless the policy keeps them.
 ImportResult import(
     const QByteArray &json, SecretRedaction::Policy policy = SecretRedaction::Policy::Redact);

@@ -1,8 +1,8 @@
 #include "MockRules.h"
 
+#include "BoundedFile.h"
 #include "CloseCode.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -120,19 +120,11 @@ QJsonValue fillJson(const QJsonValue &pattern, const Request &request)
 
 bool MockRules::load(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
+    QByteArray json;
+    if (!BoundedFile::read(path, MaxFileBytes, QStringLiteral("the rules file"), &json, error))
         return false;
-    }
-    if (file.size() > MaxFileBytes) {
-        *error = QStringLiteral("%1: rules files are limited to %2 KiB")
-                     .arg(path)
-                     .arg(MaxFileBytes / 1024);
-        return false;
-    }
     QString problem;
-    if (!parse(file.read(MaxFileBytes + 1), &problem)) {
+    if (!parse(json, &problem)) {
         *error = QStringLiteral("%1: %2").arg(path, problem);
         return false;
     }

@@ -1,5 +1,6 @@
 #include "Composer.h"
 
+#include "BoundedFile.h"
 #include "ElidingLabel.h"
 #include "JsonCheck.h"
 #include "PayloadFormat.h"
@@ -8,9 +9,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFile>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -301,18 +300,17 @@ bool Composer::send()
         return true;
     }
     case Mode::File: {
-        QFile file(m_filePath);
-        if (m_filePath.isEmpty() || !file.open(QIODevice::ReadOnly)) {
-            showError(m_filePath.isEmpty()
-                    ? tr("choose a file to send")
-                    : tr("cannot read %1: %2").arg(m_filePath, file.errorString()));
+        if (m_filePath.isEmpty()) {
+            showError(tr("choose a file to send"));
             return false;
         }
-        if (file.size() > MaxFileBytes) {
-            showError(tr("%1 is larger than 512 MiB").arg(QFileInfo(m_filePath).fileName()));
+        QByteArray data;
+        QString error;
+        if (!BoundedFile::read(m_filePath, MaxFileBytes, tr("the file"), &data, &error)) {
+            showError(error);
             return false;
         }
-        Q_EMIT sendBinary(file.readAll());
+        Q_EMIT sendBinary(data);
         return true;
     }
     }

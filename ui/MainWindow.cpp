@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AppSettings.h"
+#include "BoundedFile.h"
 #include "Composer.h"
 #include "ConnectionManager.h"
 #include "ConnectionPage.h"
@@ -27,7 +28,6 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -690,13 +690,11 @@ RecordingPage *MainWindow::openRecording(const QString &path)
 
 bool MainWindow::importHar(const QString &path, QString *error)
 {
-    QFile file(path);
+    QByteArray json;
     QString problem;
     HarFormat::ImportResult har;
-    if (!file.open(QIODevice::ReadOnly))
-        problem = tr("%1: %2").arg(path, file.errorString());
-    else
-        har = HarFormat::import(file.readAll());
+    if (BoundedFile::read(path, HarFormat::MaxFileBytes, tr("the HAR file"), &json, &problem))
+        har = HarFormat::import(json);
     if (problem.isEmpty() && !har.error.isEmpty())
         problem = tr("%1 is %2").arg(path, har.error);
     if (problem.isEmpty() && har.sessions.isEmpty())

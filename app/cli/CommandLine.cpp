@@ -1,5 +1,6 @@
 #include "CommandLine.h"
 
+#include "BoundedFile.h"
 #include "CommandSpec.h"
 #include "ConnectCommand.h"
 #include "ConnectOptions.h"
@@ -195,8 +196,8 @@ int runReplay(const QStringList &arguments)
         return ExitStatus::ConnectFailed;
     ReplayPlan plan = ReplayPlan::fromRecording(reader);
     if (plan.isEmpty()) {
-        print(stderr,
-            QStringLiteral("sockscope: %1 has no client messages: nothing to replay\n").arg(file));
+        TerminalText::writeLine(stderr,
+            QStringLiteral("sockscope: %1 has no client messages: nothing to replay").arg(file));
         return ExitStatus::ConnectFailed;
     }
     plan.speed = speed;
@@ -243,19 +244,14 @@ int runTest(const QStringList &arguments)
     }
     if (parser.isSet(QStringLiteral("ignore-file"))) {
         const QString path = parser.value(QStringLiteral("ignore-file"));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return usageError(
-                QStringLiteral("--ignore-file %1: %2").arg(path, file.errorString()), command);
-        constexpr qint64 MaxIgnoreFileBytes = 1024LL * 1024;
-        if (file.size() > MaxIgnoreFileBytes)
-            return usageError(
-                QStringLiteral("--ignore-file %1: larger than 1 MiB, not a list of pointers")
-                    .arg(path),
-                command);
+        constexpr qint64 MaxIgnoreFileBytes = 1024LL * 1024; // far more than a list of pointers
+        QByteArray text;
+        QString error;
+        if (!BoundedFile::read(
+                path, MaxIgnoreFileBytes, QStringLiteral("--ignore-file"), &text, &error))
+            return usageError(error, command);
         QStringList problems;
-        options.ignore
-            += JsonPointerPattern::parseLines(QString::fromUtf8(file.readAll()), path, &problems);
+        options.ignore += JsonPointerPattern::parseLines(QString::fromUtf8(text), path, &problems);
         if (!problems.isEmpty())
             return usageError(problems.join(QLatin1Char('\n')), command);
     }
@@ -288,8 +284,8 @@ int runTest(const QStringList &arguments)
         return usageError(error, command);
     TestCommand test(settings, reader.batches(), options, speed, timeoutMs);
     if (test.clientMessages() == 0) {
-        print(stderr,
-            QStringLiteral("sockscope: %1 has no client messages: nothing to test\n").arg(file));
+        TerminalText::writeLine(stderr,
+            QStringLiteral("sockscope: %1 has no client messages: nothing to test").arg(file));
         return ExitStatus::Test::Usage;
     }
     if (!junit.isEmpty())
@@ -356,7 +352,7 @@ int runServe(const QStringList &arguments)
     if (!server.listen(messages,
             modeName == QLatin1String("reply") ? MockServer::Mode::Reply : MockServer::Mode::Timed,
             address, quint16(portNumber), &error)) {
-        print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
+        TerminalText::writeLine(stderr, QStringLiteral("sockscope: %1").arg(error));
         return ExitStatus::ConnectFailed;
     }
     if (!address.isLoopback())
@@ -364,10 +360,8 @@ int runServe(const QStringList &arguments)
             QStringLiteral("sockscope: warning: listening on %1: the mock server is reachable "
                            "from the network, and serves this recording to anyone who connects\n")
                 .arg(address.toString()));
-    auto printNow = [](const QString &line) {
-        print(stdout, line + QLatin1Char('\n'));
-        std::fflush(stdout);
-    };
+    // Lines that name the file and the clients' addresses.
+    const auto printNow = [](const QString &line) { TerminalText::writeLine(stdout, line); };
     QStringList what;
     if (!file.isEmpty())
         what << QStringLiteral("%1 (%2)").arg(file, modeName);
@@ -402,7 +396,7 @@ int runServe(const QStringList &arguments)
         print(stderr, QStringLiteral("* %1\n").arg(tests.summary()));
     if (!ScriptOptions::junitPath(parser).isEmpty()
         && !tests.writeJUnit(ScriptOptions::junitPath(parser), &error)) {
-        print(stderr, QStringLiteral("sockscope: %1\n").arg(error));
+        TerminalText::writeLine(stderr, QStringLiteral("sockscope: %1").arg(error));
         return ExitStatus::FileError;
     }
     return tests.exitStatus(status);
@@ -479,6 +473,9 @@ QString helpText()
 
 int run(const QStringList &arguments)
 {
+    // A closed standard output (`| head -1`) must not kill a command that is recording: it
+    // sees EPIPE instead and ends cleanly (StandardOutput).
+    std::signal(SIGPIPE, SIG_IGN);
     const QString first = arguments.value(1);
     if (first == QLatin1String("--version") || first == QLatin1String("-v")) {
         print(stdout,

@@ -5,6 +5,7 @@
 #include "RecordingFormat.h"
 #include "SessionRecorder.h"
 #include "SignalWatcher.h"
+#include "StandardOutput.h"
 #include "StdinLineReader.h"
 #include "TerminalText.h"
 #include "TrafficBatchBuilder.h"
@@ -12,6 +13,7 @@
 
 #include <QCoreApplication>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 
@@ -30,7 +32,7 @@ void writeErr(const QByteArray &bytes)
 
 void writeErr(const QString &line)
 {
-    writeErr(TerminalText::escaped(line) + '\n');
+    TerminalText::writeLine(stderr, line);
 }
 
 } // namespace
@@ -40,7 +42,8 @@ ConnectCommand::ConnectCommand(
     : QObject(parent), m_settings(settings), m_printer(printing)
 {
     m_forceExit.setSingleShot(true);
-    connect(&m_forceExit, &QTimer::timeout, this, [this] { quit(ExitStatus::Interrupted); });
+    connect(&m_forceExit, &QTimer::timeout, this,
+        [this] { quit(m_outputError ? ExitStatus::FileError : ExitStatus::Interrupted); });
 }
 
 void ConnectCommand::setRecording(const QString &path, SecretRedaction::Policy policy)
@@ -220,30 +223,35 @@ void ConnectCommand::onEvents(const TrafficBatch &batch)
     // is printed without a reallocation unless much of it needs escaping.
     out.reserve(batch.payloads.size() + batch.events.size() * 4
         + TrafficBatchBuilder::MaxPackedBytes * TerminalText::MaxEscapedRatio);
-    QByteArray err;
+    // Once standard output is gone nothing more is printed; the recording and the close go on.
+    const auto flushOut = [&] {
+        if (!out.isEmpty() && !m_outputFailed && !StandardOutput::write(out))
+            onOutputFailed(errno);
+        out.truncate(0);
+    };
     const qsizetype count = batch.events.size();
     for (qsizetype i = m_printer.appendTextLines(out, batch, 0); i < count;
          i = m_printer.appendTextLines(out, batch, i + 1)) {
         const TrafficEvent &e = batch.events.at(i);
         if (e.kind == TrafficEvent::Kind::Close)
             m_status = ExitStatus::fromClose(e);
-        m_printer.appendLine(out, batch, e);
+        if (!m_outputFailed)
+            m_printer.appendLine(out, batch, e);
         const QByteArray status = m_printer.status(batch, e);
         if (!status.isEmpty()) {
-            // Keep stdout and stderr in the order things happened.
-            if (!out.isEmpty()) {
-                std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
-                std::fflush(stdout);
-                out.truncate(0);
-            }
-            err += status;
-            writeErr(std::exchange(err, {}));
+            flushOut(); // keep stdout and stderr in the order things happened
+            writeErr(status);
         }
     }
-    if (!out.isEmpty()) {
-        std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
-        std::fflush(stdout);
-    }
+    flushOut();
+}
+
+void ConnectCommand::onOutputFailed(int error)
+{
+    m_outputFailed = true;
+    m_outputError = !StandardOutput::readerWentAway(error);
+    writeErr(StandardOutput::failureText(error));
+    endSession();
 }
 
 void ConnectCommand::onStateChanged(ConnectionState state)
@@ -258,7 +266,7 @@ void ConnectCommand::onStateChanged(ConnectionState state)
         // Interrupted while no connection was open (connecting, or waiting to reconnect).
         if (m_interruptedBeforeOpen)
             status = ExitStatus::Interrupted;
-        if (m_recordingFailed)
+        if (m_recordingFailed || m_outputError)
             status = ExitStatus::FileError;
         quit(status);
     }
@@ -288,6 +296,13 @@ void ConnectCommand::onSignal(int)
         quit(ExitStatus::Interrupted);
         return;
     }
+    endSession();
+}
+
+void ConnectCommand::endSession()
+{
+    if (m_interrupted)
+        return;
     m_interrupted = true;
     m_interruptedBeforeOpen = m_connection->state() != ConnectionState::Open
         && m_connection->state() != ConnectionState::Closing;

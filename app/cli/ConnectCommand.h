@@ -49,6 +49,8 @@ private:
     void onLine(const QString &line);
     void onEndOfInput();
     void onSignal(int signalNumber);
+    void onOutputFailed(int error); // errno of the failed write to stdout
+    void endSession(); // as on the first Ctrl+C: close, or cancel what is under way
     void onRecordingFailed(const QString &message);
     void closeOrCancel();
     void quit(int status);
@@ -75,6 +77,8 @@ private:
     bool m_inputEnded = false;
     bool m_interrupted = false;
     bool m_interruptedBeforeOpen = false;
+    bool m_outputFailed = false; // stdout cannot be written: printing stopped
+    bool m_outputError = false; // ... and not because its reader went away (exit 6)
     int m_status = -1; // from the latest close event
     QTimer m_forceExit;
 };

@@ -1,12 +1,13 @@
 #include "ConvertCommand.h"
 
+#include "BoundedFile.h"
 #include "ExitStatus.h"
 #include "HarFormat.h"
 #include "RecordingInput.h"
 #include "RecordingReader.h"
+#include "TerminalText.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
@@ -16,11 +17,8 @@ namespace ConvertCommand {
 
 namespace {
 
-void say(FILE *stream, const QString &line)
-{
-    const QByteArray bytes = line.toLocal8Bit() + '\n';
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-}
+// HAR files quote URLs and headers from anywhere in their messages.
+const auto say = TerminalText::writeLine;
 
 bool isHar(const QString &path)
 {
@@ -38,13 +36,15 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 
 int harToRecordings(const QString &input, const QString &output, bool keepSecrets)
 {
-    QFile file(input);
-    if (!file.open(QIODevice::ReadOnly)) {
-        say(stderr, QStringLiteral("sockscope: %1: %2").arg(input, file.errorString()));
+    QByteArray json;
+    QString error;
+    if (!BoundedFile::read(
+            input, HarFormat::MaxFileBytes, QStringLiteral("the HAR file"), &json, &error)) {
+        say(stderr, QStringLiteral("sockscope: %1").arg(error));
         return ExitStatus::ConnectFailed;
     }
-    const HarFormat::ImportResult har = HarFormat::import(file.readAll(),
-        keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact);
+    const HarFormat::ImportResult har = HarFormat::import(
+        json, keepSecrets ? SecretRedaction::Policy::Keep : SecretRedaction::Policy::Redact);
     if (!har.error.isEmpty()) {
         say(stderr, QStringLiteral("sockscope: %1 is %2").arg(input, har.error));
         return ExitStatus::ConnectFailed;

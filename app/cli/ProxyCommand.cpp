@@ -3,11 +3,13 @@
 #include "ConnectionSettings.h"
 #include "ExitStatus.h"
 #include "SignalWatcher.h"
+#include "StandardOutput.h"
 #include "TerminalText.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 
@@ -21,7 +23,7 @@ void writeErr(const QByteArray &bytes)
 
 void writeErr(const QString &line)
 {
-    writeErr(TerminalText::escaped(line) + '\n');
+    TerminalText::writeLine(stderr, line);
 }
 
 bool parseSide(const QString &text, ProxySide *side)
@@ -171,13 +173,7 @@ int ProxyCommand::exec()
     // Before anything is printed: a Ctrl+C right after "listening on" still ends every pair
     // cleanly (the signal is taken once the event loop runs).
     SignalWatcher signalWatcher({SIGINT, SIGTERM});
-    connect(&signalWatcher, &SignalWatcher::signalReceived, this, [this] {
-        // Every pair ends within one bound; their last events and recordings are finished.
-        m_server.stop();
-        QCoreApplication::sendPostedEvents();
-        std::fflush(stdout);
-        QCoreApplication::exit(ExitStatus::Ok);
-    });
+    connect(&signalWatcher, &SignalWatcher::signalReceived, this, [this] { stop(ExitStatus::Ok); });
     QString error;
     if (!m_server.listen(m_settings, &error)) {
         writeErr(QStringLiteral("sockscope: %1").arg(error));
@@ -194,6 +190,15 @@ int ProxyCommand::exec()
         writeErr(QStringLiteral("[%1] * client %2 accepted").arg(pairId).arg(address));
     });
     return finishScript(QCoreApplication::exec());
+}
+
+void ProxyCommand::stop(int status)
+{
+    // Every pair ends within one bound; their last events and recordings are finished.
+    m_server.stop();
+    QCoreApplication::sendPostedEvents();
+    std::fflush(stdout);
+    QCoreApplication::exit(status);
 }
 
 int ProxyCommand::finishScript(int status)
@@ -215,11 +220,21 @@ void ProxyCommand::onEvents(int pairId, const TrafficBatch &batch)
     const QByteArray prefix = '[' + QByteArray::number(pairId) + "] ";
     QByteArray out;
     out.reserve(batch.payloads.size() + batch.events.size() * 8);
-    const auto flushOut = [&out] {
-        if (out.isEmpty())
-            return;
-        std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
-        std::fflush(stdout);
+    // Once standard output is gone nothing more is printed, and the proxy stops as on Ctrl+C
+    // (from the event loop: the pairs are joined there, not inside their own signal).
+    const auto flushOut = [&] {
+        if (!out.isEmpty() && !m_outputFailed && !StandardOutput::write(out)) {
+            const int error = errno;
+            m_outputFailed = true;
+            writeErr(StandardOutput::failureText(error));
+            QMetaObject::invokeMethod(
+                this,
+                [this, error] {
+                    stop(StandardOutput::readerWentAway(error) ? ExitStatus::Ok
+                                                               : ExitStatus::FileError);
+                },
+                Qt::QueuedConnection);
+        }
         out.truncate(0);
     };
     const qsizetype count = batch.events.size();

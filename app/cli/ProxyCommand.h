@@ -29,6 +29,7 @@ public:
 
 private:
     void onEvents(int pairId, const TrafficBatch &batch);
+    void stop(int status); // ends every pair, then the event loop
     int finishScript(int status);
 
     ProxyServer::Settings m_settings;
@@ -36,4 +37,5 @@ private:
     QString m_junitPath;
     ScriptTestReport m_tests;
     ProxyServer m_server;
+    bool m_outputFailed = false; // stdout cannot be written: printing stopped
 };

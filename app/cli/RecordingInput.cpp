@@ -1,6 +1,7 @@
 #include "RecordingInput.h"
 
 #include "RecordingReader.h"
+#include "TerminalText.h"
 
 #include <cstdio>
 
@@ -12,10 +13,8 @@ bool read(const QString &path, RecordingReader *reader)
     QStringList lines = reader->problemLines();
     if (!ok)
         lines << QStringLiteral("sockscope: %1").arg(reader->error());
-    for (const QString &line : std::as_const(lines)) {
-        const QByteArray bytes = line.toLocal8Bit() + '\n';
-        std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
-    }
+    for (const QString &line : std::as_const(lines)) // they quote the file's own text
+        TerminalText::writeLine(stderr, line);
     return ok;
 }
 

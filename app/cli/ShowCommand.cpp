@@ -61,7 +61,8 @@ int run(const QString &path, bool messages, bool raw)
     }
     const RecordingHeader &h = reader.header();
     QString summary;
-    summary += QStringLiteral("File:         %1\n").arg(path);
+    summary
+        += QStringLiteral("File:         %1\n").arg(QString::fromUtf8(TerminalText::escaped(path)));
     summary += QStringLiteral("URL:          %1\n")
                    .arg(QString::fromUtf8(TerminalText::escaped(h.url.toString())));
     summary

@@ -118,4 +118,11 @@ QByteArray escaped(const QString &text)
     return escaped(QByteArrayView(text.toUtf8()));
 }
 
+void writeLine(FILE *stream, const QString &line)
+{
+    const QByteArray bytes = escaped(line) + '\n';
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
 } // namespace TerminalText

@@ -13,6 +13,8 @@
 
 namespace {
 
+using TerminalText::writeLine;
+
 // A close request gets this long to finish before the process exits anyway.
 constexpr int ForceExitMs = 150;
 // At the end, how long the connection thread gets to hand over its last events.
@@ -22,12 +24,6 @@ void write(FILE *stream, const QByteArray &bytes)
 {
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
     std::fflush(stream);
-}
-
-// Recorded and live text alike may hold anything: escaped for the terminal.
-void writeLine(FILE *stream, const QString &line)
-{
-    write(stream, TerminalText::escaped(line) + '\n');
 }
 
 } // namespace

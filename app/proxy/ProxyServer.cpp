@@ -1,10 +1,10 @@
 #include "ProxyServer.h"
 
+#include "PemFiles.h"
 #include "ProxyPair.h"
 #include "RecordingFormat.h"
 #include "ScriptHost.h"
 
-#include <QFile>
 #include <QFileInfo>
 #include <QSslCertificate>
 #include <QSslKey>
@@ -25,25 +25,11 @@ QString readableFileProblem(const QString &path, const QString &what)
 // The certificate and key to listen with, or why they cannot be used.
 bool loadListenTls(const ProxyServer::Settings &s, QSslConfiguration *tls, QString *error)
 {
-    QFile certFile(s.tlsCertFile);
-    QFile keyFile(s.tlsKeyFile);
-    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the TLS certificate or key");
+    QSslCertificate certificate;
+    QSslKey key;
+    if (!PemFiles::readCertificate(s.tlsCertFile, &certificate, error)
+        || !PemFiles::readPrivateKey(s.tlsKeyFile, &key, error))
         return false;
-    }
-    const QSslCertificate certificate(certFile.readAll(), QSsl::Pem);
-    if (certificate.isNull()) {
-        *error = QStringLiteral("'%1' holds no PEM certificate").arg(s.tlsCertFile);
-        return false;
-    }
-    const QByteArray keyBytes = keyFile.readAll();
-    QSslKey key(keyBytes, QSsl::Rsa, QSsl::Pem);
-    if (key.isNull())
-        key = QSslKey(keyBytes, QSsl::Ec, QSsl::Pem);
-    if (key.isNull()) {
-        *error = QStringLiteral("'%1' holds no PEM private key (RSA or EC)").arg(s.tlsKeyFile);
-        return false;
-    }
     *tls = QSslConfiguration::defaultConfiguration();
     tls->setLocalCertificate(certificate);
     tls->setPrivateKey(key);
@@ -170,8 +156,9 @@ QString ProxyServer::Settings::validate() const
         QString problem = readableFileProblem(caFile, QStringLiteral("the CA file"));
         if (!problem.isEmpty())
             return problem;
-        if (QSslCertificate::fromPath(caFile).isEmpty())
-            return QStringLiteral("the CA file '%1' holds no PEM certificate").arg(caFile);
+        QList<QSslCertificate> certificates;
+        if (!PemFiles::readCertificates(caFile, &certificates, &problem))
+            return problem;
     }
     QString faultProblem = faults.validate();
     if (!faultProblem.isEmpty())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConnectionSettings.h"
 #include "LoopLag.h"
 #include "OwnedThread.h"
 #include "ProxyFaults.h"
@@ -51,6 +52,8 @@ public:
         int stallForMs = 0;
         qint64 maxMessageSize = 64LL * 1024 * 1024; // over it: 1009 to both sides, nothing stored
         int upstreamTimeoutMs = 10000; // TCP + TLS + upgrade to the upstream, then 502
+        // A client's TLS handshake and whole upgrade request, then 408 (slowloris).
+        int upgradeRequestTimeoutMs = ConnectionSettings::DefaultUpgradeRequestTimeoutMs;
         // Records every pair from its start: the first pair to recordPath, pair N > 1 to
         // recordPath with "-N" before the extension. Empty: no recording.
         QString recordPath;

@@ -14,8 +14,12 @@ class MockServerCore : public QTcpServer
     Q_OBJECT
 public:
     MockServerCore(const QList<MockServer::Message> &messages, MockServer::Mode mode,
-        const ScriptSource &script, const MockRules &rules)
-        : m_messages(messages), m_mode(mode), m_script(script), m_rules(rules)
+        const ScriptSource &script, const MockRules &rules, int handshakeTimeoutMs)
+        : m_messages(messages)
+        , m_mode(mode)
+        , m_script(script)
+        , m_rules(rules)
+        , m_handshakeTimeoutMs(handshakeTimeoutMs)
     { }
 
     quint16 start(const QHostAddress &address, quint16 port, QString *error)
@@ -35,7 +39,8 @@ Q_SIGNALS:
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        auto *client = new MockClient(descriptor, m_messages, m_mode, m_script, m_rules, this);
+        auto *client = new MockClient(
+            descriptor, m_messages, m_mode, m_script, m_rules, m_handshakeTimeoutMs, this);
         connect(client, &MockClient::opened, this, &MockServerCore::clientConnected);
         connect(client, &MockClient::finished, this, &MockServerCore::clientDisconnected);
         connect(client, &MockClient::scriptEvent, this, &MockServerCore::addScriptEvent);
@@ -55,6 +60,7 @@ private:
     MockServer::Mode m_mode;
     ScriptSource m_script;
     MockRules m_rules;
+    int m_handshakeTimeoutMs;
     EventBatcher *m_batcher = nullptr;
 };
 
@@ -90,7 +96,7 @@ bool MockServer::listen(const QList<Message> &messages, Mode mode, const QHostAd
     quint16 port, QString *error)
 {
     stop();
-    auto *core = new MockServerCore(messages, mode, m_script, m_rules);
+    auto *core = new MockServerCore(messages, mode, m_script, m_rules, m_handshakeTimeoutMs);
     connect(core, &MockServerCore::scriptEvents, this, &MockServer::scriptEvents);
     connect(core, &MockServerCore::clientConnected, this, [this](const QString &peer) {
         m_clients.append(peer);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConnectionSettings.h"
 #include "MockRules.h"
 #include "OwnedThread.h"
 #include "RecordingReader.h"
@@ -41,6 +42,8 @@ public:
     // Taken by the next listen(); empty: none.
     void setScript(const ScriptSource &script) { m_script = script; }
     void setRules(const MockRules &rules) { m_rules = rules; }
+    // How long a client may take to send its upgrade request (taken by the next listen()).
+    void setHandshakeTimeout(int ms) { m_handshakeTimeoutMs = ms; }
 
     bool listen(const QList<Message> &messages, Mode mode,
         const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0,
@@ -64,4 +67,5 @@ private:
     QStringList m_clients;
     ScriptSource m_script;
     MockRules m_rules;
+    int m_handshakeTimeoutMs = ConnectionSettings::DefaultUpgradeRequestTimeoutMs;
 };

@@ -5,6 +5,8 @@
 
 #include <csignal>
 
+#include <sys/resource.h>
+
 CliProcess::CliProcess(const QStringList &arguments)
 {
     m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
@@ -13,6 +15,16 @@ CliProcess::CliProcess(const QStringList &arguments)
 CliProcess::CliProcess(const QStringList &arguments, const InputFile &input)
 {
     m_process.setStandardInputFile(input.path);
+    m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
+}
+
+CliProcess::CliProcess(const QStringList &arguments, const AddressSpaceLimit &limit)
+{
+    const rlim_t bytes = rlim_t(limit.bytes);
+    m_process.setChildProcessModifier([bytes] {
+        const rlimit ceiling {bytes, bytes};
+        setrlimit(RLIMIT_AS, &ceiling); // async-signal-safe: this runs between fork and exec
+    });
     m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
 }
 

@@ -16,6 +16,13 @@ public:
         QString path;
     };
     CliProcess(const QStringList &arguments, const InputFile &input);
+    // A ceiling on the program's address space (RLIMIT_AS): a program that would read without
+    // bound dies of it (exit -2) instead of taking the test machine's memory.
+    struct AddressSpaceLimit
+    {
+        qint64 bytes;
+    };
+    CliProcess(const QStringList &arguments, const AddressSpaceLimit &limit);
     CliProcess(const QString &program, const QStringList &arguments);
     ~CliProcess();
 

@@ -59,6 +59,10 @@ private Q_SLOTS:
     void ctrlCRightAfterTheFirstLineIsAClean_data();
     void ctrlCRightAfterTheFirstLineIsAClean();
     void showFramesTellsHowMessagesTravelled();
+    void filesWithoutEndAreRefusedInBoundedMemory_data();
+    void filesWithoutEndAreRefusedInBoundedMemory();
+    void messagesQuotingAHostileFileAreEscaped();
+    void aClosedStandardOutputEndsTheRecordingCleanly();
 
 private:
     QString writeFile(const QString &name, const QByteArray &content);
@@ -756,5 +760,130 @@ void TestCli::showFramesTellsHowMessagesTravelled()
     QVERIFY(!plain.stderrText().contains(QLatin1String("compressed")));
 }
 
+// /dev/zero and FIFOs claim 0 bytes and never end; a sparse file claims gigabytes it does not
+// hold. Every file the user names is refused with its name and the limit, in bounded memory.
+void TestCli::filesWithoutEndAreRefusedInBoundedMemory_data()
+{
+    QTest::addColumn<QStringList>("arguments"); // ZERO and SPARSE stand for the two files
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("message");
+    const QString sparse = QStringLiteral("SPARSE");
+    QTest::newRow("HAR from /dev/zero") << QStringList {QStringLiteral("convert"),
+        QStringLiteral("ZERO.har"), m_dir.filePath(QStringLiteral("out.jsonl"))}
+                                        << 1 << "the HAR file ZERO.har is larger than 256 MiB";
+    QTest::newRow("sparse HAR") << QStringList {QStringLiteral("convert"), sparse + ".har",
+        m_dir.filePath(QStringLiteral("out.jsonl"))}
+                                << 1 << "the HAR file SPARSE.har is larger than 256 MiB";
+    QTest::newRow("--ignore-file /dev/zero") << QStringList {QStringLiteral("test"),
+        QStringLiteral("--ignore-file"), QStringLiteral("/dev/zero"), QStringLiteral("x.jsonl")}
+                                             << 2 << "--ignore-file /dev/zero is larger than 1 MiB";
+    QTest::newRow("proxy --ca-file sparse") << QStringList {QStringLiteral("proxy"),
+        QStringLiteral("--to"), QStringLiteral("wss://127.0.0.1:1/"), QStringLiteral("--ca-file"),
+        sparse} << 2 << "the CA file SPARSE is larger than 16 MiB";
+    QTest::newRow("proxy --tls-cert sparse") << QStringList {QStringLiteral("proxy"),
+        QStringLiteral("--to"), QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--tls-cert"),
+        sparse, QStringLiteral("--tls-key"),
+        sparse} << 1 << "the TLS certificate SPARSE is larger than 16 MiB";
+    QTest::newRow("connect --ca-file sparse") << QStringList {QStringLiteral("connect"),
+        QStringLiteral("wss://127.0.0.1:1/"), QStringLiteral("--ca-file"), sparse}
+                                              << 1 << "the CA file SPARSE is larger than 16 MiB";
+    QTest::newRow("serve --rules /dev/zero") << QStringList {QStringLiteral("serve"),
+        QStringLiteral("--rules"),
+        QStringLiteral("/dev/zero")} << 2 << "the rules file /dev/zero is larger than 1 MiB";
+    QTest::newRow("serve --script /dev/zero") << QStringList {QStringLiteral("serve"),
+        QStringLiteral("--script"), QStringLiteral("/dev/zero")}
+                                              << 2 << "the script /dev/zero is larger than 4 MiB";
+}
+
+void TestCli::filesWithoutEndAreRefusedInBoundedMemory()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    const QString zero = m_dir.filePath(QStringLiteral("zero.har"));
+    if (!QFileInfo::exists(zero))
+        QVERIFY(QFile::link(QStringLiteral("/dev/zero"), zero));
+    const QString sparse = m_dir.filePath(QStringLiteral("sparse"));
+    for (const QString &suffix : {QString(), QStringLiteral(".har")}) {
+        if (!QFileInfo::exists(sparse + suffix)) {
+            QVERIFY(!writeFile(QFileInfo(sparse + suffix).fileName(), {}).isEmpty());
+            QVERIFY(QFile::resize(sparse + suffix, qint64(2) << 30));
+        }
+    }
+    for (QString &argument : arguments)
+        argument.replace(QLatin1String("ZERO.har"), zero).replace(QLatin1String("SPARSE"), sparse);
+    message.replace(QLatin1String("ZERO.har"), zero).replace(QLatin1String("SPARSE"), sparse);
+    Cli cli(arguments, Cli::AddressSpaceLimit {qint64(1) << 30});
+    QCOMPARE(cli.waitForExit(), status);
+    QVERIFY2(cli.stderrText().contains(message), qPrintable(cli.stderrText()));
+}
+
+// A problem report quotes the file's text (a URL that does not parse): a file from anywhere
+// must not reprogram the terminal through it.
+void TestCli::messagesQuotingAHostileFileAreEscaped()
+{
+    const QByteArray escape = "\\u001b[31m\\u001b]0;title\\u0007";
+    const QString recording = writeFile(QStringLiteral("escapes.jsonl"),
+        "{\"format\":\"sockscope-recording\",\"version\":1,\"url\":\"ws://127.0.0.1:1/" + escape
+            + "\"}\n{\"timeUs\":1,\"direction\":\"out\",\"kind\":\"text\",\"payload\":\"hi\"}\n");
+    const QString har = writeFile(QStringLiteral("escapes.har"),
+        "{\"log\":{\"version\":\"1.2\",\"entries\":[{\"startedDateTime\":\"2026-01-01T00:00:00Z\","
+        "\"request\":{\"url\":\"wss://x/"
+            + escape
+            + "\",\"headers\":[]},\"response\":{\"status\":101,\"headers\":[]},"
+              "\"_webSocketMessages\":[{\"type\":\"send\",\"time\":1767225600.1,\"opcode\":1,"
+              "\"data\":\"hi\"}]}]}}\n");
+    const QList<QStringList> commands {{QStringLiteral("show"), recording},
+        {QStringLiteral("replay"), recording},
+        {QStringLiteral("convert"), recording, m_dir.filePath(QStringLiteral("escapes-out.har"))},
+        {QStringLiteral("convert"), har, m_dir.filePath(QStringLiteral("escapes-out.jsonl"))}};
+    for (const QStringList &arguments : commands) {
+        Cli cli(arguments);
+        QVERIFY(cli.waitForExit() >= 0);
+        const QString all = cli.stderrText() + cli.stdoutText();
+        QVERIFY2(all.contains(QLatin1String("\\e[31m\\e]0;title\\x07")), qPrintable(all));
+        QVERIFY2(!all.contains(QLatin1Char('\x1b')) && !all.contains(QLatin1Char('\x07')),
+            qPrintable(arguments.join(QLatin1Char(' ')) + QLatin1String(": ") + all));
+    }
+}
+
+// `sockscope record ... | head -1`: the reader goes away while the session runs. The session
+// ends as on Ctrl+C, with everything captured in the file, instead of SIGPIPE killing it.
+void TestCli::aClosedStandardOutputEndsTheRecordingCleanly()
+{
+    PeerProcess server;
+    QVERIFY2(server.startPython({QStringLiteral("echo")}), qPrintable(server.errorText()));
+    const QString path = m_dir.filePath(QStringLiteral("closed-stdout.jsonl"));
+    // pipefail: the status is sockscope's (141 when SIGPIPE kills it), not head's.
+    Cli cli(QStringLiteral("/bin/bash"),
+        {QStringLiteral("-c"), QStringLiteral("set -o pipefail; \"$0\" \"$@\" | head -n 1"),
+            QStringLiteral(SOCKSCOPE_BINARY), QStringLiteral("record"), server.url().toString(),
+            QStringLiteral("-o"), path});
+    QVERIFY(cli.waitForStderr(QStringLiteral("* connected")));
+    cli.process().write("first\n");
+    QVERIFY(cli.waitForStdout(QRegularExpression(QStringLiteral("< first\n"))));
+    cli.process().write("second\n"); // its echo meets the pipe head has closed
+    QCOMPARE(cli.waitForExit(5000), 0);
+    QVERIFY2(cli.stderrText().contains(QLatin1String("* standard output was closed: ending")),
+        qPrintable(cli.stderrText()));
+    QVERIFY(!server.waitForLine(QStringLiteral("CLOSED 1000")).isEmpty());
+    RecordingReader reader;
+    QVERIFY2(reader.read(path), qPrintable(reader.error()));
+    QVERIFY(reader.problems().isEmpty());
+    QStringList received;
+    bool sawClose = false;
+    for (const TrafficBatch &batch : reader.batches()) {
+        for (const TrafficEvent &e : batch.events) {
+            if (e.kind == TrafficEvent::Kind::Text
+                && e.direction == TrafficEvent::Direction::Incoming)
+                received << QString::fromUtf8(batch.payload(e));
+            sawClose = sawClose || e.kind == TrafficEvent::Kind::Close;
+        }
+    }
+    QCOMPARE(received, QStringList({QStringLiteral("first"), QStringLiteral("second")}));
+    QVERIFY(sawClose);
+}
+
 QTEST_GUILESS_MAIN(TestCli)
+
 #include "tst_cli.moc"

@@ -6,6 +6,7 @@
 #include "EventRecorder.h"
 #include "FrameWriter.h"
 #include "MockServer.h"
+#include "SlowlorisClients.h"
 #include "TestSettings.h"
 
 #include <QSignalSpy>
@@ -63,6 +64,7 @@ class TestMockServer : public QObject
 private Q_SLOTS:
     void replyModeAcceptsUtf8SplitAcrossFragments();
     void notAnUpgradeGets400();
+    void aClientThatNeverFinishesItsRequestGets408();
     void deflateIsNegotiatedWithOurClient();
     void aClientThatStopsReadingIsDropped();
 };
@@ -94,6 +96,27 @@ void TestMockServer::notAnUpgradeGets400()
     QByteArray answer;
     QTRY_VERIFY((answer += socket.readAll()).contains("\r\n\r\n"));
     QVERIFY2(answer.startsWith("HTTP/1.1 400 Bad Request"), answer.constData());
+}
+
+// Slowloris: connections that trickle or never send their request are let go, so that they
+// cannot hold the server's sockets until it can accept no one else.
+void TestMockServer::aClientThatNeverFinishesItsRequestGets408()
+{
+    MockServer server;
+    server.setHandshakeTimeout(300);
+    QVERIFY(server.listen({{0, true, false, "hello"}}, MockServer::Mode::Timed));
+    SlowlorisClients slowloris;
+    QVERIFY(slowloris.connectTo(server.port()));
+    QVERIFY(slowloris.waitUntilDropped());
+    const QByteArray answer = slowloris.answer();
+    QVERIFY2(answer.startsWith("HTTP/1.1 408 Request Timeout"), answer.constData());
+
+    // A client that sends its request in time is served as ever.
+    ConnectionHandle connection(quietSettings(server.url()));
+    EventRecorder recorder(&connection);
+    connection.open();
+    QVERIFY(recorder.waitFor(Kind::Text));
+    QCOMPARE(recorder.ofKind(Kind::Text).constFirst().text, QStringLiteral("hello"));
 }
 
 void TestMockServer::deflateIsNegotiatedWithOurClient()

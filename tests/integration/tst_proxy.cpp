@@ -7,6 +7,7 @@
 #include "RecordingReader.h"
 #include "ReplayPlan.h"
 #include "ScriptSource.h"
+#include "SlowlorisClients.h"
 #include "TestCertificate.h"
 
 #include <QCryptographicHash>
@@ -275,6 +276,7 @@ private Q_SLOTS:
     void refusedUpgradesAreRelayedAsSent();
     void upstreamRefusedGives502();
     void upstreamSilenceGives502AfterTheTimeout();
+    void aClientThatNeverFinishesItsRequestGets408();
     void closeCodesGoBothWays();
     void serverPingsAreAnsweredByTheRealClient();
     void pongTimesCountFromWhenThePingLeft();
@@ -527,6 +529,28 @@ void TestProxy::upstreamSilenceGives502AfterTheTimeout()
     QTRY_VERIFY(!f.log.of(1, Kind::Error).isEmpty());
     QVERIFY(f.log.of(1, Kind::Error).constFirst().text.contains(QLatin1String("within 400 ms")));
     QCOMPARE(f.upstream.waitForLine(QStringLiteral("CLIENT-GONE")), QStringLiteral("CLIENT-GONE"));
+}
+
+// Slowloris: each accepted client holds a socket and a thread, so one that never sends its
+// whole request is let go instead of being kept for ever.
+void TestProxy::aClientThatNeverFinishesItsRequestGets408()
+{
+    ProxyFixture f;
+    QVERIFY2(f.start({QStringLiteral("echo")},
+                 [](ProxyServer::Settings &s) { s.upgradeRequestTimeoutMs = 300; }),
+        qPrintable(f.error()));
+    SlowlorisClients slowloris;
+    QVERIFY(slowloris.connectTo(f.proxy.port()));
+    QVERIFY(slowloris.waitUntilDropped());
+    const QByteArray answer = slowloris.answer();
+    QVERIFY2(answer.startsWith("HTTP/1.1 408 Request Timeout"), answer.constData());
+    QTRY_VERIFY(!f.log.of(2, Kind::Error).isEmpty());
+    QVERIFY(f.log.of(2, Kind::Error).constFirst().text.contains(QLatin1String("within 300 ms")));
+
+    // A client that sends its request in time is relayed as ever.
+    PeerProcess peer;
+    QVERIFY(peer.startPythonClient({f.url(), QStringLiteral("status")}));
+    QCOMPARE(peer.waitForLine(QStringLiteral("STATUS")), QStringLiteral("STATUS 101"));
 }
 
 void TestProxy::closeCodesGoBothWays()

@@ -7,6 +7,7 @@
 #include "Heartbeat.h"
 #include "LiveRecording.h"
 #include "LoopLagProbe.h"
+#include "PemFiles.h"
 #include "TcpTransport.h"
 #include "TlsTransport.h"
 #include "Version.h"
@@ -206,12 +207,10 @@ void ConnectionWorker::connectNow()
     if (secure) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         if (!m_settings.tls.caFile.isEmpty()) {
-            const QList<QSslCertificate> certificates
-                = QSslCertificate::fromPath(m_settings.tls.caFile);
-            if (certificates.isEmpty()) {
-                fail(CloseCause::ConnectFailed,
-                    QStringLiteral("the CA file '%1' holds no PEM certificate")
-                        .arg(m_settings.tls.caFile));
+            QList<QSslCertificate> certificates;
+            QString problem;
+            if (!PemFiles::readCertificates(m_settings.tls.caFile, &certificates, &problem)) {
+                fail(CloseCause::ConnectFailed, problem);
                 return;
             }
             tls.addCaCertificates(certificates);

@@ -7,6 +7,7 @@
 #include "FrameWriter.h"
 #include "LiveRecording.h"
 #include "LoopLagProbe.h"
+#include "PemFiles.h"
 #include "PerMessageDeflate.h"
 #include "RecordingFormat.h"
 #include "TcpTransport.h"
@@ -109,6 +110,15 @@ void ProxyPair::start()
         tcp->adopt(m_descriptor);
     }
     m_clientAddress = m_client->peerText();
+    auto *requestDeadline = new QTimer(this);
+    requestDeadline->setSingleShot(true);
+    connect(requestDeadline, &QTimer::timeout, this, [this] {
+        if (m_stage == Stage::Request)
+            refuseRequest(408, "Request Timeout",
+                QStringLiteral("no complete upgrade request within %1 ms")
+                    .arg(m_settings.upgradeRequestTimeoutMs));
+    });
+    requestDeadline->start(m_settings.upgradeRequestTimeoutMs);
     connect(m_client, &Transport::readyRead, this, &ProxyPair::onClientReadable);
     connect(m_client, &Transport::ended, this, [this] { onSideEnded(ProxySide::Client); });
     Q_EMIT accepted(m_pairId, m_clientAddress);
@@ -239,6 +249,18 @@ void ProxyPair::readFrom(ProxySide side)
         this, [this, side] { readFrom(side); }, Qt::QueuedConnection);
 }
 
+void ProxyPair::refuseRequest(int status, const QByteArray &reason, const QString &why)
+{
+    note(Kind::Error,
+        QStringLiteral("client %1: %2 (answered %3)").arg(m_clientAddress, why).arg(status));
+    m_client->write(ServerHandshake::errorResponse(
+        status, reason, QStringLiteral("Sockscope proxy: %1").arg(why)));
+    m_stage = Stage::Ending;
+    endSide(ProxySide::Client, false);
+    m_serverEnd.ended = true;
+    finishIfDone();
+}
+
 void ProxyPair::handleRequest(char *data, qint64 size)
 {
     qsizetype consumed = 0;
@@ -246,15 +268,7 @@ void ProxyPair::handleRequest(char *data, qint64 size)
     if (result == ServerHandshake::Status::NeedMore)
         return;
     if (result != ServerHandshake::Status::Upgrade) {
-        note(Kind::Error,
-            QStringLiteral("client %1: %2 (answered 400)")
-                .arg(m_clientAddress, m_handshake.error()));
-        m_client->write(ServerHandshake::errorResponse(
-            400, "Bad Request", QStringLiteral("Sockscope proxy: %1").arg(m_handshake.error())));
-        m_stage = Stage::Ending;
-        endSide(ProxySide::Client, false);
-        m_serverEnd.ended = true;
-        finishIfDone();
+        refuseRequest(400, "Bad Request", m_handshake.error());
         return;
     }
     m_clientEarly = QByteArray(data + consumed, size - consumed);
@@ -309,8 +323,11 @@ void ProxyPair::connectUpstream()
     const bool secure = m_settings.upstream.scheme() == QLatin1String("wss");
     if (secure) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        if (!m_settings.caFile.isEmpty())
-            tls.addCaCertificates(QSslCertificate::fromPath(m_settings.caFile));
+        QList<QSslCertificate> certificates;
+        QString unused; // checked when the proxy started; without them the TLS check fails
+        if (!m_settings.caFile.isEmpty()
+            && PemFiles::readCertificates(m_settings.caFile, &certificates, &unused))
+            tls.addCaCertificates(certificates);
         m_upstream = new TlsTransport(tls, m_settings.insecure, this);
     } else {
         m_upstream = new TcpTransport(this);

@@ -93,6 +93,8 @@ private:
     void onUpstreamReadable();
     void readFrom(ProxySide side);
     void handleRequest(char *data, qint64 size);
+    // Answers the client's upgrade request with an HTTP error and ends the pair.
+    void refuseRequest(int status, const QByteArray &reason, const QString &why);
     void connectUpstream();
     void handleResponse(char *data, qint64 size);
     void openRelays(char *rest, qint64 restSize);

@@ -14,7 +14,8 @@ constexpr int MaxPendingReplies = 10'000;
 } // namespace
 
 MockClient::MockClient(qintptr descriptor, const QList<MockServer::Message> &messages,
-    MockServer::Mode mode, const ScriptSource &script, const MockRules &rules, QObject *parent)
+    MockServer::Mode mode, const ScriptSource &script, const MockRules &rules,
+    int handshakeTimeoutMs, QObject *parent)
     : QObject(parent)
     , m_messages(messages)
     , m_mode(mode)
@@ -26,6 +27,18 @@ MockClient::MockClient(qintptr descriptor, const QList<MockServer::Message> &mes
     m_timer->setSingleShot(true);
     m_timer->setTimerType(Qt::PreciseTimer);
     connect(m_timer, &QTimer::timeout, this, &MockClient::sendNext);
+    auto *handshakeDeadline = new QTimer(this);
+    handshakeDeadline->setSingleShot(true);
+    connect(handshakeDeadline, &QTimer::timeout, this, [this, handshakeTimeoutMs] {
+        if (m_wire || m_ended)
+            return;
+        m_transport->write(ServerHandshake::errorResponse(408, "Request Timeout",
+            QStringLiteral("Sockscope mock server: no complete upgrade request within %1 ms")
+                .arg(handshakeTimeoutMs)));
+        m_transport->disconnectFromHost();
+        end({});
+    });
+    handshakeDeadline->start(handshakeTimeoutMs);
     m_transport->adopt(descriptor);
     m_peer = m_transport->peerText();
     connect(m_transport, &Transport::readyRead, this, &MockClient::onReadyRead);

@@ -27,7 +27,8 @@ public:
 
     // script and rules may be empty; they belong to the server and outlive its clients.
     MockClient(qintptr descriptor, const QList<MockServer::Message> &messages,
-        MockServer::Mode mode, const ScriptSource &script, const MockRules &rules, QObject *parent);
+        MockServer::Mode mode, const ScriptSource &script, const MockRules &rules,
+        int handshakeTimeoutMs, QObject *parent);
     ~MockClient() override;
 
     QString peer() const { return m_peer; }
