@@ -57,7 +57,7 @@ MessageLogModel::MessageLogModel(QObject *parent) : QAbstractTableModel(parent)
 {
     m_commitTimer.setSingleShot(true);
     m_commitTimer.setInterval(CommitIntervalMs);
-    connect(&m_commitTimer, &QTimer::timeout, this, &MessageLogModel::commitPending);
+    connect(&m_commitTimer, &QTimer::timeout, this, &MessageLogModel::commitSome);
 }
 
 void MessageLogModel::enqueue(const TrafficBatch &batch)
@@ -90,7 +90,7 @@ void MessageLogModel::setPaused(bool paused)
         return;
     m_paused = paused;
     if (!paused)
-        commitPending();
+        commitSome(); // a long pause's rows come a slice at a time, as a flood's do
 }
 
 qint64 MessageLogModel::frameHeaderSize(qint64 payloadSize, bool masked)
@@ -113,16 +113,37 @@ MessageLogModel::Record MessageLogModel::makeRecord(
 
 void MessageLogModel::commitPending()
 {
-    if (m_pending.isEmpty())
+    commitBatches(m_pending.size(), m_pendingEvents);
+}
+
+void MessageLogModel::commitSome()
+{
+    m_commitTimer.setInterval(CommitIntervalMs);
+    qsizetype count = 0;
+    qint64 rows = 0;
+    while (count < m_pending.size()
+        && (count == 0 || rows + m_pending.at(count).events.size() <= MaxRowsPerCommit)) {
+        rows += m_pending.at(count).events.size();
+        ++count;
+    }
+    commitBatches(count, rows);
+    if (!m_pending.isEmpty() && !m_paused)
+        m_commitTimer.start(0); // the rest on the next turn of the event loop
+}
+
+void MessageLogModel::commitBatches(qsizetype count, qint64 rows)
+{
+    if (count == 0)
         return;
     // Records go straight into the log (no temporary list): without a filter the insert is
     // announced first; with one, the rows count only once they are made visible below.
     const qsizetype firstIndex = m_records.size();
     const qint64 firstId = m_dropped + firstIndex;
     if (!m_filtered)
-        beginInsertRows({}, int(firstIndex), int(firstIndex + m_pendingEvents - 1));
+        beginInsertRows({}, int(firstIndex), int(firstIndex + rows - 1));
     auto added = [this, firstIndex] { return m_records.size() - firstIndex; };
-    for (const TrafficBatch &batch : std::as_const(m_pending)) {
+    for (qsizetype b = 0; b < count; ++b) {
+        const TrafficBatch &batch = m_pending.at(b);
         const qint64 batchFirstId = firstId + added();
         bool chunkAdded = false;
         for (const TrafficEvent &e : batch.events) {
@@ -192,8 +213,8 @@ void MessageLogModel::commitPending()
             m_records.append(makeRecord(e, flags, detailId));
         }
     }
-    m_pending.clear();
-    m_pendingEvents = 0;
+    m_pending.remove(0, count);
+    m_pendingEvents -= rows;
 
     if (m_filtered) {
         QList<qint64> visible;
@@ -211,7 +232,7 @@ void MessageLogModel::commitPending()
     } else {
         endInsertRows();
     }
-    Q_EMIT pendingCountChanged(0);
+    Q_EMIT pendingCountChanged(m_pendingEvents);
     trimToCap();
     Q_EMIT rowsCommitted();
 }

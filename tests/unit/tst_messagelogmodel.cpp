@@ -46,6 +46,7 @@ class TestMessageLogModel : public QObject
 private Q_SLOTS:
     void consistentForViews();
     void rowsArriveInOneInsertPerCommit();
+    void aFloodArrivesInSlicesInOrder();
     void columnsShowTimeDirectionTypeSizeAndPreview();
     void filterByDirectionTypeAndText_data();
     void filterByDirectionTypeAndText();
@@ -91,6 +92,44 @@ void TestMessageLogModel::rowsArriveInOneInsertPerCommit()
     QVERIFY(inserted.wait(2000));
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(model.rowCount(), 20);
+}
+
+void TestMessageLogModel::aFloodArrivesInSlicesInOrder()
+{
+    // A timed commit takes whole batches up to MaxRowsPerCommit rows and leaves the rest to the
+    // next turn of the event loop: the GUI thread is never held by one huge insert. The same after
+    // a long pause.
+    for (const bool paused : {false, true}) {
+        MessageLogModel model;
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        model.setPaused(paused);
+        const int batches = 40;
+        const int perBatch = 4096;
+        for (int b = 0; b < batches; ++b) {
+            QList<std::pair<Direction, QString>> messages;
+            for (int i = 0; i < perBatch; ++i)
+                messages.append({Direction::Incoming, QString::number(b * perBatch + i)});
+            model.enqueue(makeBatch(messages, qint64(b) * perBatch));
+        }
+        if (paused)
+            model.setPaused(false);
+        QTRY_COMPARE(model.rowCount(), batches * perBatch);
+        QCOMPARE(model.pendingCount(), 0);
+        QVERIFY(inserted.size() >= batches * perBatch / MessageLogModel::MaxRowsPerCommit);
+        int next = 0;
+        for (const QList<QVariant> &arguments : std::as_const(inserted)) {
+            QCOMPARE(arguments.at(1).toInt(), next);
+            const int rows = arguments.at(2).toInt() - next + 1;
+            QVERIFY2(rows <= MessageLogModel::MaxRowsPerCommit, qPrintable(QString::number(rows)));
+            next += rows;
+        }
+        for (const int row : {0, 4095, 4096, 65535, 65536, batches * perBatch - 1}) {
+            QCOMPARE(model.data(model.index(row, MessageLogModel::PreviewColumn)).toString(),
+                QString::number(row));
+        }
+    }
 }
 
 void TestMessageLogModel::columnsShowTimeDirectionTypeSizeAndPreview()
