@@ -117,7 +117,7 @@ void TestMessageLogModel::aFloodArrivesInSlicesInOrder()
             model.setPaused(false);
         QTRY_COMPARE(model.rowCount(), batches * perBatch);
         QCOMPARE(model.pendingCount(), 0);
-        QVERIFY(inserted.size() >= batches * perBatch / MessageLogModel::MaxRowsPerCommit);
+        QVERIFY(inserted.size() >= qint64(batches) * perBatch / MessageLogModel::MaxRowsPerCommit);
         int next = 0;
         for (const QList<QVariant> &arguments : std::as_const(inserted)) {
             QCOMPARE(arguments.at(1).toInt(), next);
