@@ -1,6 +1,7 @@
 #include "CliProcess.h"
 
 #include <QFile>
+#include <QProcessEnvironment>
 #include <QTest>
 
 #include <csignal>
@@ -20,11 +21,22 @@ CliProcess::CliProcess(const QStringList &arguments, const InputFile &input)
 
 CliProcess::CliProcess(const QStringList &arguments, const AddressSpaceLimit &limit)
 {
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer reserves terabytes of address space for its shadow memory, so a ceiling on
+    // address space stops it before main(); its own ceiling on resident memory stands in.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    QStringList options = environment.value(QStringLiteral("ASAN_OPTIONS"))
+                              .split(QLatin1Char(':'), Qt::SkipEmptyParts);
+    options.append(QStringLiteral("hard_rss_limit_mb=%1").arg(limit.bytes >> 20));
+    environment.insert(QStringLiteral("ASAN_OPTIONS"), options.join(QLatin1Char(':')));
+    m_process.setProcessEnvironment(environment);
+#else
     const rlim_t bytes = rlim_t(limit.bytes);
     m_process.setChildProcessModifier([bytes] {
         const rlimit ceiling {bytes, bytes};
         setrlimit(RLIMIT_AS, &ceiling); // async-signal-safe: this runs between fork and exec
     });
+#endif
     m_process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
 }
 
